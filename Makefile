@@ -1,0 +1,51 @@
+# Rantau. `make run` and `make test` work on a fresh clone: no database server, no virtualenv needed.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PYTEST := $(VENV)/bin/pytest
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run test lint check messages db-stop bench load clean
+
+help:
+	@echo "make run    – install, migrate, load demo data, serve http://$(HOST):$(PORT)"
+	@echo "make test   – install and run the whole test suite"
+	@echo "make lint   – ruff check and format check, makemigrations --check"
+	@echo "make bench  – benchmark at 100,000 and 1,000,000 candidates (docs/benchmarks.md)"
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+messages: install
+	cd $(CURDIR) && DEBUG=True $(PY) manage.py compilemessages --ignore=.venv >/dev/null
+
+run: install messages
+	DEBUG=True $(PY) manage.py migrate --noinput
+	DEBUG=True $(PY) manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	DEBUG=True $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install messages
+	$(PYTEST)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=True $(PY) manage.py makemigrations --check --dry-run
+
+check: install
+	DEBUG=False SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=rantau.example.go.id \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+db-stop:
+	$(PY) -m config.embedded_postgres.control stop
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

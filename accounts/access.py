@@ -1,0 +1,68 @@
+"""Scoping and permission helpers that every selector and view goes through.
+
+A record of another municipality answers 404 exactly like one that does not exist; a write by a
+role without the permission answers 403 (DESIGN §2).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+
+def scope_q(user, field: str = "municipality", *, include_national: bool = False) -> Q:
+    """A filter limiting rows to what `user` may see; `field` points at a Municipality FK.
+
+    include_national: rows whose municipality is null (ministry agreements and programmes) are
+    visible to every signed-in user.
+    """
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.sees_all_municipalities:
+        return Q()
+    if user.municipality_id is None:
+        return Q(pk__in=[])
+    q = Q(**{field: user.municipality_id})
+    if include_national:
+        q |= Q(**{f"{field}__isnull": True})
+    return q
+
+
+def scope_queryset(qs: QuerySet, user, field: str = "municipality", *, include_national=False) -> QuerySet:
+    return qs.filter(scope_q(user, field, include_national=include_national))
+
+
+def require_perm(user, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def get_for_user(
+    qs: QuerySet,
+    user,
+    pk,
+    *,
+    field: str = "municipality",
+    write_perm: str | None = None,
+    include_national: bool = False,
+) -> Model:
+    """Fetch one record in the user's scope (404 otherwise); with write_perm, 403 without it.
+
+    A municipal user may read a national record (include_national) but never write it.
+    """
+    obj = get_object_or_404(scope_queryset(qs, user, field, include_national=include_national), pk=pk)
+    if write_perm:
+        require_perm(user, write_perm)
+        owner_id = _resolve(obj, field)
+        if owner_id is None and not user.is_superuser:
+            raise PermissionDenied
+    return obj
+
+
+def _resolve(obj, field: str):
+    """Follow `a__b__municipality` on an instance and return the municipality id."""
+    parts = field.split("__")
+    for part in parts[:-1]:
+        obj = getattr(obj, part)
+        if obj is None:
+            return None
+    return getattr(obj, f"{parts[-1]}_id")

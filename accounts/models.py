@@ -1,0 +1,44 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """The roles of DESIGN §2. Each is a group of the same name, created by a migration."""
+
+    STAFF = "Staff", _("Staff (petugas)")
+    OFFICIAL = "Official", _("Official (pejabat)")
+    AGREEMENT_ADMIN = "Agreement admin", _("Agreement admin")
+    NATIONAL_VIEWER = "National viewer", _("National viewer")
+
+
+class User(AbstractUser):
+    # Null only for national users (ministry staff) and superusers.
+    municipality = models.ForeignKey(
+        "programmes.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        permissions = [
+            ("view_all_municipalities", _("Can read the records of every municipality")),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def sees_all_municipalities(self) -> bool:
+        return self.is_superuser or self.has_perm("accounts.view_all_municipalities")
+
+    @property
+    def role_names(self) -> list[str]:
+        """The user's roles, for display (one query, cached on the instance by the caller's use)."""
+        return [g.name for g in self.groups.all()]

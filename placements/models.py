@@ -1,0 +1,316 @@
+"""Training providers and batches, enrolments, placements (with stage events) and cohorts."""
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from candidates.models import Candidate
+from programmes.models import Municipality, Occupation, Programme, TimeStampedModel
+
+
+class TrainingProvider(TimeStampedModel):
+    class Kind(models.TextChoices):
+        LPK = "lpk", _("LPK (private training institution)")
+        LPK_SO = "lpk_so", _("LPK-SO (licensed sending organisation)")
+        BLK = "blk", _("BLK (government training centre)")
+        BBPVP = "bbpvp", _("BBPVP (national vocational training centre)")
+
+    # Null for national centres (BBPVP) that serve every office.
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    licence_number = models.CharField(_("licence number"), max_length=100, blank=True)
+    licence_expires_on = models.DateField(_("licence expires on"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("training provider")
+        verbose_name_plural = _("training providers")
+        ordering = ["name"]
+        indexes = [
+            # Reminders: licences expiring within 90 days.
+            models.Index(fields=["licence_expires_on"], name="provider_licence_expiry_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TrainingBatch(TimeStampedModel):
+    class CourseKind(models.TextChoices):
+        LANGUAGE = "language", _("Language")
+        SKILL = "skill", _("Skill")
+
+    provider = models.ForeignKey(
+        TrainingProvider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="batches"
+    )
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="training_batches"
+    )
+    # The office that runs the batch; its staff enrol their placements.
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    name = models.CharField(_("name"), max_length=200)
+    course_kind = models.CharField(_("course kind"), max_length=10, choices=CourseKind.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    hours = models.PositiveIntegerField(_("hours"))
+    capacity = models.PositiveIntegerField(_("capacity"))
+
+    class Meta:
+        verbose_name = _("training batch")
+        verbose_name_plural = _("training batches")
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="batch_ends_after_starts"),
+        ]
+        indexes = [
+            # Training list per programme, newest first.
+            models.Index(fields=["programme", "-starts_on"], name="batch_programme_start_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PlacementStage(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    SCREENED = "screened", _("Screened")
+    DOCUMENTS_VERIFIED = "documents_verified", _("Documents verified")
+    IN_TRAINING = "in_training", _("In training")
+    READY = "ready", _("Ready")
+    SELECTED = "selected", _("Selected")
+    VISA = "visa", _("Visa")
+    DEPARTED = "departed", _("Departed")
+    ABROAD = "abroad", _("Abroad")
+    RETURNED = "returned", _("Returned")
+    # Early ends, each with a reason.
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    FAILED = "failed", _("Failed")
+    MEDICALLY_UNFIT = "medically_unfit", _("Medically unfit")
+    ABSCONDED = "absconded", _("Absconded")
+    REPATRIATED = "repatriated", _("Repatriated")
+
+    @classmethod
+    def pipeline(cls) -> list["PlacementStage"]:
+        return [
+            cls.REGISTERED,
+            cls.SCREENED,
+            cls.DOCUMENTS_VERIFIED,
+            cls.IN_TRAINING,
+            cls.READY,
+            cls.SELECTED,
+            cls.VISA,
+            cls.DEPARTED,
+            cls.ABROAD,
+            cls.RETURNED,
+        ]
+
+    @classmethod
+    def early_ends(cls) -> list["PlacementStage"]:
+        return [cls.WITHDRAWN, cls.FAILED, cls.MEDICALLY_UNFIT, cls.ABSCONDED, cls.REPATRIATED]
+
+
+class PlacementQuerySet(models.QuerySet):
+    def open(self):
+        """Placements still on their way (not returned, not ended early)."""
+        return self.exclude(stage__in=[PlacementStage.RETURNED, *PlacementStage.early_ends()])
+
+
+@pghistory.track()
+class Placement(TimeStampedModel):
+    """One candidate's journey in one programme."""
+
+    class ReturnOutcome(models.TextChoices):
+        COMPLETED = "completed", _("Completed")
+        ENDED_EARLY = "ended_early", _("Ended early")
+        ABSCONDED = "absconded", _("Absconded")
+        REPATRIATED = "repatriated", _("Repatriated")
+
+    candidate = models.ForeignKey(
+        Candidate, verbose_name=_("candidate"), on_delete=models.PROTECT, related_name="placements"
+    )
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="placements"
+    )
+    # The candidate's municipality, copied when the placement is created: scoping and every
+    # dashboard count filter by it, and at a million rows the join to candidates costs too much.
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
+    )
+    occupation = models.ForeignKey(
+        Occupation, verbose_name=_("occupation"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=PlacementStage.choices, default=PlacementStage.REGISTERED
+    )
+    stage_changed_at = models.DateTimeField(_("stage changed at"))
+    registered_on = models.DateField(_("registered on"))
+    employer = models.CharField(_("employer"), max_length=200, blank=True)
+    contract_start = models.DateField(_("contract start"), null=True, blank=True)
+    contract_end = models.DateField(_("contract end"), null=True, blank=True)
+    visa_number = models.CharField(_("visa number"), max_length=50, blank=True)
+    visa_issued_on = models.DateField(_("visa issued on"), null=True, blank=True)
+    cohort = models.ForeignKey(
+        "Cohort", verbose_name=_("cohort"), on_delete=models.SET_NULL, null=True, blank=True, related_name="placements"
+    )
+    departed_on = models.DateField(_("departed on"), null=True, blank=True)
+    planned_return_on = models.DateField(_("planned return"), null=True, blank=True)
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    return_outcome = models.CharField(_("return outcome"), max_length=20, choices=ReturnOutcome.choices, blank=True)
+    end_reason = models.TextField(_("reason"), blank=True)
+    # Set when a returnee is invited to the next season: the placement that came before.
+    previous_placement = models.ForeignKey(
+        "self", verbose_name=_("previous season"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["-stage_changed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contract_end__isnull=True)
+                | Q(contract_start__isnull=True)
+                | Q(contract_end__gt=F("contract_start")),
+                name="placement_contract_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_on__isnull=True)
+                | Q(departed_on__isnull=True)
+                | Q(returned_on__gte=F("departed_on")),
+                name="placement_returned_after_departed",
+            ),
+            # One open journey per person per programme; a new season is a new placement once
+            # the previous one has returned.
+            models.UniqueConstraint(
+                fields=["candidate", "programme"],
+                condition=~Q(
+                    stage__in=["returned", "withdrawn", "failed", "medically_unfit", "absconded", "repatriated"]
+                ),
+                name="placement_one_open_per_candidate_programme",
+            ),
+        ]
+        indexes = [
+            # Pipeline board and funnel: counts per stage within a programme and municipality.
+            models.Index(fields=["programme", "municipality", "stage"], name="placement_prog_muni_stage_idx"),
+            # Lists of a municipality's placements by stage, most recently moved first.
+            models.Index(fields=["municipality", "stage", "-stage_changed_at"], name="placement_muni_stage_idx"),
+            models.Index(fields=["cohort"], name="placement_cohort_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} – {self.programme}"
+
+
+class PlacementStageEvent(models.Model):
+    """Every move of a placement: who, when, from, to, note."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="stage_events")
+    from_stage = models.CharField(_("from"), max_length=20, choices=PlacementStage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=20, choices=PlacementStage.choices)
+    moved_at = models.DateTimeField(_("moved at"))
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("moved by"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("placement stage event")
+        verbose_name_plural = _("placement stage events")
+        ordering = ["moved_at", "pk"]
+        indexes = [models.Index(fields=["placement", "moved_at"], name="placementevent_timeline_idx")]
+
+    def __str__(self):
+        return f"{self.placement_id}: {self.from_stage or '–'} → {self.to_stage}"
+
+
+class Enrolment(TimeStampedModel):
+    class Result(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PASSED = "passed", _("Passed")
+        FAILED = "failed", _("Failed")
+
+    batch = models.ForeignKey(
+        TrainingBatch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    placement = models.ForeignKey(
+        Placement, verbose_name=_("placement"), on_delete=models.CASCADE, related_name="enrolments"
+    )
+    attended_hours = models.PositiveIntegerField(_("attended hours"), default=0)
+    final_score = models.DecimalField(_("final score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices, default=Result.PENDING)
+    certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["batch", "placement"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "placement"], name="enrolment_unique_batch_placement"),
+            models.CheckConstraint(
+                condition=Q(final_score__isnull=True) | (Q(final_score__gte=0) & Q(final_score__lte=100)),
+                name="enrolment_score_0_100",
+            ),
+        ]
+        indexes = [models.Index(fields=["placement", "result"], name="enrolment_placement_result_idx")]
+
+    def __str__(self):
+        return f"{self.placement} @ {self.batch}"
+
+
+class Cohort(TimeStampedModel):
+    """A group of placements that departs together (angkatan / kloter)."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="cohorts"
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    planned_departure = models.DateField(_("planned departure"))
+    actual_departure = models.DateField(_("actual departure"), null=True, blank=True)
+    destination_city = models.CharField(_("destination city"), max_length=150, blank=True)
+    employers = models.TextField(_("employer(s)"), blank=True)
+    chaperone = models.CharField(_("chaperone"), max_length=150, blank=True)
+    arrival_confirmed_on = models.DateField(_("arrival confirmed on"), null=True, blank=True)
+    return_due_on = models.DateField(_("return due on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["-planned_departure", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(return_due_on__isnull=True) | Q(return_due_on__gt=F("planned_departure")),
+                name="cohort_returns_after_planned_departure",
+            ),
+            models.CheckConstraint(
+                condition=Q(return_due_on__isnull=True)
+                | Q(actual_departure__isnull=True)
+                | Q(return_due_on__gt=F("actual_departure")),
+                name="cohort_returns_after_actual_departure",
+            ),
+            models.CheckConstraint(
+                condition=Q(arrival_confirmed_on__isnull=True)
+                | Q(actual_departure__isnull=True)
+                | Q(arrival_confirmed_on__gte=F("actual_departure")),
+                name="cohort_arrives_after_departure",
+            ),
+        ]
+        indexes = [
+            # "Cohorts departing in the next 60 days" on the dashboards.
+            models.Index(fields=["municipality", "planned_departure"], name="cohort_muni_departure_idx"),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,387 @@
+"""Municipalities, foreign partners, agreements (with their stage events) and programmes."""
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Municipality(models.Model):
+    """A regency (kabupaten) or city (kota), with its Kemendagri code, e.g. 36.73 Kota Serang."""
+
+    class Kind(models.TextChoices):
+        KOTA = "kota", _("City (kota)")
+        KABUPATEN = "kabupaten", _("Regency (kabupaten)")
+
+    code = models.CharField(_("Kemendagri code"), max_length=5, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    province_code = models.CharField(_("province code"), max_length=2)
+    province = models.CharField(_("province"), max_length=100)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def nik_prefix(self) -> str:
+        """The first four digits of a NIK issued here: 36.73 → 3673."""
+        return self.code.replace(".", "")
+
+
+class Country(models.TextChoices):
+    KOREA = "KR", _("South Korea")
+    JAPAN = "JP", _("Japan")
+    TAIWAN = "TW", _("Taiwan")
+    MALAYSIA = "MY", _("Malaysia")
+    HONG_KONG = "HK", _("Hong Kong")
+    SAUDI_ARABIA = "SA", _("Saudi Arabia")
+    GERMANY = "DE", _("Germany")
+    OTHER = "XX", _("Other")
+
+
+class Partner(TimeStampedModel):
+    """A foreign party: a Korean county, a Japanese supervising cooperative, an agency."""
+
+    class Level(models.TextChoices):
+        CITY = "city", _("City")
+        COUNTY = "county", _("County")
+        PROVINCE = "province", _("Province / prefecture")
+        MINISTRY = "ministry", _("Ministry")
+        COOPERATIVE = "cooperative", _("Supervising cooperative")
+        AGENCY = "agency", _("Agency")
+        EMPLOYER = "employer", _("Employer")
+
+    # Null for partners of national (ministry) agreements.
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    name = models.CharField(_("name (Latin script)"), max_length=200)
+    local_name = models.CharField(_("name in local script"), max_length=200, blank=True, help_text=_("e.g. 창녕군"))
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    website = models.URLField(_("website"), blank=True)
+    contact = models.TextField(_("contact"), blank=True)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.local_name})" if self.local_name else self.name
+
+
+class AgreementStage(models.TextChoices):
+    """KSDPL stages of a regional government's cooperation with a foreign party, in order."""
+
+    INITIATIVE = "initiative", _("Initiative")
+    EXPLORATION = "exploration", _("Exploration (visits, monitoring)")
+    LOI = "loi", _("Letter of Intent")
+    COOPERATION_PLAN = "cooperation_plan", _("Cooperation plan")
+    DPRD_APPROVAL = "dprd_approval", _("DPRD approval")
+    LOA = "loa", _("Kemendagri facilitation and LoA")
+    FULL_POWER = "full_power", _("Full Power from Kemlu")
+    MOU_SIGNED = "mou_signed", _("MoU signed")
+    ACTIVE = "active", _("Active")
+    EVALUATION = "evaluation", _("Evaluation")
+    RENEWED = "renewed", _("Renewed")
+    EXPIRED = "expired", _("Expired")
+    SUSPENDED = "suspended", _("Suspended")
+    TERMINATED = "terminated", _("Terminated")
+
+    @classmethod
+    def order(cls, stage: str) -> int:
+        return cls.values.index(stage)
+
+
+@pghistory.track()
+class Agreement(TimeStampedModel):
+    class Kind(models.TextChoices):
+        SISTER_CITY = "sister_city", _("Sister city")
+        G2G = "g2g", _("Government to government (G2G)")
+        MOU = "mou", _("Memorandum of Understanding")
+        LOI = "loi", _("Letter of Intent")
+        OTHER = "other", _("Other")
+
+    # Null for a ministry's agreement (Kemnaker–JOE Cooperative): visible to every office.
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    government_body = models.CharField(
+        _("Indonesian party"), max_length=200, help_text=_("e.g. Pemerintah Kota Serang, Kemnaker")
+    )
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT)
+    title = models.CharField(_("title"), max_length=250)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # The current stage, kept in step with the latest AgreementStageEvent by programmes.services so
+    # that lists can filter and sort by it without a subquery.
+    stage = models.CharField(_("stage"), max_length=20, choices=AgreementStage.choices)
+    stage_entered_on = models.DateField(_("stage entered on"))
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    auto_renew = models.BooleanField(_("renews automatically"), default=False)
+    summary = models.TextField(_("summary"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-stage_entered_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="agreement_valid_until_after_valid_from",
+            ),
+        ]
+        indexes = [
+            # The agreement list filtered by municipality and stage, newest stage first.
+            models.Index(fields=["municipality", "stage", "-stage_entered_on"], name="agreement_muni_stage_idx"),
+            # "Expires within 90 days" on the dashboard and reminders.
+            models.Index(fields=["valid_until"], name="agreement_valid_until_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class AgreementStageEvent(models.Model):
+    """One move of an agreement to a stage, with its date, note and often a document."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="stage_events")
+    stage = models.CharField(_("stage"), max_length=20, choices=AgreementStage.choices)
+    previous_stage = models.CharField(_("previous stage"), max_length=20, choices=AgreementStage.choices, blank=True)
+    occurred_on = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, help_text=_("Required when moving back or suspending."))
+    document = models.FileField(_("document"), upload_to="agreements/%Y/", blank=True)
+    document_name = models.CharField(_("document name"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agreement stage event")
+        verbose_name_plural = _("agreement stage events")
+        ordering = ["occurred_on", "recorded_at"]
+        indexes = [
+            # The timeline on the agreement page.
+            models.Index(fields=["agreement", "occurred_on"], name="agreementevent_timeline_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement} → {self.get_stage_display()} ({self.occurred_on})"
+
+
+class StageDuration(models.Model):
+    """How long a stage is expected to last before the agreement is marked stalled."""
+
+    stage = models.CharField(_("stage"), max_length=20, choices=AgreementStage.choices, unique=True)
+    expected_days = models.PositiveIntegerField(_("expected days"))
+
+    class Meta:
+        verbose_name = _("expected stage duration")
+        verbose_name_plural = _("expected stage durations")
+        ordering = ["stage"]
+
+    def __str__(self):
+        return f"{self.get_stage_display()}: {self.expected_days}"
+
+
+class Occupation(models.Model):
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=150, blank=True)
+    kbji_code = models.CharField(_("KBJI code"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("occupation")
+        verbose_name_plural = _("occupations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Education(models.TextChoices):
+    """Highest completed education, in rank order (compared by `Education.rank`)."""
+
+    SD = "sd", _("Primary (SD)")
+    SMP = "smp", _("Junior secondary (SMP)")
+    SMA = "sma", _("Senior secondary (SMA)")
+    SMK = "smk", _("Vocational secondary (SMK)")
+    D1 = "d1", _("Diploma 1")
+    D2 = "d2", _("Diploma 2")
+    D3 = "d3", _("Diploma 3")
+    D4 = "d4", _("Diploma 4")
+    S1 = "s1", _("Bachelor (S1)")
+    S2 = "s2", _("Master (S2)")
+    S3 = "s3", _("Doctorate (S3)")
+
+    @classmethod
+    def rank(cls, value: str) -> int:
+        # SMA and SMK are the same level.
+        ranks = {"sd": 1, "smp": 2, "sma": 3, "smk": 3, "d1": 4, "d2": 5, "d3": 6, "d4": 7, "s1": 7, "s2": 8, "s3": 9}
+        return ranks[value]
+
+
+class LanguageTest(models.TextChoices):
+    EPS_TOPIK = "eps_topik", _("EPS-TOPIK (score)")
+    TOPIK = "topik", _("TOPIK (level 1–6)")
+    JLPT = "jlpt", _("JLPT (N5–N1)")
+    JFT = "jft", _("JFT-Basic (A1–A2)")
+    OTHER = "other", _("Other")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Payer(models.TextChoices):
+    CANDIDATE = "candidate", _("Candidate")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    NATIONAL_GOVERNMENT = "national_government", _("National government")
+    PARTNER = "partner", _("Foreign partner")
+    EMPLOYER = "employer", _("Employer")
+    SHARED = "shared", _("Shared")
+
+
+@pghistory.track()
+class Programme(TimeStampedModel):
+    class Scheme(models.TextChoices):
+        SEASONAL = "seasonal_e8", _("Seasonal work (Korea E-8)")
+        EPS = "eps_e9", _("Employment (Korea EPS E-9)")
+        TITP = "titp", _("Technical internship (Japan TITP)")
+        SSW = "ssw", _("Specified skilled worker (Japan SSW)")
+        SCHOLARSHIP = "scholarship", _("Scholarship")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        RECRUITING = "recruiting", _("Recruiting")
+        TRAINING = "training", _("Training")
+        DEPLOYING = "deploying", _("Deploying")
+        RUNNING = "running", _("Running")
+        CLOSED = "closed", _("Closed")
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.PROTECT, related_name="programmes"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    scheme = models.CharField(_("scheme"), max_length=20, choices=Scheme.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    destination_country = models.CharField(_("destination country"), max_length=2, choices=Country.choices)
+    destination_city = models.CharField(_("destination city"), max_length=150, blank=True)
+    application_opens = models.DateField(_("applications open"), null=True, blank=True)
+    application_closes = models.DateField(_("applications close"), null=True, blank=True)
+    planned_departure = models.DateField(_("planned first departure"), null=True, blank=True)
+    target_min = models.PositiveIntegerField(_("target (minimum)"), default=0)
+    target = models.PositiveIntegerField(_("target"), default=0)
+    target_max = models.PositiveIntegerField(_("target (maximum)"), default=0)
+    # Requirements (they drive the eligibility shortlist and the placement gates).
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), default=18)
+    max_age = models.PositiveSmallIntegerField(_("maximum age"), default=45)
+    required_sex = models.CharField(_("sex required"), max_length=1, choices=Sex.choices, blank=True)
+    min_education = models.CharField(_("minimum education"), max_length=3, choices=Education.choices, blank=True)
+    language_test = models.CharField(_("language test"), max_length=20, choices=LanguageTest.choices, blank=True)
+    min_language_score = models.PositiveIntegerField(
+        _("minimum language score or level"),
+        null=True,
+        blank=True,
+        help_text=_("EPS-TOPIK score (e.g. 80), TOPIK level (1–6), JLPT as 5 for N5 … 1 for N1, JFT 1 = A1, 2 = A2."),
+    )
+    min_training_hours = models.PositiveIntegerField(_("minimum training hours"), default=0)
+    health_certificate_required = models.BooleanField(_("health certificate required"), default=True)
+    passport_months_beyond_return = models.PositiveSmallIntegerField(
+        _("passport valid beyond planned return (months)"), default=6
+    )
+    required_documents = ArrayField(
+        models.CharField(max_length=20),
+        verbose_name=_("documents every placement must carry"),
+        default=list,
+        blank=True,
+    )
+    # Who pays.
+    training_paid_by = models.CharField(_("training paid by"), max_length=20, choices=Payer.choices, blank=True)
+    travel_paid_by = models.CharField(_("travel paid by"), max_length=20, choices=Payer.choices, blank=True)
+    insurance_paid_by = models.CharField(_("insurance paid by"), max_length=20, choices=Payer.choices, blank=True)
+    visa_paid_by = models.CharField(_("visa paid by"), max_length=20, choices=Payer.choices, blank=True)
+    # Season pattern (5 + 2 + 5: 5 months abroad, 2 at home, 2 periods) or a contract length.
+    season_months_abroad = models.PositiveSmallIntegerField(_("months abroad per period"), null=True, blank=True)
+    season_rest_months = models.PositiveSmallIntegerField(_("rest months between periods"), null=True, blank=True)
+    season_periods = models.PositiveSmallIntegerField(_("number of periods"), null=True, blank=True)
+    contract_months = models.PositiveSmallIntegerField(_("contract length (months)"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_min__lte=F("target")) & Q(target__lte=F("target_max")),
+                name="programme_target_min_le_target_le_max",
+            ),
+            models.CheckConstraint(condition=Q(min_age__lte=F("max_age")), name="programme_min_age_le_max_age"),
+            models.CheckConstraint(
+                condition=Q(application_closes__isnull=True)
+                | Q(application_opens__isnull=True)
+                | Q(application_closes__gte=F("application_opens")),
+                name="programme_application_closes_after_opens",
+            ),
+        ]
+        indexes = [
+            # Programme list filtered by status and scheme.
+            models.Index(fields=["status", "scheme"], name="programme_status_scheme_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_seasonal(self) -> bool:
+        return bool(self.season_months_abroad and self.season_periods)
+
+    @property
+    def months_away(self) -> int | None:
+        """Total months from departure to final return: 5 + 2 + 5 = 12; a 36-month contract = 36."""
+        if self.is_seasonal:
+            rest = self.season_rest_months or 0
+            return self.season_months_abroad * self.season_periods + rest * (self.season_periods - 1)
+        return self.contract_months
+
+
+class ProgrammeDemand(models.Model):
+    """How many workers the partner asks for in one occupation."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="demands")
+    occupation = models.ForeignKey(Occupation, verbose_name=_("occupation"), on_delete=models.PROTECT)
+    requested = models.PositiveIntegerField(_("number requested"))
+
+    class Meta:
+        verbose_name = _("demand per occupation")
+        verbose_name_plural = _("demand per occupation")
+        ordering = ["occupation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "occupation"], name="demand_unique_programme_occupation"),
+        ]
+
+    def __str__(self):
+        return f"{self.occupation}: {self.requested}"

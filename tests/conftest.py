@@ -1,0 +1,102 @@
+"""The standard cast (who may see what):
+
+- serang_staff: Staff of Kota Serang. Reads and writes Serang's candidates, placements, training, cohorts.
+- serang_official: Official of Kota Serang. Reads Serang; every write answers 403.
+- serang_admin: Agreement admin of Kota Serang. Writes Serang's agreements, partners, programmes.
+- blitar_staff: Staff of Kota Blitar. Serang's records answer 404.
+- national_viewer: no municipality; reads every municipality, writes nothing.
+- superuser: everything.
+Anonymous visitors are redirected to the login page.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from accounts.models import Role, User
+from programmes.models import Municipality
+
+
+@pytest.fixture
+def serang(db) -> Municipality:
+    return Municipality.objects.get(code="36.73")
+
+
+@pytest.fixture
+def blitar(db) -> Municipality:
+    return Municipality.objects.get(code="35.72")
+
+
+def make_user(username: str, role: Role | None, municipality: Municipality | None, **extra) -> User:
+    user = User.objects.create_user(
+        username=username, password="correct-horse-battery", municipality=municipality, **extra
+    )
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role.value))
+    return user
+
+
+@pytest.fixture
+def serang_staff(serang) -> User:
+    return make_user("serang.staff", Role.STAFF, serang)
+
+
+@pytest.fixture
+def serang_official(serang) -> User:
+    return make_user("serang.official", Role.OFFICIAL, serang)
+
+
+@pytest.fixture
+def serang_admin(serang) -> User:
+    return make_user("serang.admin", Role.AGREEMENT_ADMIN, serang, is_staff=True)
+
+
+@pytest.fixture
+def blitar_staff(blitar) -> User:
+    return make_user("blitar.staff", Role.STAFF, blitar)
+
+
+@pytest.fixture
+def national_viewer(db) -> User:
+    return make_user("national.viewer", Role.NATIONAL_VIEWER, None)
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return User.objects.create_superuser(username="root", password="correct-horse-battery")
+
+
+def _client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff_client(serang_staff) -> Client:
+    return _client_for(serang_staff)
+
+
+@pytest.fixture
+def official_client(serang_official) -> Client:
+    return _client_for(serang_official)
+
+
+@pytest.fixture
+def admin_client_serang(serang_admin) -> Client:
+    return _client_for(serang_admin)
+
+
+@pytest.fixture
+def blitar_client(blitar_staff) -> Client:
+    return _client_for(blitar_staff)
+
+
+@pytest.fixture
+def national_client(national_viewer) -> Client:
+    return _client_for(national_viewer)
+
+
+@pytest.fixture
+def superuser_client(superuser) -> Client:
+    return _client_for(superuser)
