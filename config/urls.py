@@ -9,6 +9,8 @@ admin.site.site_title = "Rantau"
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("healthz", dashboard_views.healthz, name="healthz"),
+    # The programme page is the programme dashboard (DESIGN §5); it draws on every app.
+    path("programmes/<int:pk>/", dashboard_views.programme_detail, name="programme_detail"),
     path("accounts/", include("accounts.urls")),
     path("candidates/", include("candidates.urls")),
     path("", include("programmes.urls")),

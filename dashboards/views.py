@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from placements.models import PlacementStage
+from programmes.selectors import get_programme_for_user
 
 from .selectors import home_programmes
 
@@ -27,3 +28,10 @@ def healthz(request):
 def home(request):
     rows = home_programmes(user=request.user)
     return render(request, "dashboards/home.html", {"rows": rows, "stages": PlacementStage.pipeline()})
+
+
+@require_GET
+@login_required
+def programme_detail(request, pk):
+    programme = get_programme_for_user(request.user, pk)
+    return render(request, "dashboards/programme_detail.html", {"programme": programme})

@@ -7,5 +7,6 @@ urlpatterns = [
     path("agreements/", views.agreement_list, name="agreement_list"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("programmes/", views.programme_list, name="programme_list"),
-    path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
+    # /programmes/<id>/ is the programme dashboard, served by dashboards (config/urls.py): it
+    # needs placements and candidates, which this app may not import.
 ]

@@ -25,10 +25,3 @@ def agreement_detail(request, pk):
 def programme_list(request):
     page = Paginator(selectors.programme_list(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "programmes/programme_list.html", {"page_obj": page})
-
-
-@require_GET
-@login_required
-def programme_detail(request, pk):
-    programme = selectors.get_programme_for_user(request.user, pk)
-    return render(request, "programmes/programme_detail.html", {"programme": programme})
