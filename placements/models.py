@@ -162,6 +162,9 @@ class Placement(TimeStampedModel):
     departed_on = models.DateField(_("departed on"), null=True, blank=True)
     planned_return_on = models.DateField(_("planned return"), null=True, blank=True)
     returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    # When an early end happened (withdrawal, failure, absconding, repatriation); absconded people
+    # have an end date but no return date.
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
     return_outcome = models.CharField(_("return outcome"), max_length=20, choices=ReturnOutcome.choices, blank=True)
     end_reason = models.TextField(_("reason"), blank=True)
     # Set when a returnee is invited to the next season: the placement that came before.
@@ -200,8 +203,15 @@ class Placement(TimeStampedModel):
             ),
         ]
         indexes = [
-            # Pipeline board and funnel: counts per stage within a programme and municipality.
-            models.Index(fields=["programme", "municipality", "stage"], name="placement_prog_muni_stage_idx"),
+            # Pipeline board and funnel: counts per stage within a programme and municipality, and
+            # the board's newest cards per stage (an index scan with LIMIT, whatever the row count).
+            models.Index(
+                fields=["programme", "municipality", "stage", "-stage_changed_at"], name="placement_board_idx"
+            ),
+            # The same board for the national viewer (every municipality).
+            models.Index(fields=["programme", "stage", "-stage_changed_at"], name="placement_board_national_idx"),
+            # The unfiltered placement list of a municipality, most recently moved first.
+            models.Index(fields=["municipality", "-stage_changed_at"], name="placement_muni_recent_idx"),
             # Lists of a municipality's placements by stage, most recently moved first.
             models.Index(fields=["municipality", "stage", "-stage_changed_at"], name="placement_muni_stage_idx"),
             models.Index(fields=["cohort"], name="placement_cohort_idx"),
