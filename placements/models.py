@@ -232,6 +232,8 @@ class PlacementStageEvent(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("moved by"), on_delete=models.PROTECT, null=True, blank=True
     )
     note = models.TextField(_("note"), blank=True)
+    # Why: required for early ends and backward moves (corrections).
+    reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         verbose_name = _("placement stage event")
