@@ -50,6 +50,21 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """Municipalities and role groups come from data migrations, which a transactional test's
+    flush removes; load them again (idempotent) so every browser test starts from the same state."""
+    import importlib
+
+    from django.apps import apps
+
+    from programmes.models import Municipality
+
+    if not Municipality.objects.filter(code="36.73").exists():
+        importlib.import_module("programmes.migrations.0002_load_municipalities").load(apps, None)
+    importlib.import_module("accounts.migrations.0003_role_groups").create_groups(apps, None)
+
+
 @pytest.fixture
 def page(browser, live_server, request):
     """A fresh browser context per test, in Indonesian like an office PC set to Bahasa Indonesia."""
@@ -59,6 +74,7 @@ def page(browser, live_server, request):
     page.base_url = live_server.url
     page.console_errors = []
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("response", lambda r: r.status >= 400 and page.console_errors.append(f"{r.status} {r.url}"))
     yield page
     context.close()
 

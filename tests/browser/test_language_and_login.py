@@ -4,7 +4,7 @@ import pytest
 
 from tests.browser.conftest import login
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_staff_signs_in_in_indonesian_and_switches_to_english(page, shot, serang_staff):
