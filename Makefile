@@ -23,8 +23,10 @@ $(VENV)/.installed: requirements.txt
 
 install: $(VENV)/.installed
 
+# The compiled catalogues are committed, so a machine without gettext still runs in both languages.
 messages: install
-	cd $(CURDIR) && DEBUG=True $(PY) manage.py compilemessages --ignore=.venv >/dev/null
+	@if command -v msgfmt >/dev/null; then DEBUG=True $(PY) manage.py compilemessages --ignore=.venv --ignore=var >/dev/null; \
+	else echo "gettext not installed: using the committed .mo files"; fi
 
 run: install messages
 	DEBUG=True $(PY) manage.py migrate --noinput
