@@ -9,7 +9,7 @@ Transitions (documented in the README section of the placements app and on the d
   visa); absconded and repatriated after departure (departed, abroad).
 - Out of an early end or "returned": only backward, with a reason, to a stage the placement had
   reached (a correction), and only while the candidate has no other open placement in the programme.
-- No forward move (and no start) without the candidate's current consent.
+- No start and no forward move up to departure without the candidate's current consent.
 
 The checks are pure functions over rows the caller passes in, so the eligibility shortlist and the
 pipeline board reuse the same messages without extra queries.
@@ -35,6 +35,9 @@ CLOSED: list[str] = [PlacementStage.RETURNED.value, *EARLY_ENDS]
 # Early ends that happen before departure, and those that happen abroad.
 ENDS_BEFORE_DEPARTURE = {PlacementStage.WITHDRAWN, PlacementStage.FAILED, PlacementStage.MEDICALLY_UNFIT}
 ENDS_ABROAD = {PlacementStage.ABSCONDED, PlacementStage.REPATRIATED}
+# Stages at which a placement may still be enrolled in training, and those that may join a cohort.
+ENROLLABLE_STAGES: list[str] = PIPELINE[: PIPELINE.index(PlacementStage.READY) + 1]
+COHORT_STAGES: list[str] = [PlacementStage.SELECTED.value, PlacementStage.VISA.value]
 
 
 class Gate:
@@ -400,8 +403,10 @@ def check_move(
     if PIPELINE.index(to_stage) < PIPELINE.index(current):
         return [] if reason.strip() else [needs_reason]
 
-    # Forward: consent, then the gate of every stage entered or passed over.
-    failures = consent_failures(placement.candidate)
+    # Forward: consent (up to departure; arrival and return only record what happened abroad),
+    # then the gate of every stage entered or passed over.
+    departed = PIPELINE.index(PlacementStage.DEPARTED)
+    failures = consent_failures(placement.candidate) if PIPELINE.index(to_stage) <= departed else []
     for stage in PIPELINE[PIPELINE.index(current) + 1 : PIPELINE.index(to_stage) + 1]:
         for failure in stage_requirements(placement, stage, today=today):
             if failure not in failures:

@@ -1,0 +1,582 @@
+"""Writes with rules: starting and moving placements, training enrolment, cohorts and returns.
+
+Gates live in placements.gates; every stage change goes through `placement_move`, which records a
+PlacementStageEvent and bumps `Placement.version`.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from candidates.models import Candidate
+from programmes.models import Municipality, Occupation, Programme
+
+from .gates import (
+    CLOSED,
+    COHORT_STAGES,
+    EARLY_ENDS,
+    ENROLLABLE_STAGES,
+    PIPELINE,
+    Gate,
+    GateFailure,
+    GateRefused,
+    check_move,
+    consent_failures,
+    return_due,
+)
+from .models import Cohort, Enrolment, Placement, PlacementStage, PlacementStageEvent, TrainingBatch, TrainingProvider
+from .selectors import with_gate_data
+
+__all__ = ["GateRefused", "BulkMoveResult", "placement_start", "placement_move", "placement_bulk_move"]
+
+# Foreign keys are resolved by the views' scoped selectors; full_clean skips re-fetching them.
+PLACEMENT_FKS = ["candidate", "programme", "municipality", "occupation", "cohort", "previous_placement"]
+
+
+@dataclass
+class BulkMoveResult:
+    moved: list[Placement] = field(default_factory=list)
+    refused: list[tuple[Placement, list[str]]] = field(default_factory=list)
+
+
+@dataclass
+class BulkStartResult:
+    started: list[Placement] = field(default_factory=list)
+    refused: list[tuple[Candidate, list[str]]] = field(default_factory=list)
+
+
+@dataclass
+class BulkResult:
+    """Enrolments or cohort additions: the ones done and the ones refused with their reasons."""
+
+    done: list = field(default_factory=list)
+    refused: list[tuple[Placement, list[str]]] = field(default_factory=list)
+
+
+def _check_scope(user, municipality_id: int | None) -> None:
+    if not user.sees_all_municipalities and municipality_id != user.municipality_id:
+        raise PermissionDenied
+
+
+# --- placements ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def placement_start(
+    *,
+    candidate: Candidate,
+    programme: Programme,
+    user,
+    occupation: Occupation | None = None,
+    note: str = "",
+    previous_placement: Placement | None = None,
+) -> Placement:
+    """Open a placement at "registered"; refused without consent or with an open one in the programme."""
+    _check_scope(user, candidate.municipality_id)
+    failures = consent_failures(candidate)
+    if programme.status == Programme.Status.CLOSED:
+        failures.append(GateFailure(Gate.TRANSITION, _("Programme: %(name)s is closed.") % {"name": programme.name}))
+    if occupation is not None:
+        demanded = set(programme.demands.values_list("occupation_id", flat=True))
+        if demanded and occupation.pk not in demanded:
+            failures.append(
+                GateFailure(
+                    Gate.TRANSITION,
+                    _("Occupation: %(occupation)s is not requested by this programme.") % {"occupation": occupation},
+                )
+            )
+    if Placement.objects.open().filter(candidate=candidate, programme=programme).exists():
+        failures.append(
+            GateFailure(Gate.OPEN_PLACEMENT, _("Placement: the candidate already has an open placement here."))
+        )
+    if failures:
+        raise GateRefused(failures)
+    now = timezone.now()
+    placement = Placement(
+        candidate=candidate,
+        programme=programme,
+        municipality_id=candidate.municipality_id,
+        occupation=occupation,
+        stage=PlacementStage.REGISTERED,
+        stage_changed_at=now,
+        registered_on=timezone.localdate(),
+        previous_placement=previous_placement,
+        employer=previous_placement.employer if previous_placement else "",
+    )
+    placement.full_clean(exclude=PLACEMENT_FKS)
+    try:
+        with transaction.atomic():
+            placement.save()
+    except IntegrityError as exc:
+        # Another request opened one a moment ago (the partial unique constraint caught it).
+        raise GateRefused(
+            [GateFailure(Gate.OPEN_PLACEMENT, _("Placement: the candidate already has an open placement here."))]
+        ) from exc
+    PlacementStageEvent.objects.create(
+        placement=placement, from_stage="", to_stage=PlacementStage.REGISTERED, moved_at=now, moved_by=user, note=note
+    )
+    return placement
+
+
+def placement_start_bulk(
+    *, candidates: Iterable[Candidate], programme: Programme, user, occupation: Occupation | None = None
+) -> BulkStartResult:
+    """Start placements one by one; each refusal is listed with its reasons, the others proceed."""
+    result = BulkStartResult()
+    for candidate in candidates:
+        try:
+            result.started.append(
+                placement_start(candidate=candidate, programme=programme, user=user, occupation=occupation)
+            )
+        except GateRefused as refused:
+            result.refused.append((candidate, refused.messages))
+    return result
+
+
+def _reached_before_end(placement: Placement) -> str:
+    """The pipeline stage a closed placement had before it ended (its last event's from-stage)."""
+    last = placement.stage_events.order_by("-moved_at", "-pk").values_list("from_stage", flat=True).first()
+    return last or ""
+
+
+@transaction.atomic
+def placement_move(
+    *,
+    placement: Placement,
+    to_stage: str,
+    user,
+    note: str = "",
+    reason: str = "",
+    on_date: date | None = None,
+) -> Placement:
+    """Move a placement to `to_stage` if the gates allow it; raise GateRefused saying which failed.
+
+    on_date: when an early end happened (defaults to today).
+    """
+    current = Placement.objects.select_for_update().filter(pk=placement.pk).values("stage", "version").first()
+    if current is None or (current["stage"], current["version"]) != (placement.stage, placement.version):
+        raise GateRefused(
+            [GateFailure(Gate.TRANSITION, _("Placement: changed by someone else meanwhile; reload the page."))]
+        )
+    from_stage = placement.stage
+    reached = _reached_before_end(placement) if from_stage in EARLY_ENDS else ""
+    failures = check_move(placement, to_stage, reason=reason, reached=reached)
+    reopening = from_stage in CLOSED and to_stage not in CLOSED
+    if (
+        not failures
+        and reopening
+        and Placement.objects.open()
+        .filter(candidate_id=placement.candidate_id, programme_id=placement.programme_id)
+        .exclude(pk=placement.pk)
+        .exists()
+    ):
+        failures.append(
+            GateFailure(Gate.OPEN_PLACEMENT, _("Placement: the candidate already has another open placement here."))
+        )
+    if failures:
+        raise GateRefused(failures)
+
+    today = timezone.localdate()
+    index = PIPELINE.index(to_stage) if to_stage in PIPELINE else None
+    if to_stage == PlacementStage.DEPARTED:
+        placement.departed_on = placement.cohort.actual_departure
+    if to_stage in EARLY_ENDS:
+        placement.end_reason = reason.strip()
+        placement.ended_on = on_date or today
+        if to_stage == PlacementStage.ABSCONDED:
+            placement.return_outcome = Placement.ReturnOutcome.ABSCONDED
+        elif to_stage == PlacementStage.REPATRIATED:
+            placement.return_outcome = Placement.ReturnOutcome.REPATRIATED
+            placement.returned_on = placement.returned_on or placement.ended_on
+    if reopening or (index is not None and index < PIPELINE.index(PlacementStage.RETURNED)):
+        # A correction back into the pipeline undoes what the later stages recorded.
+        placement.returned_on = None
+        placement.return_outcome = ""
+        placement.ended_on = None
+        placement.end_reason = ""
+    if index is not None and index < PIPELINE.index(PlacementStage.DEPARTED):
+        placement.departed_on = None
+
+    now = timezone.now()
+    placement.stage = to_stage
+    placement.stage_changed_at = now
+    placement.version += 1
+    placement.full_clean(exclude=PLACEMENT_FKS)
+    placement.save()
+    PlacementStageEvent.objects.create(
+        placement=placement,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        moved_at=now,
+        moved_by=user,
+        note=note.strip(),
+        reason=reason.strip(),
+    )
+    return placement
+
+
+@transaction.atomic
+def placement_bulk_move(
+    *, placements: Iterable[Placement], to_stage: str, user, note: str = "", reason: str = ""
+) -> BulkMoveResult:
+    """Move each placement that passes its gates; list the others with the gates that failed."""
+    result = BulkMoveResult()
+    for placement in placements:
+        try:
+            with transaction.atomic():
+                placement_move(placement=placement, to_stage=to_stage, user=user, note=note, reason=reason)
+        except GateRefused as refused:
+            result.refused.append((placement, refused.messages))
+        else:
+            result.moved.append(placement)
+    return result
+
+
+EDITABLE_FIELDS = [
+    "occupation",
+    "employer",
+    "contract_start",
+    "contract_end",
+    "visa_number",
+    "visa_issued_on",
+    "planned_return_on",
+]
+
+
+@transaction.atomic
+def placement_update(*, placement: Placement, user, version: int | None = None, **fields) -> Placement:
+    """Edit the employer, contract, visa, occupation and planned return (not the stage).
+
+    version: the version the form was opened with; a different one means someone saved meanwhile.
+    """
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    current = Placement.objects.select_for_update().filter(pk=placement.pk).values_list("version", flat=True).first()
+    if version is not None and current != version:
+        raise ValidationError(
+            _("Someone else saved this placement after you opened it. Reload the page and make your changes again.")
+        )
+    for name, value in fields.items():
+        setattr(placement, name, value)
+    placement.version = (current or placement.version) + 1
+    placement.full_clean(exclude=PLACEMENT_FKS)
+    placement.save()
+    return placement
+
+
+@transaction.atomic
+def placement_record_return(
+    *, placement: Placement, user, on_date: date, outcome: str, reason: str = "", note: str = ""
+) -> Placement:
+    """Record how a departed placement came home: completed or ended early (→ returned), absconded or
+    repatriated (→ those early ends). Every outcome but "completed" needs a reason."""
+    Outcome = Placement.ReturnOutcome
+    if placement.stage not in (PlacementStage.DEPARTED, PlacementStage.ABROAD):
+        raise GateRefused([GateFailure(Gate.TRANSITION, _("Return: only a departed placement can return."))])
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Choose an outcome.")})
+    if on_date > timezone.localdate():
+        raise ValidationError({"on_date": _("The date cannot be in the future.")})
+    if placement.departed_on and on_date < placement.departed_on:
+        raise ValidationError({"on_date": _("The date cannot be before the departure.")})
+    if outcome != Outcome.COMPLETED and not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for this outcome.")})
+    if outcome in (Outcome.COMPLETED, Outcome.ENDED_EARLY):
+        placement.returned_on = on_date
+        placement.return_outcome = outcome
+        placement.end_reason = reason.strip()
+        return placement_move(
+            placement=placement, to_stage=PlacementStage.RETURNED, user=user, note=note, reason=reason
+        )
+    to_stage = PlacementStage.ABSCONDED if outcome == Outcome.ABSCONDED else PlacementStage.REPATRIATED
+    if outcome == Outcome.REPATRIATED:
+        placement.returned_on = on_date
+    return placement_move(placement=placement, to_stage=to_stage, user=user, note=note, reason=reason, on_date=on_date)
+
+
+@transaction.atomic
+def placement_invite_next_season(*, placement: Placement, user) -> Placement:
+    """A new placement for a returnee who completed a seasonal programme, reusing their candidate record."""
+    if not (
+        placement.programme.is_seasonal
+        and placement.stage == PlacementStage.RETURNED
+        and placement.return_outcome == Placement.ReturnOutcome.COMPLETED
+    ):
+        raise GateRefused(
+            [
+                GateFailure(
+                    Gate.TRANSITION,
+                    _("Next season: only returnees who completed a seasonal programme can be invited again."),
+                )
+            ]
+        )
+    if Placement.objects.filter(previous_placement=placement).exists():
+        raise GateRefused([GateFailure(Gate.OPEN_PLACEMENT, _("Next season: this returnee was already invited."))])
+    return placement_start(
+        candidate=placement.candidate,
+        programme=placement.programme,
+        user=user,
+        occupation=placement.occupation,
+        note=_("Invited for the next season."),
+        previous_placement=placement,
+    )
+
+
+# --- training --------------------------------------------------------------------------------
+
+
+def _owner(user, municipality: Municipality | None) -> Municipality | None:
+    """The municipality a new record belongs to: the user's own; superusers choose (None = national)."""
+    if user.municipality_id:
+        return user.municipality
+    if not user.is_superuser:
+        raise PermissionDenied
+    return municipality
+
+
+@transaction.atomic
+def provider_create(*, user, municipality: Municipality | None = None, **fields) -> TrainingProvider:
+    provider = TrainingProvider(municipality=_owner(user, municipality), **fields)
+    provider.full_clean()
+    provider.save()
+    return provider
+
+
+@transaction.atomic
+def provider_update(*, provider: TrainingProvider, user, **fields) -> TrainingProvider:
+    fields.pop("municipality", None)  # ownership does not change
+    for name, value in fields.items():
+        setattr(provider, name, value)
+    provider.full_clean()
+    provider.save()
+    return provider
+
+
+@transaction.atomic
+def batch_create(*, user, municipality: Municipality | None = None, **fields) -> TrainingBatch:
+    batch = TrainingBatch(municipality=_owner(user, municipality), **fields)
+    batch.full_clean()
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def batch_update(*, batch: TrainingBatch, user, **fields) -> TrainingBatch:
+    fields.pop("municipality", None)
+    locked = TrainingBatch.objects.select_for_update().get(pk=batch.pk)
+    enrolled = locked.enrolments.count()
+    if "capacity" in fields and fields["capacity"] < enrolled:
+        raise ValidationError(
+            {
+                "capacity": _("%(count)s people are already enrolled; the capacity cannot be lower.")
+                % {"count": enrolled}
+            }
+        )
+    if "programme" in fields and fields["programme"].pk != batch.programme_id and enrolled:
+        raise ValidationError({"programme": _("The batch has enrolments; its programme cannot change.")})
+    for name, value in fields.items():
+        setattr(batch, name, value)
+    batch.full_clean()
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def enrolment_create_bulk(*, batch: TrainingBatch, placements: Iterable[Placement], user) -> BulkResult:
+    """Enrol placements while seats remain; the batch row is locked so two offices cannot overfill it.
+
+    A placement at "documents verified" moves on to "in training" when it is enrolled.
+    """
+    locked = TrainingBatch.objects.select_for_update().get(pk=batch.pk)
+    taken = locked.enrolments.count()
+    placements = list(placements)
+    already = set(
+        Enrolment.objects.filter(batch=locked, placement__in=placements).values_list("placement_id", flat=True)
+    )
+    result = BulkResult()
+    for placement in placements:
+        reasons = []
+        if placement.programme_id != locked.programme_id:
+            reasons.append(_("Training: the batch belongs to another programme."))
+        if placement.stage not in ENROLLABLE_STAGES:
+            reasons.append(
+                _("Training: a placement at %(stage)s cannot be enrolled.") % {"stage": placement.get_stage_display()}
+            )
+        if placement.pk in already:
+            reasons.append(_("Training: already enrolled in this batch."))
+        if not reasons and taken >= locked.capacity:
+            reasons.append(
+                _("Capacity: the batch is full (%(taken)s of %(capacity)s seats).")
+                % {"taken": taken, "capacity": locked.capacity}
+            )
+        if reasons:
+            result.refused.append((placement, reasons))
+            continue
+        enrolment = Enrolment(batch=locked, placement=placement)
+        enrolment.full_clean(exclude=["batch", "placement"])
+        enrolment.save()
+        taken += 1
+        result.done.append(enrolment)
+        if placement.stage == PlacementStage.DOCUMENTS_VERIFIED:
+            try:
+                with transaction.atomic():
+                    placement_move(
+                        placement=placement, to_stage=PlacementStage.IN_TRAINING, user=user, note=str(locked)
+                    )
+            except GateRefused:
+                pass  # enrolled all the same; the placement stays where it was (e.g. consent withdrawn)
+    return result
+
+
+@transaction.atomic
+def enrolment_update(
+    *,
+    enrolment: Enrolment,
+    user,
+    attended_hours: int,
+    final_score,
+    result: str,
+    certificate_number: str = "",
+) -> Enrolment:
+    if attended_hours > enrolment.batch.hours:
+        raise ValidationError(
+            {"attended_hours": _("At most the batch's %(hours)s hours.") % {"hours": enrolment.batch.hours}}
+        )
+    if result == Enrolment.Result.PASSED and attended_hours == 0:
+        raise ValidationError({"attended_hours": _("A passed enrolment has attended hours.")})
+    enrolment.attended_hours = attended_hours
+    enrolment.final_score = final_score
+    enrolment.result = result
+    enrolment.certificate_number = certificate_number.strip()
+    enrolment.full_clean(exclude=["batch", "placement"])
+    enrolment.save()
+    return enrolment
+
+
+# --- cohorts ---------------------------------------------------------------------------------
+
+
+def _default_return_due(cohort: Cohort) -> date | None:
+    return return_due(cohort.programme, cohort.actual_departure or cohort.planned_departure)
+
+
+@transaction.atomic
+def cohort_create(*, user, programme: Programme, municipality: Municipality | None = None, **fields) -> Cohort:
+    """A new cohort; without a return date, it is computed from the programme's season or contract."""
+    owner = _owner(user, municipality)
+    if owner is None:
+        raise ValidationError({"municipality": _("A cohort belongs to a municipality.")})
+    cohort = Cohort(programme=programme, municipality=owner, **fields)
+    if not cohort.return_due_on:
+        cohort.return_due_on = _default_return_due(cohort)
+    cohort.full_clean()
+    cohort.save()
+    return cohort
+
+
+@transaction.atomic
+def cohort_update(*, cohort: Cohort, user, **fields) -> Cohort:
+    fields.pop("municipality", None)
+    if "programme" in fields and fields["programme"].pk != cohort.programme_id and cohort.placements.exists():
+        raise ValidationError({"programme": _("The cohort has placements; its programme cannot change.")})
+    for name, value in fields.items():
+        setattr(cohort, name, value)
+    if not cohort.return_due_on:
+        cohort.return_due_on = _default_return_due(cohort)
+    cohort.full_clean()
+    cohort.save()
+    return cohort
+
+
+@transaction.atomic
+def cohort_add_placements(*, cohort: Cohort, placements: Iterable[Placement], user) -> BulkResult:
+    """Form the cohort from selected placements (stage "selected" or "visa") of its programme."""
+    result = BulkResult()
+    if cohort.actual_departure:
+        for placement in placements:
+            result.refused.append((placement, [_("Cohort: it has already departed.")]))
+        return result
+    for placement in placements:
+        reasons = []
+        if placement.programme_id != cohort.programme_id:
+            reasons.append(_("Cohort: the placement belongs to another programme."))
+        if placement.municipality_id != cohort.municipality_id:
+            reasons.append(_("Cohort: the placement belongs to another municipality."))
+        if placement.stage not in COHORT_STAGES:
+            reasons.append(
+                _("Cohort: only selected placements can join (this one is at %(stage)s).")
+                % {"stage": placement.get_stage_display()}
+            )
+        if placement.cohort_id == cohort.pk:
+            reasons.append(_("Cohort: already in this cohort."))
+        if reasons:
+            result.refused.append((placement, reasons))
+            continue
+        placement.cohort = cohort
+        if cohort.return_due_on:
+            placement.planned_return_on = cohort.return_due_on
+        placement.version += 1
+        placement.full_clean(exclude=PLACEMENT_FKS)
+        placement.save(update_fields=["cohort", "planned_return_on", "version", "updated_at"])
+        result.done.append(placement)
+    return result
+
+
+@transaction.atomic
+def cohort_remove_placement(*, cohort: Cohort, placement: Placement, user) -> Placement:
+    if placement.cohort_id != cohort.pk:
+        raise ValidationError(_("The placement is not in this cohort."))
+    if cohort.actual_departure or placement.stage not in PIPELINE[: PIPELINE.index(PlacementStage.DEPARTED)]:
+        raise ValidationError(_("A placement cannot leave a cohort after departure."))
+    placement.cohort = None
+    placement.version += 1
+    placement.save(update_fields=["cohort", "version", "updated_at"])
+    return placement
+
+
+@transaction.atomic
+def cohort_confirm_departure(*, cohort: Cohort, user, on_date: date, note: str = "") -> BulkMoveResult:
+    """Record the actual departure and move the cohort's placements to "departed" where the gates allow."""
+    if cohort.actual_departure:
+        raise ValidationError(_("The departure was already confirmed."))
+    if on_date > timezone.localdate():
+        raise ValidationError({"on_date": _("The departure date cannot be in the future.")})
+    computed_before = _default_return_due(cohort)
+    cohort.actual_departure = on_date
+    if cohort.return_due_on is None or cohort.return_due_on == computed_before:
+        cohort.return_due_on = _default_return_due(cohort) or cohort.return_due_on
+    cohort.full_clean()
+    cohort.save()
+    placements = list(
+        with_gate_data(Placement.objects.filter(cohort=cohort)).filter(
+            stage__in=PIPELINE[: PIPELINE.index(PlacementStage.DEPARTED)]
+        )
+    )
+    for placement in placements:
+        placement.cohort = cohort  # the confirmed departure, not the stale row from the query
+    return placement_bulk_move(placements=placements, to_stage=PlacementStage.DEPARTED, user=user, note=note)
+
+
+@transaction.atomic
+def cohort_confirm_arrival(*, cohort: Cohort, user, on_date: date) -> BulkMoveResult:
+    if cohort.actual_departure is None:
+        raise ValidationError(_("Confirm the departure first."))
+    if cohort.arrival_confirmed_on:
+        raise ValidationError(_("The arrival was already confirmed."))
+    if on_date < cohort.actual_departure:
+        raise ValidationError({"on_date": _("The arrival cannot be before the departure.")})
+    if on_date > timezone.localdate():
+        raise ValidationError({"on_date": _("The arrival date cannot be in the future.")})
+    cohort.arrival_confirmed_on = on_date
+    cohort.full_clean()
+    cohort.save()
+    placements = list(with_gate_data(Placement.objects.filter(cohort=cohort, stage=PlacementStage.DEPARTED)))
+    for placement in placements:
+        placement.cohort = cohort
+    return placement_bulk_move(placements=placements, to_stage=PlacementStage.ABROAD, user=user)
