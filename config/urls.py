@@ -10,6 +10,7 @@ admin.site.site_title = "Rantau"
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("healthz", dashboard_views.healthz, name="healthz"),
+    path("national/", dashboard_views.national, name="national"),
     # The programme page is the programme dashboard (DESIGN §5); it draws on every app.
     path("programmes/<int:pk>/", dashboard_views.programme_detail, name="programme_detail"),
     path("programmes/<int:pk>/shortlist/", shortlist_views.programme_shortlist, name="programme_shortlist"),

