@@ -1,18 +1,25 @@
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 # Writing the session on every request would cost a database write per page; a minute's
 # precision on the idle clock is enough.
 _TOUCH_EVERY = 60
+STARTED = "rantau_started"
+SEEN = "rantau_seen"
 
 
 class SessionTimeoutMiddleware:
-    """Signs a user out after SESSION_IDLE_TIMEOUT idle seconds or SESSION_COOKIE_AGE in all."""
+    """Signs a user out after SESSION_IDLE_TIMEOUT idle seconds or SESSION_COOKIE_AGE in all.
+
+    Both clocks are kept in the session (seconds since the epoch), so they hold across app servers.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -22,12 +29,29 @@ class SessionTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             now = int(time.time())
             session = request.session
-            started = session.setdefault("rantau_started", now)
-            last = session.get("rantau_seen", now)
+            started = session.setdefault(STARTED, now)
+            last = session.get(SEEN, now)
             if now - last > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_COOKIE_AGE:
-                logout(request)
-                messages.info(request, _("Your session has ended. Please sign in again."))
-                return redirect_to_login(request.get_full_path())
-            if now - last >= _TOUCH_EVERY or "rantau_seen" not in session:
-                session["rantau_seen"] = now
-        return self.get_response(request)
+                return self._expired(request)
+            if now - last >= _TOUCH_EVERY or SEEN not in session:
+                session[SEEN] = now
+        response = self.get_response(request)
+        # A sign-in during this request (the login view) starts both clocks from now.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and STARTED not in request.session:
+            request.session[STARTED] = request.session[SEEN] = int(time.time())
+        return response
+
+    def _expired(self, request):
+        logout(request)
+        messages.info(request, _("Your session has ended. Please sign in again."))
+        if request.headers.get("HX-Request"):
+            # An htmx request would swap the login page into a fragment: send the whole page there,
+            # and back to the page (not the fragment) after signing in.
+            page = urlsplit(request.headers.get("HX-Current-URL", ""))
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = redirect_to_login(urlunsplit(("", "", page.path or "/", page.query, "")))[
+                "Location"
+            ]
+            return response
+        return redirect_to_login(request.get_full_path())

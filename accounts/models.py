@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -42,3 +44,25 @@ class User(AbstractUser):
     def role_names(self) -> list[str]:
         """The user's roles, for display (one query, cached on the instance by the caller's use)."""
         return [g.name for g in self.groups.all()]
+
+
+class Session(AbstractBaseSession):
+    """A database session that knows its user, so that all of a user's sessions can be ended at once
+    (deactivation) without decoding every session in the table."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=True
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self):
+        return f"{self.user_id or '-'} until {self.expire_date:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore

