@@ -423,14 +423,14 @@ def enrolment_create_bulk(*, batch: TrainingBatch, placements: Iterable[Placemen
         enrolment.save()
         taken += 1
         result.done.append(enrolment)
-        if placement.stage == PlacementStage.DOCUMENTS_VERIFIED:
-            try:
-                with transaction.atomic():
-                    placement_move(
-                        placement=placement, to_stage=PlacementStage.IN_TRAINING, user=user, note=str(locked)
-                    )
-            except GateRefused:
-                pass  # enrolled all the same; the placement stays where it was (e.g. consent withdrawn)
+    # Re-read with the new enrolments, so the "in training" gate sees them.
+    to_move = [e.placement_id for e in result.done if e.placement.stage == PlacementStage.DOCUMENTS_VERIFIED]
+    for placement in with_gate_data(Placement.objects.filter(pk__in=to_move)):
+        try:
+            with transaction.atomic():
+                placement_move(placement=placement, to_stage=PlacementStage.IN_TRAINING, user=user, note=str(locked))
+        except GateRefused:
+            pass  # enrolled all the same; the placement stays where it was (e.g. consent withdrawn)
     return result
 
 
