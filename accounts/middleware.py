@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 # Writing the session on every request would cost a database write per page; a minute's
@@ -55,3 +56,18 @@ class SessionTimeoutMiddleware:
             ]
             return response
         return redirect_to_login(request.get_full_path())
+
+
+class PrivatePagesMiddleware:
+    """Pages for a signed-in user hold personal data: no browser or proxy may store them, so the
+    Back button on a shared office computer shows nothing after signing out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            add_never_cache_headers(response)
+        return response
