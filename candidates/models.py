@@ -10,6 +10,23 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Education, LanguageTest, Municipality, Sex, TimeStampedModel
 
+# The fields a person's record carries that staff type in or import (not consent, not bookkeeping).
+CANDIDATE_DATA_FIELDS = [
+    "nik",
+    "full_name",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "address",
+    "kecamatan_code",
+    "kelurahan_code",
+    "phone",
+    "email",
+    "education",
+    "registered_on",
+    "notes",
+]
+
 
 class CandidateQuerySet(models.QuerySet):
     def with_consent(self):

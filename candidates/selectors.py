@@ -1,19 +1,55 @@
 """Reads of candidates and their documents, scoped to the user's municipality."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Upper
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from pghistory.models import Events
 
 from accounts.access import get_for_user, scope_queryset
 
-from .models import Candidate, Document
+from .models import (
+    Candidate,
+    CandidateEvent,
+    Document,
+    DocumentAccessLog,
+    DocumentEvent,
+    DocumentType,
+    LanguageResult,
+    LanguageResultEvent,
+)
+from .privacy import mask_identifier
+
+# A name this similar (pg_trgm similarity of the upper-cased names, 0–1) with the same birth date
+# or the same phone is worth a second look: "NUR AGIS" / "NUR AGIES" scores 0.58.
+DUPLICATE_NAME_SIMILARITY = 0.5
+EXPIRING_WITHIN_DAYS = 90
 
 
 def candidate_list(*, user) -> QuerySet[Candidate]:
     return scope_queryset(Candidate.objects.select_related("municipality"), user, "municipality")
 
 
+def candidate_list_for_display(*, user) -> QuerySet[Candidate]:
+    """The list page's rows: placements with their programme come in one extra query."""
+    placements = Candidate._meta.get_field("placements").related_model
+    return candidate_list(user=user).prefetch_related(
+        Prefetch(
+            "placements",
+            queryset=placements.objects.select_related("programme").order_by("-stage_changed_at", "pk"),
+        )
+    )
+
+
 def get_candidate_for_user(user, pk, *, write: bool = False) -> Candidate:
     return get_for_user(
-        Candidate.objects.select_related("municipality"),
+        Candidate.objects.select_related("municipality", "consent_taken_by"),
         user,
         pk,
         field="municipality",
@@ -28,4 +64,252 @@ def get_document_for_user(user, pk, *, write: bool = False) -> Document:
         pk,
         field="candidate__municipality",
         write_perm="candidates.change_document" if write else None,
+    )
+
+
+# --- duplicates ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NikOwner:
+    """Who already holds a NIK: the record itself when the user may see it, else only the office."""
+
+    candidate: Candidate | None
+    office: str
+
+
+def candidate_nik_owner(*, user, nik: str, exclude_pk: int | None = None) -> NikOwner | None:
+    """Look the NIK up across every municipality (one person, one record), revealing only the office
+    name when the record is outside the user's scope."""
+    qs = Candidate.objects.select_related("municipality").filter(nik=nik)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    existing = qs.first()
+    if existing is None:
+        return None
+    visible = scope_queryset(Candidate.objects.filter(pk=existing.pk), user, "municipality").exists()
+    return NikOwner(candidate=existing if visible else None, office=existing.municipality.name)
+
+
+def candidate_possible_duplicates(
+    *, user, full_name: str, birth_date: date | None, phone: str, exclude_pk: int | None = None, limit: int = 10
+) -> list[Candidate]:
+    """Candidates in the user's scope with a similar name and the same birth date or the same phone.
+
+    A shared phone alone is no duplicate (families share one), so the name must be similar too.
+    """
+    same = Q()
+    if birth_date:
+        same |= Q(birth_date=birth_date)
+    if phone:
+        same |= Q(phone=phone)
+    if not same or not full_name:
+        return []
+    qs = (
+        candidate_list(user=user)
+        .filter(same)
+        .annotate(name_similarity=TrigramSimilarity(Upper("full_name"), full_name.upper()))
+        .filter(name_similarity__gte=DUPLICATE_NAME_SIMILARITY)
+        .order_by("-name_similarity", "pk")
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return list(qs[:limit])
+
+
+# --- the detail page ------------------------------------------------------------------------------
+
+
+def candidate_detail_queryset() -> QuerySet[Candidate]:
+    return Candidate.objects.select_related("municipality", "consent_taken_by").prefetch_related(
+        Prefetch("documents", queryset=Document.objects.select_related("verified_by", "uploaded_by")),
+        Prefetch("language_results", queryset=LanguageResult.objects.order_by("-taken_on")),
+        "placements__programme",
+        "placements__stage_events__moved_by",
+    )
+
+
+def get_candidate_detail_for_user(user, pk) -> Candidate:
+    return get_for_user(candidate_detail_queryset(), user, pk, field="municipality")
+
+
+@dataclass
+class DocumentStatus:
+    doc_type: str
+    label: str
+    status: str  # valid | expiring | expired | missing | no_expiry
+    document: Document | None = None
+    required_by: list[str] = field(default_factory=list)
+
+
+def document_status(document: Document | None, today: date) -> str:
+    if document is None:
+        return "missing"
+    if document.expires_on is None:
+        return "valid"
+    if document.expires_on < today:
+        return "expired"
+    if document.expires_on <= today + timedelta(days=EXPIRING_WITHIN_DAYS):
+        return "expiring"
+    return "valid"
+
+
+def candidate_document_statuses(candidate: Candidate, *, today: date | None = None) -> list[DocumentStatus]:
+    """One line per document type the candidate holds or a programme applied to requires.
+
+    Uses the prefetched documents and placements; the best document of a type is the one that
+    expires last (no expiry counts as the best).
+    """
+    today = today or timezone.localdate()
+    best: dict[str, Document] = {}
+    for doc in candidate.documents.all():
+        current = best.get(doc.doc_type)
+        if current is None or _expiry_key(doc) > _expiry_key(current):
+            best[doc.doc_type] = doc
+    required: dict[str, list[str]] = {}
+    for placement in candidate.placements.all():
+        for doc_type in placement.programme.required_documents or []:
+            required.setdefault(doc_type, []).append(placement.programme.name)
+    labels = dict(DocumentType.choices)
+    rows = []
+    for doc_type in DocumentType.values:
+        if doc_type not in best and doc_type not in required:
+            continue
+        doc = best.get(doc_type)
+        rows.append(
+            DocumentStatus(
+                doc_type=doc_type,
+                label=labels[doc_type],
+                status=document_status(doc, today),
+                document=doc,
+                required_by=sorted(set(required.get(doc_type, []))),
+            )
+        )
+    return rows
+
+
+def _expiry_key(doc: Document) -> date:
+    return doc.expires_on or date.max
+
+
+# --- history --------------------------------------------------------------------------------------
+
+# Bookkeeping columns that change on every save and say nothing to a reader.
+_HIDDEN_FIELDS = {"id", "created_at", "updated_at", "version", "file", "is_demo", "candidate", "municipality"}
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: object | None  # a User, or None for changes made outside a signed-in request
+    what: str
+    action: str  # "created" | "changed"
+    changes: list[FieldChange]
+    via: str = ""
+
+
+def candidate_history(candidate: Candidate, *, mask_identifiers: bool = True) -> list[HistoryEntry]:
+    """Every recorded change to the candidate, its documents and language results, newest first.
+
+    The rows come from pghistory's triggers, so bulk `update()`s are included; the user comes from
+    the context that pghistory.middleware.HistoryMiddleware attaches to each request. NIK and
+    document numbers are masked unless mask_identifiers is False.
+    """
+    events = list(
+        Events.objects.references(candidate)
+        .across(CandidateEvent, DocumentEvent, LanguageResultEvent)
+        .order_by("-pgh_created_at", "-pgh_id")
+    )
+    user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context and e.pgh_context.get("user")}
+    for e in events:
+        for key in ("consent_taken_by", "verified_by", "uploaded_by"):
+            for value in (e.pgh_diff or {}).get(key, []) or []:
+                if value:
+                    user_ids.add(value)
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids)} if user_ids else {}
+    entries = []
+    for e in events:
+        model = {
+            "candidates.CandidateEvent": Candidate,
+            "candidates.DocumentEvent": Document,
+            "candidates.LanguageResultEvent": LanguageResult,
+        }[e.pgh_model]
+        data = e.pgh_data or {}
+        if model is Candidate:
+            what = _("Profile")
+        elif model is Document:
+            what = _("Document: %(type)s") % {"type": dict(DocumentType.choices).get(data.get("doc_type"), "")}
+        else:
+            what = _("Language result")
+        if e.pgh_label == "insert":
+            action, pairs = "created", {}
+        else:
+            action, pairs = "changed", e.pgh_diff or {}
+        changes = [
+            FieldChange(
+                label=str(model._meta.get_field(name).verbose_name),
+                old=_display(model, name, old, users, mask_identifiers),
+                new=_display(model, name, new, users, mask_identifiers),
+            )
+            for name, (old, new) in pairs.items()
+            if name not in _HIDDEN_FIELDS and _has_field(model, name)
+        ]
+        if action == "changed" and not changes:
+            continue  # only bookkeeping columns moved
+        context = e.pgh_context or {}
+        entries.append(
+            HistoryEntry(
+                when=e.pgh_created_at,
+                who=users.get(context.get("user")),
+                what=what,
+                action=action,
+                changes=changes,
+                via=context.get("url", ""),
+            )
+        )
+    return entries
+
+
+def _has_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - a column the model no longer has
+        return False
+    return True
+
+
+def _display(model, name: str, value, users: dict, mask_identifiers: bool) -> str:
+    if value in (None, ""):
+        return "–"
+    if mask_identifiers and name in ("nik", "number"):
+        return mask_identifier(str(value))
+    field_obj = model._meta.get_field(name)
+    if field_obj.choices:
+        return str(dict(field_obj.flatchoices).get(value, value))
+    if field_obj.is_relation and field_obj.related_model is get_user_model():
+        return str(users.get(value, value))
+    if field_obj.get_internal_type() == "DateField":
+        parsed = parse_date(str(value))
+        return parsed.strftime("%d-%m-%Y") if parsed else str(value)
+    if field_obj.get_internal_type() == "DateTimeField":
+        parsed = parse_datetime(str(value))
+        return timezone.localtime(parsed).strftime("%d-%m-%Y %H:%M") if parsed else str(value)
+    if field_obj.get_internal_type() == "BooleanField":
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def candidate_document_downloads(candidate: Candidate) -> QuerySet:
+    """Who downloaded which of the candidate's document files, and when (for the data report)."""
+    return (
+        DocumentAccessLog.objects.filter(document__candidate=candidate)
+        .select_related("user", "document")
+        .order_by("-accessed_at")
     )

