@@ -216,6 +216,15 @@ def cohort_list(*, user) -> QuerySet[Cohort]:
     return scope_queryset(Cohort.objects.select_related("programme"), user, "municipality")
 
 
+def cohort_list_with_counts(*, user) -> QuerySet[Cohort]:
+    """Cohorts with `members`: their placements that did not end early."""
+    return (
+        cohort_list(user=user)
+        .annotate(members=Count("placements", filter=~Q(placements__stage__in=EARLY_ENDS)))
+        .order_by("-planned_departure", "name", "pk")
+    )
+
+
 def get_cohort_for_user(user, pk, *, write: bool = False) -> Cohort:
     return get_for_user(
         Cohort.objects.select_related("programme", "municipality"),
