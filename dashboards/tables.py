@@ -36,6 +36,15 @@ class Table:
     def chart_id(self) -> str:
         return f"chart-{self.key}"
 
+    @property
+    def headings(self) -> list[tuple[str, bool]]:
+        """(column title, is numeric): numbers are right-aligned, text left, headings with them."""
+        sample = self.rows[0] if self.rows else [Cell(None)] * len(self.columns)
+        return [
+            (title, i > 0 and cell.kind != "text")
+            for i, (title, cell) in enumerate(zip(self.columns, sample, strict=True))
+        ]
+
 
 def placements_url(**params) -> str:
     """The placement list filtered by `params` (programme=…, stage=…, reached=…, sex=…)."""

@@ -57,8 +57,12 @@
   });
   // Charts in a tab drawn while hidden have no size; redraw them when their tab is shown.
   document.addEventListener("shown.bs.tab", () => charts.forEach((c) => c.resize()));
-  // Fit the charts to the paper width before printing, and back afterwards.
-  window.addEventListener("beforeprint", () => charts.forEach((c) => c.resize()));
+  // Paper is narrower than the screen: before printing, draw each chart at the size it has on an A4
+  // page (the print stylesheet's heights, about 170 mm wide), and back to the screen size afterwards.
+  const PRINT_WIDTH = 640;
+  window.addEventListener("beforeprint", () =>
+    charts.forEach((c) => c.resize(PRINT_WIDTH, c.canvas.parentElement.classList.contains("dash-chart-tall") ? 280 : 200)),
+  );
   window.addEventListener("afterprint", () => charts.forEach((c) => c.resize()));
   document.querySelectorAll("[data-print]").forEach((button) => {
     button.addEventListener("click", () => window.print());
