@@ -1,10 +1,14 @@
 """Municipalities, foreign partners, agreements (with their stage events) and programmes."""
 
+import calendar
+from datetime import date, timedelta
+
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
 
@@ -108,6 +112,59 @@ class AgreementStage(models.TextChoices):
     def order(cls, stage: str) -> int:
         return cls.values.index(stage)
 
+    @classmethod
+    def interruptions(cls) -> list[str]:
+        """Stages that interrupt the lifecycle: entering one needs a reason, like moving back."""
+        return [cls.SUSPENDED, cls.TERMINATED]
+
+    @classmethod
+    def closed(cls) -> list[str]:
+        """Stages after which an agreement no longer runs (no expiry reminders)."""
+        return [cls.EXPIRED, cls.TERMINATED]
+
+
+class AgreementQuerySet(models.QuerySet):
+    def with_stage_status(self, today, expiry_days: int = 90):
+        """Annotate days_in_stage, expected_days (from StageDuration), is_stalled and expires_soon.
+
+        Computed in the database so that lists and filters never loop over rows in Python.
+        """
+        expected = StageDuration.objects.filter(stage=OuterRef("stage")).values("expected_days")[:1]
+        return self.annotate(
+            # date - date is a whole number of days in PostgreSQL.
+            days_in_stage=Func(
+                Value(today),
+                F("stage_entered_on"),
+                template="(%(expressions)s)",
+                arg_joiner=" - ",
+                output_field=IntegerField(),
+            ),
+            expected_days=Subquery(expected, output_field=IntegerField()),
+            is_stalled=Case(
+                When(Q(expected_days__isnull=False) & Q(days_in_stage__gt=F("expected_days")), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+            expires_soon=Case(
+                When(self._expiring_q(today, expiry_days), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+        )
+
+    @staticmethod
+    def _expiring_q(today, within_days: int) -> Q:
+        return Q(valid_until__gte=today, valid_until__lte=today + timedelta(days=within_days)) & ~Q(
+            stage__in=AgreementStage.closed()
+        )
+
+    def stalled(self, today):
+        return self.with_stage_status(today).filter(is_stalled=True)
+
+    def expiring(self, today, within_days: int = 90):
+        """Agreements still running whose validity ends between today and `within_days` from now."""
+        return self.filter(self._expiring_q(today, within_days))
+
 
 @pghistory.track()
 class Agreement(TimeStampedModel):
@@ -138,6 +195,8 @@ class Agreement(TimeStampedModel):
     summary = models.TextField(_("summary"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
+    objects = AgreementQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
@@ -159,6 +218,15 @@ class Agreement(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        # The same rule as the check constraint, said next to the field it concerns.
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("The end of validity cannot be before its start.")})
+
+    @property
+    def is_national(self) -> bool:
+        return self.municipality_id is None
 
 
 class AgreementStageEvent(models.Model):
@@ -248,10 +316,57 @@ class LanguageTest(models.TextChoices):
     JFT = "jft", _("JFT-Basic (A1–A2)")
     OTHER = "other", _("Other")
 
+    @classmethod
+    def lower_is_better(cls, test: str) -> bool:
+        """JLPT counts down: N1 (1) is the highest level, N5 (5) the lowest."""
+        return test == cls.JLPT
+
+    @classmethod
+    def short_name(cls, test: str) -> str:
+        return {cls.EPS_TOPIK: "EPS-TOPIK", cls.TOPIK: "TOPIK", cls.JLPT: "JLPT", cls.JFT: "JFT"}.get(test, "")
+
+    @classmethod
+    def format_level(cls, test: str, score: int | None) -> str:
+        """How a score or level is written: JLPT 4 → "N4", JFT 2 → "A2", EPS-TOPIK 80 → "80"."""
+        if score is None:
+            return ""
+        if test == cls.JLPT:
+            return f"N{score}"
+        if test == cls.JFT:
+            return f"A{score}"
+        return str(score)
+
+    @classmethod
+    def valid_range(cls, test: str) -> tuple[int, int]:
+        return {cls.EPS_TOPIK: (0, 200), cls.TOPIK: (1, 6), cls.JLPT: (1, 5), cls.JFT: (1, 2)}.get(test, (0, 1000))
+
 
 class Sex(models.TextChoices):
     MALE = "M", _("Male")
     FEMALE = "F", _("Female")
+
+
+# The candidate document types a programme can require. They are the keys of
+# candidates.models.DocumentType, which this app may not import (dependencies run placements →
+# candidates → programmes); tests/programmes keeps the two lists in step.
+REQUIRED_DOCUMENT_CHOICES = [
+    ("ktp", _("Identity card (KTP)")),
+    ("kk", _("Family card (KK)")),
+    ("passport", _("Passport")),
+    ("skck", _("Police clearance (SKCK)")),
+    ("health", _("Health certificate")),
+    ("family_consent", _("Family consent letter")),
+    ("competence", _("Competence certificate")),
+    ("language", _("Language certificate")),
+    ("other", _("Other")),
+]
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the end of a shorter month (31 Jan + 1 → 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class Payer(models.TextChoices):
@@ -355,6 +470,40 @@ class Programme(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        """The row's own rules (the check constraints among them), each next to its field."""
+        errors: dict[str, list] = {}
+
+        def add(name, message):
+            errors.setdefault(name, []).append(message)
+
+        if None not in (self.target_min, self.target) and self.target_min > self.target:
+            add("target_min", _("The minimum cannot be above the target."))
+        if None not in (self.target, self.target_max) and self.target > self.target_max:
+            add("target_max", _("The maximum cannot be below the target."))
+        if None not in (self.min_age, self.max_age) and self.min_age > self.max_age:
+            add("max_age", _("The maximum age cannot be below the minimum age."))
+        if self.application_opens and self.application_closes and self.application_closes < self.application_opens:
+            add("application_closes", _("Applications cannot close before they open."))
+        if self.min_language_score is not None:
+            if not self.language_test:
+                add("language_test", _("Choose the test the minimum score or level refers to."))
+            else:
+                low, high = LanguageTest.valid_range(self.language_test)
+                if not low <= self.min_language_score <= high:
+                    add(
+                        "min_language_score",
+                        _("For this test enter a value from %(low)s to %(high)s.") % {"low": low, "high": high},
+                    )
+        if self.season_months_abroad and not self.season_periods:
+            add("season_periods", _("A season pattern needs the number of periods."))
+        if self.season_periods and not self.season_months_abroad:
+            add("season_months_abroad", _("A season pattern needs the months abroad per period."))
+        if self.season_rest_months and (self.season_periods or 0) < 2:
+            add("season_rest_months", _("Rest months only apply between two or more periods."))
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_seasonal(self) -> bool:
         return bool(self.season_months_abroad and self.season_periods)
@@ -366,6 +515,22 @@ class Programme(TimeStampedModel):
             rest = self.season_rest_months or 0
             return self.season_months_abroad * self.season_periods + rest * (self.season_periods - 1)
         return self.contract_months
+
+    def planned_return_on(self, departure: date | None = None) -> date | None:
+        """Departure (the planned one unless given) plus the months away."""
+        departure = departure or self.planned_departure
+        if departure is None:
+            return None
+        return add_months(departure, self.months_away or 0)
+
+    @property
+    def min_language_display(self) -> str:
+        return LanguageTest.format_level(self.language_test, self.min_language_score)
+
+    @property
+    def required_document_labels(self) -> list[str]:
+        labels = dict(REQUIRED_DOCUMENT_CHOICES)
+        return [str(labels.get(code, code)) for code in self.required_documents]
 
 
 class ProgrammeDemand(models.Model):

@@ -4,20 +4,41 @@ Ministry agreements and their programmes (municipality null) are visible to ever
 and writable only by superusers.
 """
 
-from django.db.models import QuerySet
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    ExpressionWrapper,
+    Model,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from pghistory.models import MiddlewareEvents
 
 from accounts.access import get_for_user, scope_queryset
 
-from .models import Agreement, Partner, Programme
+from .models import REQUIRED_DOCUMENT_CHOICES, Agreement, AgreementStageEvent, Partner, Programme, ProgrammeDemand
 
 
 def partner_list(*, user) -> QuerySet[Partner]:
-    return scope_queryset(Partner.objects.all(), user, "municipality", include_national=True)
+    return scope_queryset(Partner.objects.select_related("municipality"), user, "municipality", include_national=True)
 
 
 def get_partner_for_user(user, pk, *, write: bool = False) -> Partner:
     return get_for_user(
-        Partner.objects.all(),
+        Partner.objects.select_related("municipality"),
         user,
         pk,
         field="municipality",
@@ -26,14 +47,52 @@ def get_partner_for_user(user, pk, *, write: bool = False) -> Partner:
     )
 
 
-def agreement_list(*, user) -> QuerySet[Agreement]:
-    qs = Agreement.objects.select_related("partner", "municipality")
+def writable_q(user, field: str = "municipality") -> Q:
+    """Rows the user may write: their own municipality's (superusers: all). National rows are
+    read-only to municipal users."""
+    if user.is_superuser:
+        return Q()
+    if user.municipality_id is None:
+        return Q(pk__in=[])
+    return Q(**{field: user.municipality_id})
+
+
+def partner_list_for_page(*, user) -> QuerySet[Partner]:
+    """partner_list with `editable`: whether this user may edit each row."""
+    if not user.has_perm("programmes.change_partner"):
+        editable = Value(False)
+    elif user.is_superuser:
+        editable = Value(True)
+    else:
+        editable = Case(When(writable_q(user), then=Value(True)), default=Value(False))
+    return partner_list(user=user).annotate(editable=ExpressionWrapper(editable, output_field=BooleanField()))
+
+
+def agreement_list(*, user, today: date | None = None) -> QuerySet[Agreement]:
+    """The user's agreements with days_in_stage, expected_days, is_stalled annotated."""
+    qs = Agreement.objects.select_related("partner", "municipality").with_stage_status(today or timezone.localdate())
     return scope_queryset(qs, user, "municipality", include_national=True)
+
+
+def stalled_agreements(*, user, today: date | None = None) -> QuerySet[Agreement]:
+    """Agreements whose current stage has lasted longer than its StageDuration."""
+    return agreement_list(user=user, today=today).filter(is_stalled=True)
+
+
+def expiring_agreements(*, user, within_days: int = 90, today: date | None = None) -> QuerySet[Agreement]:
+    """Running agreements whose validity ends within `within_days` days (soonest first)."""
+    today = today or timezone.localdate()
+    return agreement_list(user=user, today=today).expiring(today, within_days).order_by("valid_until", "pk")
+
+
+def agreements_writable_by(*, user) -> QuerySet[Agreement]:
+    """Agreements under which the user may create or edit programmes."""
+    return Agreement.objects.select_related("partner").filter(writable_q(user)).order_by("title")
 
 
 def get_agreement_for_user(user, pk, *, write: bool = False) -> Agreement:
     return get_for_user(
-        Agreement.objects.select_related("partner", "municipality"),
+        Agreement.objects.select_related("partner", "municipality").with_stage_status(timezone.localdate()),
         user,
         pk,
         field="municipality",
@@ -42,17 +101,139 @@ def get_agreement_for_user(user, pk, *, write: bool = False) -> Agreement:
     )
 
 
+def _may_write(user, perm: str, owner_id: int | None) -> bool:
+    """The rule get_for_user applies on writes, for deciding what a page offers."""
+    if not user.has_perm(perm):
+        return False
+    return user.is_superuser or (owner_id is not None and owner_id == user.municipality_id)
+
+
+def can_write_agreement(user, agreement: Agreement) -> bool:
+    return _may_write(user, "programmes.change_agreement", agreement.municipality_id)
+
+
+def can_write_programme(user, programme: Programme) -> bool:
+    return _may_write(user, "programmes.change_programme", programme.agreement.municipality_id)
+
+
+def can_write_partner(user, partner: Partner) -> bool:
+    return _may_write(user, "programmes.change_partner", partner.municipality_id)
+
+
+def agreement_timeline(*, agreement: Agreement) -> QuerySet[AgreementStageEvent]:
+    return agreement.stage_events.select_related("recorded_by").order_by("occurred_on", "recorded_at", "pk")
+
+
+def get_stage_event_for_user(user, pk) -> AgreementStageEvent:
+    """A stage event whose agreement the user may read (404 otherwise)."""
+    return get_for_user(
+        AgreementStageEvent.objects.select_related("agreement"),
+        user,
+        pk,
+        field="agreement__municipality",
+        include_national=True,
+    )
+
+
+def agreement_programmes(*, agreement: Agreement) -> QuerySet[Programme]:
+    return agreement.programmes.order_by("name")
+
+
 def programme_list(*, user) -> QuerySet[Programme]:
     qs = Programme.objects.select_related("agreement", "agreement__partner", "agreement__municipality")
     return scope_queryset(qs, user, "agreement__municipality", include_national=True)
 
 
 def get_programme_for_user(user, pk, *, write: bool = False) -> Programme:
+    demands = ProgrammeDemand.objects.select_related("occupation").order_by("occupation__name")
     return get_for_user(
-        Programme.objects.select_related("agreement", "agreement__partner", "agreement__municipality"),
+        Programme.objects.select_related("agreement", "agreement__partner", "agreement__municipality").prefetch_related(
+            Prefetch("demands", queryset=demands)
+        ),
         user,
         pk,
         field="agreement__municipality",
         include_national=True,
         write_perm="programmes.change_programme" if write else None,
     )
+
+
+# --- change history (django-pghistory) ------------------------------------------------------------
+
+# Bookkeeping columns that change on every save and say nothing to a reader.
+_HISTORY_SKIP = {"id", "created_at", "updated_at", "stage_entered_on"}
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: Any
+    created: bool
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def change_history(*, obj: Model, limit: int = 50) -> list[HistoryEntry]:
+    """Who changed what on `obj` and when, newest first, from its pghistory events.
+
+    A fixed number of queries: the events, their users, and one per kind of related row named.
+    """
+    events = list(MiddlewareEvents.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
+    fields = {f.attname: f for f in obj._meta.concrete_fields}
+    diffs = [
+        [(name, old, new) for name, (old, new) in sorted((e.pgh_diff or {}).items()) if name not in _HISTORY_SKIP]
+        for e in events
+    ]
+    # Names of related rows (partner, municipality, agreement), fetched once per model.
+    wanted: dict[type[Model], set] = {}
+    for diff in diffs:
+        for name, old, new in diff:
+            f = fields.get(name)
+            if f is not None and f.is_relation:
+                wanted.setdefault(f.related_model, set()).update(v for v in (old, new) if v is not None)
+    related = {m: m._default_manager.in_bulk(ids) for m, ids in wanted.items()}
+    user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context} - {None}
+    users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
+
+    entries = []
+    for event, diff in zip(events, diffs, strict=True):
+        context = event.pgh_context or {}
+        entry = HistoryEntry(
+            when=event.pgh_created_at, who=users.get(context.get("user")), created=event.pgh_label == "insert"
+        )
+        for name, old, new in diff:
+            f = fields.get(name)
+            label = str(f.verbose_name) if f is not None else name
+            entry.changes.append(FieldChange(label, _display(f, old, related), _display(f, new, related)))
+        if entry.created or entry.changes:
+            entries.append(entry)
+    return entries
+
+
+def _display(model_field, value, related) -> str:
+    """A stored value as a reader would write it: choice labels, names, Indonesian dates."""
+    if value is None or value == "":
+        return "–"
+    if model_field is None:
+        return str(value)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.is_relation:
+        row = related.get(model_field.related_model, {}).get(value)
+        return str(row) if row is not None else f"#{value}"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(model_field, DateField) and isinstance(value, str):
+        parsed = parse_date(value)
+        return date_format(parsed, "j M Y") if parsed else value
+    if isinstance(value, list):
+        choices = dict(getattr(model_field.base_field, "flatchoices", None) or [])
+        labels = dict(REQUIRED_DOCUMENT_CHOICES) if model_field.name == "required_documents" else choices
+        return ", ".join(str(labels.get(v, v)) for v in value) or "–"
+    return str(value)

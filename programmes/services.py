@@ -1,0 +1,253 @@
+"""Writes with rules: partners, agreements and their stage moves, programmes and their demand.
+
+Authorization (who may call these for which municipality) is the views' job, through the access
+helpers in selectors.py; these functions keep the data consistent.
+"""
+
+import os
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .models import (
+    Agreement,
+    AgreementStage,
+    AgreementStageEvent,
+    Municipality,
+    Occupation,
+    Partner,
+    Programme,
+    ProgrammeDemand,
+)
+from .validators import validate_pdf
+
+PARTNER_FIELDS = ["name", "local_name", "country", "level", "website", "contact"]
+AGREEMENT_FIELDS = [
+    "government_body",
+    "partner",
+    "title",
+    "kind",
+    "valid_from",
+    "valid_until",
+    "auto_renew",
+    "summary",
+]
+
+
+def _apply(instance, data: dict[str, Any], allowed: Iterable[str]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise TypeError(f"fields not editable here: {sorted(unknown)}")
+    for name, value in data.items():
+        setattr(instance, name, value)
+
+
+# --- partners -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def partner_create(*, municipality: Municipality | None, data: dict[str, Any]) -> Partner:
+    partner = Partner(municipality=municipality)
+    _apply(partner, data, PARTNER_FIELDS)
+    partner.full_clean()
+    partner.save()
+    return partner
+
+
+@transaction.atomic
+def partner_update(*, partner: Partner, data: dict[str, Any]) -> Partner:
+    _apply(partner, data, PARTNER_FIELDS)
+    partner.full_clean()
+    partner.save()
+    return partner
+
+
+# --- agreements ---------------------------------------------------------------------------------
+
+
+def _check_partner(agreement: Agreement) -> None:
+    """A municipality's agreement names its own partner or a national one, never another office's."""
+    owner = agreement.partner.municipality_id
+    if owner is not None and owner != agreement.municipality_id:
+        raise ValidationError({"partner": _("This partner belongs to another municipality.")})
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    municipality: Municipality | None,
+    data: dict[str, Any],
+    stage: str,
+    stage_entered_on: date,
+    note: str = "",
+    user=None,
+) -> Agreement:
+    """A new agreement in its first stage, with that stage's event on the timeline."""
+    agreement = Agreement(municipality=municipality, stage=stage, stage_entered_on=stage_entered_on)
+    _apply(agreement, data, AGREEMENT_FIELDS)
+    if stage_entered_on > timezone.localdate():
+        raise ValidationError({"stage_entered_on": _("The date cannot be in the future.")})
+    agreement.full_clean()
+    _check_partner(agreement)
+    agreement.save()
+    AgreementStageEvent.objects.create(
+        agreement=agreement, stage=stage, occurred_on=stage_entered_on, note=note, recorded_by=user
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(*, agreement: Agreement, data: dict[str, Any]) -> Agreement:
+    """Edit the agreement's facts; its stage changes only through agreement_move_stage."""
+    _apply(agreement, data, AGREEMENT_FIELDS)
+    agreement.full_clean()
+    _check_partner(agreement)
+    agreement.save()
+    return agreement
+
+
+def stage_move_kind(current: str, target: str) -> str:
+    """'forward', 'backward' or 'interruption' (suspending or terminating)."""
+    if target in AgreementStage.interruptions():
+        return "interruption"
+    return "forward" if AgreementStage.order(target) > AgreementStage.order(current) else "backward"
+
+
+@transaction.atomic
+def agreement_move_stage(
+    *,
+    agreement: Agreement,
+    stage: str,
+    occurred_on: date | None,
+    note: str = "",
+    reason: str = "",
+    document: UploadedFile | None = None,
+    user=None,
+) -> AgreementStageEvent:
+    """Move the agreement to `stage` and record the event.
+
+    Forward needs a date and a note; back, suspending or terminating needs a reason. The date may
+    not be in the future nor before the current stage began. The document must be a PDF.
+    """
+    # Lock the row: two admins moving the same agreement at once would otherwise both succeed.
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    note, reason = (note or "").strip(), (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+
+    def add(name, message):
+        errors.setdefault(name, []).append(message)
+
+    if stage not in AgreementStage.values:
+        add("stage", _("Choose a stage."))
+    elif stage == locked.stage:
+        add("stage", _("The agreement is already at this stage."))
+    if occurred_on is None:
+        add("occurred_on", _("Enter the date of this step."))
+    else:
+        if occurred_on > timezone.localdate():
+            add("occurred_on", _("The date cannot be in the future."))
+        if occurred_on < locked.stage_entered_on:
+            add(
+                "occurred_on",
+                _("The date cannot be before the current stage began (%(date)s).")
+                % {"date": date_format(locked.stage_entered_on, "j M Y")},
+            )
+    if "stage" not in errors:
+        if stage_move_kind(locked.stage, stage) == "forward":
+            if not note:
+                add("note", _("Moving forward needs a note on what happened."))
+        elif not reason:
+            add("reason", _("Moving back, suspending or terminating needs a reason."))
+    if document is not None:
+        try:
+            validate_pdf(document)
+        except ValidationError as e:
+            errors.setdefault("document", []).extend(e.messages)
+    if errors:
+        raise ValidationError(errors)
+
+    event = AgreementStageEvent(
+        agreement=locked,
+        stage=stage,
+        previous_stage=locked.stage,
+        occurred_on=occurred_on,
+        note=note,
+        reason=reason,
+        recorded_by=user,
+    )
+    if document is not None:
+        # Stored under a random name: the original name can carry personal data and must not
+        # decide where the file lands. It is kept only for the download's file name.
+        event.document_name = os.path.basename(document.name or "document.pdf")[-255:]
+        document.name = f"{uuid.uuid4().hex}.pdf"
+        event.document = document
+    event.full_clean()
+    event.save()
+
+    locked.stage = stage
+    locked.stage_entered_on = occurred_on
+    locked.full_clean()
+    locked.save(update_fields=["stage", "stage_entered_on", "updated_at"])
+    agreement.stage, agreement.stage_entered_on = locked.stage, locked.stage_entered_on
+    return event
+
+
+# --- programmes ---------------------------------------------------------------------------------
+
+PROGRAMME_FIELDS = [
+    f.name for f in Programme._meta.concrete_fields if f.name not in {"id", "agreement", "created_at", "updated_at"}
+]
+
+
+def _set_demands(programme: Programme, demands: Iterable[tuple[Occupation, int]]) -> None:
+    """Replace the programme's demand per occupation with `demands`."""
+    wanted: dict[int, int] = {}
+    for occupation, requested in demands:
+        if occupation.pk in wanted:
+            raise ValidationError(_("%(occupation)s is listed twice.") % {"occupation": occupation})
+        wanted[occupation.pk] = requested
+    programme.demands.exclude(occupation_id__in=wanted).delete()
+    existing = {d.occupation_id: d for d in programme.demands.all()}
+    for occupation_id, requested in wanted.items():
+        demand = existing.get(occupation_id) or ProgrammeDemand(programme=programme, occupation_id=occupation_id)
+        demand.requested = requested
+        demand.full_clean()
+        demand.save()
+
+
+@transaction.atomic
+def programme_create(
+    *, agreement: Agreement, data: dict[str, Any], demands: Iterable[tuple[Occupation, int]] = ()
+) -> Programme:
+    programme = Programme(agreement=agreement)
+    _apply(programme, data, PROGRAMME_FIELDS)
+    programme.full_clean()
+    programme.save()
+    _set_demands(programme, demands)
+    return programme
+
+
+@transaction.atomic
+def programme_update(
+    *,
+    programme: Programme,
+    data: dict[str, Any],
+    demands: Iterable[tuple[Occupation, int]] | None = None,
+) -> Programme:
+    """Edit the programme; `demands`, when given, replaces its demand per occupation."""
+    _apply(programme, {k: v for k, v in data.items() if k != "agreement"}, PROGRAMME_FIELDS)
+    if "agreement" in data:
+        programme.agreement = data["agreement"]
+    programme.full_clean()
+    programme.save()
+    if demands is not None:
+        _set_demands(programme, demands)
+    return programme
