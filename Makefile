@@ -14,6 +14,7 @@ help:
 	@echo "make test   – install and run the whole test suite"
 	@echo "make lint   – ruff check and format check, makemigrations --check"
 	@echo "make bench  – benchmark at 100,000 and 1,000,000 candidates (docs/benchmarks.md)"
+	@echo "make load   – 50 staff and officials for 60 s against gunicorn on the demo data (docs/security.md)"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -45,6 +46,14 @@ lint: install
 check: install
 	DEBUG=False SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=rantau.example.go.id \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+# gunicorn with DEBUG=False on 127.0.0.1:$(LOAD_PORT), the load script, then gunicorn stops (docs/security.md).
+LOAD_PORT ?= 8001
+LOAD_WORKERS ?= 3
+load: install messages
+	DEBUG=True $(PY) manage.py migrate --noinput
+	DEBUG=True $(PY) manage.py seed_demo >/dev/null
+	$(PY) scripts/loadtest.py --serve --workers $(LOAD_WORKERS) --url http://127.0.0.1:$(LOAD_PORT)
 
 db-stop:
 	$(PY) -m config.embedded_postgres.control stop
