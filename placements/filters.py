@@ -30,6 +30,15 @@ AGE_BANDS: list[tuple[str, int, int | None]] = [
 month_validator = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("Use the form YYYY-MM."))
 
 
+def bootstrap(form) -> None:
+    """Small Bootstrap controls on a filter form."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.HiddenInput):
+            continue
+        css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+        field.widget.attrs["class"] = css
+
+
 def years_before(day: date, years: int) -> date:
     return add_months(day, -12 * years)
 
@@ -100,6 +109,7 @@ class PlacementFilter(django_filters.FilterSet):
             )
         for name in ("registered_month", "departed_month"):
             form_fields[name].widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+        bootstrap(self.form)
 
     @property
     def qs(self) -> QuerySet:
@@ -149,6 +159,7 @@ class BatchFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["programme"].queryset = programme_list(user=user).select_related(None).only("pk", "name")
+        bootstrap(self.form)
 
     @property
     def qs(self) -> QuerySet:

@@ -4,7 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import Municipality, Occupation
+from candidates.models import LanguageResult
+from programmes.models import LanguageTest, Municipality, Occupation
 
 from .gates import move_targets
 from .models import Cohort, Enrolment, Placement, PlacementStage, TrainingBatch, TrainingProvider
@@ -163,6 +164,43 @@ class ReturnForm(BootstrapMixin, forms.Form):
         outcome = cleaned.get("outcome")
         if outcome and outcome != Placement.ReturnOutcome.COMPLETED and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Give a reason for this outcome."))
+        return cleaned
+
+
+# Score ranges per test: EPS-TOPIK 0–200; TOPIK levels 1–6; JLPT 5 = N5 … 1 = N1; JFT 1 = A1, 2 = A2.
+LANGUAGE_RANGES = {
+    LanguageTest.EPS_TOPIK: (0, 200),
+    LanguageTest.TOPIK: (1, 6),
+    LanguageTest.JLPT: (1, 5),
+    LanguageTest.JFT: (1, 2),
+}
+
+
+class LanguageResultForm(ServiceValidated, BootstrapMixin, forms.ModelForm):
+    """A language test result recorded from the placement page, where the "ready" gate asks for it."""
+
+    class Meta:
+        model = LanguageResult
+        fields = ["test", "score", "taken_on", "valid_until", "certificate_number"]
+        widgets = {"taken_on": DateInput(), "valid_until": DateInput()}
+        help_texts = {"score": LanguageResult._meta.get_field("score").help_text}
+
+    def clean(self):
+        cleaned = super().clean()
+        test, score = cleaned.get("test"), cleaned.get("score")
+        if test in LANGUAGE_RANGES and score is not None:
+            low, high = LANGUAGE_RANGES[test]
+            if not low <= score <= high:
+                self.add_error(
+                    "score",
+                    _("For %(test)s enter a value from %(low)s to %(high)s.")
+                    % {"test": LanguageTest(test).label, "low": low, "high": high},
+                )
+        taken, valid = cleaned.get("taken_on"), cleaned.get("valid_until")
+        if taken and taken > timezone.localdate():
+            self.add_error("taken_on", _("The test date cannot be in the future."))
+        if taken and valid and valid < taken:
+            self.add_error("valid_until", _("The result cannot expire before the test was taken."))
         return cleaned
 
 

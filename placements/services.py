@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from candidates.models import Candidate
+from candidates.models import Candidate, LanguageResult
 from programmes.models import Municipality, Occupation, Programme
 
 from .gates import (
@@ -326,6 +326,16 @@ def placement_invite_next_season(*, placement: Placement, user) -> Placement:
         note=_("Invited for the next season."),
         previous_placement=placement,
     )
+
+
+@transaction.atomic
+def language_result_record(*, placement: Placement, user, **fields) -> LanguageResult:
+    """A language test result for the placement's candidate (the "ready" gate reads it)."""
+    _check_scope(user, placement.candidate.municipality_id)
+    result = LanguageResult(candidate=placement.candidate, **fields)
+    result.full_clean(exclude=["candidate"])
+    result.save()
+    return result
 
 
 # --- training --------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""The placement views, one module per area; placements/urls.py maps them."""

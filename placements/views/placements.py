@@ -1,0 +1,285 @@
+"""The placement list and pipeline board, starting placements, and one placement: gates, moves, edits,
+returns and language results."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import require_perm
+from candidates.selectors import candidate_list
+from programmes.models import Programme
+from programmes.selectors import programme_list
+
+from .. import selectors, services
+from ..filters import PlacementFilter
+from ..forms import (
+    BulkMoveForm,
+    LanguageResultForm,
+    MoveForm,
+    PlacementEditForm,
+    PlacementStartForm,
+    ReturnForm,
+)
+from ..gates import EARLY_ENDS, Gate, GateRefused, check_move, next_stage, planned_return
+from ..models import Placement, PlacementStage
+from ._common import form_error, paginate, querystring, report
+
+
+@require_GET
+@login_required
+def placement_list(request):
+    user = request.user
+    filterset = PlacementFilter(request.GET or None, queryset=selectors.placement_list(user=user), user=user)
+    qs = filterset.qs
+    valid = filterset.is_bound and filterset.is_valid()
+    programme = filterset.form.cleaned_data.get("programme") if valid else None
+    context = {
+        "filter": filterset,
+        "programme": programme,
+        "querystring": querystring(request.GET),
+        "querystring_without_page": querystring(request.GET),
+        "can_move": user.has_perm("placements.change_placement"),
+        "stages": PlacementStage.choices,
+    }
+    # ?programme=… alone (or with filters other than stage) is the board; ?view=list forces the list.
+    if programme is not None and not request.GET.get("stage") and request.GET.get("view") != "list":
+        board = selectors.placement_board(queryset=qs)
+        for column in board.columns:
+            column.url = "?" + querystring(request.GET, stage=column.stage)
+        context.update(board=board, result_count=board.total)
+        return render(request, "placements/placement_board.html", context)
+    page = paginate(request, qs.order_by("-stage_changed_at", "-pk"))
+    context.update(page_obj=page, result_count=page.paginator.count)
+    return render(request, "placements/placement_list.html", context)
+
+
+@require_POST
+@login_required
+def placement_bulk_move(request):
+    require_perm(request.user, "placements.change_placement")
+    placements = selectors.with_gate_data(selectors.placement_list(user=request.user))
+    form = BulkMoveForm(request.POST, placements=placements)
+    back = reverse("placements:placement_list") + "?" + request.POST.get("querystring", "")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    result = services.placement_bulk_move(
+        placements=data["placements"].order_by("candidate__full_name", "pk"),
+        to_stage=data["to_stage"],
+        user=request.user,
+        note=data["note"],
+        reason=data["reason"],
+    )
+    return render(
+        request,
+        "placements/bulk_result.html",
+        {"result": result, "to_stage": PlacementStage(data["to_stage"]).label, "back": back},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def placement_start_bulk(request):
+    """Start placements for candidates picked on the shortlist (or a candidate's page)."""
+    user = request.user
+    require_perm(user, "placements.add_placement")
+    programmes = programme_list(user=user).exclude(status=Programme.Status.CLOSED)
+    candidates = candidate_list(user=user)
+    if request.method == "POST":
+        form = PlacementStartForm(request.POST, programmes=programmes, candidates=candidates)
+        if form.is_valid():
+            programme = form.cleaned_data["programme"]
+            result = services.placement_start_bulk(
+                candidates=form.cleaned_data["candidates"].order_by("full_name", "pk"),
+                programme=programme,
+                user=user,
+                occupation=form.cleaned_data["occupation"],
+            )
+            started = len(result.started)
+            report(
+                request,
+                ngettext(
+                    "Started %(n)s placement in %(programme)s.",
+                    "Started %(n)s placements in %(programme)s.",
+                    started,
+                )
+                % {"n": started, "programme": programme.name}
+                if started
+                else "",
+                result.refused,
+                name=lambda c: c.full_name,
+            )
+            return redirect(reverse("placements:placement_list") + f"?programme={programme.pk}")
+    else:
+        ids = [i for i in request.GET.getlist("candidate") if i.isdigit()]
+        initial = {"candidates": ids}
+        if request.GET.get("programme", "").isdigit():
+            initial["programme"] = request.GET["programme"]
+        form = PlacementStartForm(initial=initial, programmes=programmes, candidates=candidates)
+    chosen_ids = form.data.getlist("candidates") if form.is_bound else form.initial.get("candidates", [])
+    chosen = candidates.filter(pk__in=[i for i in chosen_ids if str(i).isdigit()])
+    return render(request, "placements/placement_start.html", {"form": form, "chosen": chosen})
+
+
+# --- one placement -------------------------------------------------------------------------------------
+
+
+def _fix_link(placement: Placement, gate: str) -> tuple[str, str] | None:
+    """Where the thing a gate misses is fixed: (url, label)."""
+    if gate == Gate.LANGUAGE:
+        return reverse("placements:placement_language", args=[placement.pk]), _("Record a language result")
+    if gate in Gate.ON_CANDIDATE:
+        return reverse("candidates:candidate_detail", args=[placement.candidate_id]), _("Open the candidate")
+    if gate in (Gate.ENROLMENT, Gate.TRAINING):
+        return reverse("placements:training_list") + f"?programme={placement.programme_id}", _("Training batches")
+    if gate in (Gate.SELECTION, Gate.VISA):
+        return reverse("placements:placement_edit", args=[placement.pk]), _("Edit the placement")
+    if gate in (Gate.COHORT, Gate.ARRIVAL):
+        if placement.cohort_id:
+            return reverse("placements:cohort_detail", args=[placement.cohort_id]), _("Open the cohort")
+        return reverse("placements:cohort_list") + f"?programme={placement.programme_id}", _("Cohorts")
+    if gate == Gate.RETURN:
+        return reverse("placements:placement_return", args=[placement.pk]), _("Record the return")
+    return None
+
+
+def _with_links(placement, failures) -> list[dict]:
+    rows = []
+    for failure in failures:
+        link = _fix_link(placement, failure.gate)
+        rows.append(
+            {"gate": failure.gate, "message": failure.message, "url": link and link[0], "label": link and link[1]}
+        )
+    return rows
+
+
+def _detail(request, placement: Placement, *, move_form=None, refused=None, status=200):
+    upcoming = next_stage(placement.stage)
+    user = request.user
+    can_change = user.has_perm("placements.change_placement")
+    context = {
+        "placement": placement,
+        "candidate": placement.candidate,
+        "history": selectors.placement_history(placement=placement),
+        "enrolments": placement.enrolments.select_related("batch", "batch__provider"),
+        "next_stage": upcoming and PlacementStage(upcoming),
+        "next_gates": _with_links(placement, check_move(placement, upcoming)) if upcoming else [],
+        "planned_return": planned_return(placement),
+        "can_change": can_change,
+        "can_return": can_change and placement.stage in (PlacementStage.DEPARTED, PlacementStage.ABROAD),
+        "move_form": move_form or (MoveForm(placement=placement) if can_change else None),
+        "refused": refused,
+        "ended": placement.stage in EARLY_ENDS,
+    }
+    return render(request, "placements/placement_detail.html", context, status=status)
+
+
+@require_GET
+@login_required
+def placement_detail(request, pk):
+    return _detail(request, selectors.get_placement_with_gate_data(request.user, pk))
+
+
+@require_POST
+@login_required
+def placement_move(request, pk):
+    placement = selectors.get_placement_with_gate_data(request.user, pk, write=True)
+    form = MoveForm(request.POST, placement=placement)
+    if not form.is_valid():
+        return _detail(request, placement, move_form=form)
+    data = form.cleaned_data
+    if data["version"] != placement.version:
+        form.add_error(None, _("Someone else moved or edited this placement meanwhile; check its stage and try again."))
+        return _detail(request, placement, move_form=form)
+    try:
+        services.placement_move(
+            placement=placement, to_stage=data["to_stage"], user=request.user, note=data["note"], reason=data["reason"]
+        )
+    except GateRefused as refused:
+        placement = selectors.get_placement_with_gate_data(request.user, pk)
+        return _detail(request, placement, move_form=form, refused=_with_links(placement, refused.failures))
+    messages.success(request, _("Moved to %(stage)s.") % {"stage": PlacementStage(data["to_stage"]).label})
+    return redirect("placements:placement_detail", pk=placement.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def placement_edit(request, pk):
+    placement = selectors.get_placement_for_user(request.user, pk, write=True)
+    form = PlacementEditForm(request.POST or None, instance=placement)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.placement_update(
+                placement=placement,
+                user=request.user,
+                version=data["version"],
+                **{name: data[name] for name in PlacementEditForm.Meta.fields},
+            )
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Placement saved."))
+            return redirect("placements:placement_detail", pk=placement.pk)
+    return render(request, "placements/placement_form.html", {"form": form, "placement": placement})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def placement_return(request, pk):
+    placement = selectors.get_placement_with_gate_data(request.user, pk, write=True)
+    if placement.stage not in (PlacementStage.DEPARTED, PlacementStage.ABROAD):
+        messages.error(request, _("Only a departed placement can return."))
+        return redirect("placements:placement_detail", pk=placement.pk)
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.placement_record_return(
+                placement=placement,
+                user=request.user,
+                on_date=data["on_date"],
+                outcome=data["outcome"],
+                reason=data["reason"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            form_error(form, error)
+        except GateRefused as refused:
+            form.add_error(None, " ".join(refused.messages))
+        else:
+            messages.success(request, _("Return recorded."))
+            if request.POST.get("next") == "cohort" and placement.cohort_id:
+                return redirect("placements:cohort_detail", pk=placement.cohort_id)
+            return redirect("placements:placement_detail", pk=placement.pk)
+    return render(request, "placements/placement_return.html", {"form": form, "placement": placement})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def placement_language(request, pk):
+    placement = selectors.get_placement_for_user(request.user, pk, write=True)
+    require_perm(request.user, "candidates.add_languageresult")
+    programme = placement.programme
+    form = LanguageResultForm(request.POST or None, initial={"test": programme.language_test or None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.language_result_record(placement=placement, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Language result recorded."))
+            return redirect("placements:placement_detail", pk=placement.pk)
+    return render(
+        request,
+        "placements/placement_language.html",
+        {"form": form, "placement": placement, "results": placement.candidate.language_results.all()},
+    )

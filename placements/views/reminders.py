@@ -1,0 +1,17 @@
+"""The reminders page (the same list as `python manage.py reminders`)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ..reminders import reminder_list
+
+
+@require_GET
+@login_required
+def reminders(request):
+    items = reminder_list(user=request.user)
+    groups: dict[str, list] = {}
+    for item in items:
+        groups.setdefault(item.kind_label, []).append(item)
+    return render(request, "placements/reminders.html", {"groups": groups, "total": len(items)})

@@ -1,0 +1,246 @@
+"""Training providers and batches: enrolment with capacity, results, the printable roster."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import require_perm
+from programmes.models import Programme
+from programmes.selectors import programme_list
+
+from .. import selectors, services
+from ..filters import BatchFilter
+from ..forms import (
+    BatchForm,
+    EnrolForm,
+    EnrolmentResultFormSet,
+    ProviderForm,
+)
+from ..gates import PIPELINE
+from ..models import PlacementStage
+from ._common import CHOICES_SHOWN, PER_PAGE, form_error, paginate, querystring, report
+
+
+@require_GET
+@login_required
+def training_list(request):
+    user = request.user
+    filterset = BatchFilter(request.GET or None, queryset=selectors.batch_list(user=user), user=user)
+    page = paginate(request, filterset.qs.order_by("-starts_on", "name", "pk"))
+    providers = selectors.provider_list(user=user).order_by("name")[:PER_PAGE]
+    return render(
+        request,
+        "placements/training_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "providers": providers,
+            "licence_soon": timezone.localdate() + timedelta(days=90),
+            "today": timezone.localdate(),
+            "querystring_without_page": querystring(request.GET),
+            "can_add_batch": user.has_perm("placements.add_trainingbatch"),
+            "can_add_provider": user.has_perm("placements.add_trainingprovider"),
+            "can_change_provider": user.has_perm("placements.change_trainingprovider"),
+        },
+    )
+
+
+@require_GET
+@login_required
+def provider_list(request):
+    page = paginate(request, selectors.provider_list(user=request.user).select_related("municipality"))
+    return render(
+        request,
+        "placements/provider_list.html",
+        {
+            "page_obj": page,
+            "today": timezone.localdate(),
+            "licence_soon": timezone.localdate() + timedelta(days=90),
+            "querystring_without_page": "",
+            "can_add_provider": request.user.has_perm("placements.add_trainingprovider"),
+            "can_change_provider": request.user.has_perm("placements.change_trainingprovider"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def provider_create(request):
+    require_perm(request.user, "placements.add_trainingprovider")
+    form = ProviderForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.provider_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Training provider saved."))
+            return redirect("placements:provider_list")
+    return render(request, "placements/provider_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def provider_edit(request, pk):
+    provider = selectors.get_provider_for_user(request.user, pk, write=True)
+    form = ProviderForm(request.POST or None, instance=provider, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.provider_update(provider=provider, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Training provider saved."))
+            return redirect("placements:provider_list")
+    return render(request, "placements/provider_form.html", {"form": form, "provider": provider})
+
+
+def _batch_form(request, instance=None):
+    user = request.user
+    return BatchForm(
+        request.POST or None,
+        instance=instance,
+        user=user,
+        providers=selectors.provider_list(user=user),
+        programmes=programme_list(user=user).exclude(status=Programme.Status.CLOSED),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def batch_create(request):
+    require_perm(request.user, "placements.add_trainingbatch")
+    form = _batch_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.batch_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Training batch saved."))
+            return redirect("placements:training_detail", pk=batch.pk)
+    return render(request, "placements/batch_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def batch_edit(request, pk):
+    batch = selectors.get_batch_for_user(request.user, pk, write=True)
+    form = _batch_form(request, instance=batch)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.batch_update(batch=batch, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Training batch saved."))
+            return redirect("placements:training_detail", pk=batch.pk)
+    return render(request, "placements/batch_form.html", {"form": form, "batch": batch})
+
+
+def _training_detail(request, batch, *, formset=None, enrol_form=None, status=200):
+    user = request.user
+    enrolments = selectors.batch_enrolments(batch=batch, user=user)
+    can_enrol = user.has_perm("placements.add_enrolment")
+    can_results = user.has_perm("placements.change_enrolment")
+    q, stage = request.GET.get("q", "").strip(), request.GET.get("stage", PlacementStage.DOCUMENTS_VERIFIED)
+    candidates = selectors.enrollable_placements(batch=batch, user=user, q=q, stage=stage)
+    if can_enrol and enrol_form is None:
+        enrol_form = EnrolForm(placements=candidates[:CHOICES_SHOWN])
+    if can_results and formset is None:
+        formset = EnrolmentResultFormSet(queryset=enrolments)
+    taken = batch.enrolments.count()
+    return render(
+        request,
+        "placements/training_detail.html",
+        {
+            "batch": batch,
+            "enrolments": enrolments if formset is None else None,
+            "formset": formset,
+            "enrol_form": enrol_form if can_enrol else None,
+            "taken": taken,
+            "seats_left": max(batch.capacity - taken, 0),
+            "q": q,
+            "stage": stage,
+            "enrol_stages": [(s, PlacementStage(s).label) for s in PIPELINE[: PIPELINE.index("ready") + 1]],
+            "can_edit": user.has_perm("placements.change_trainingbatch")
+            and (batch.municipality_id or user.is_superuser),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def training_detail(request, pk):
+    return _training_detail(request, selectors.get_batch_for_user(request.user, pk))
+
+
+@require_POST
+@login_required
+def batch_enrol(request, pk):
+    """Enrol the user's placements; a national batch takes enrolments from every office."""
+    require_perm(request.user, "placements.add_enrolment")
+    batch = selectors.get_batch_for_user(request.user, pk)
+    form = EnrolForm(request.POST, placements=selectors.enrollable_placements(batch=batch, user=request.user))
+    if not form.is_valid():
+        return _training_detail(request, batch, enrol_form=form)
+    result = services.enrolment_create_bulk(batch=batch, placements=form.cleaned_data["placements"], user=request.user)
+    done = len(result.done)
+    report(
+        request,
+        ngettext("Enrolled %(n)s placement.", "Enrolled %(n)s placements.", done) % {"n": done} if done else "",
+        result.refused,
+        name=lambda p: p.candidate.full_name,
+    )
+    return redirect("placements:training_detail", pk=batch.pk)
+
+
+@require_POST
+@login_required
+def batch_results(request, pk):
+    require_perm(request.user, "placements.change_enrolment")
+    batch = selectors.get_batch_for_user(request.user, pk)
+    formset = EnrolmentResultFormSet(request.POST, queryset=selectors.batch_enrolments(batch=batch, user=request.user))
+    if not formset.is_valid():
+        return _training_detail(request, batch, formset=formset)
+    try:
+        with transaction.atomic():
+            for form in formset.initial_forms:
+                if form.has_changed():
+                    services.enrolment_update(
+                        enrolment=form.instance,
+                        user=request.user,
+                        attended_hours=form.cleaned_data["attended_hours"],
+                        final_score=form.cleaned_data["final_score"],
+                        result=form.cleaned_data["result"],
+                        certificate_number=form.cleaned_data["certificate_number"],
+                    )
+    except ValidationError as error:
+        form_error(form, error)
+        return _training_detail(request, batch, formset=formset)
+    messages.success(request, _("Results saved."))
+    return redirect("placements:training_detail", pk=batch.pk)
+
+
+@require_GET
+@login_required
+def training_roster(request, pk):
+    batch = selectors.get_batch_for_user(request.user, pk)
+    return render(
+        request,
+        "placements/training_roster.html",
+        {
+            "batch": batch,
+            "enrolments": selectors.batch_enrolments(batch=batch, user=request.user),
+            "printed_on": timezone.localdate(),
+        },
+    )
