@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 from placements.models import PlacementStage
 
 from .selectors import (
-    AGE_BANDS,
     EARLY_ENDS,
     HOME_FUNNEL,
     Breakdown,
@@ -16,8 +15,6 @@ from .selectors import (
     ProgrammeFunnel,
 )
 from .tables import Cell, ChartSpec, Dataset, Table, chart_data, count, day, month, number, percent, text
-
-AGE_BAND_KEYS = {key for key, _lo, _hi in AGE_BANDS}
 
 
 def stage_label(stage: str) -> str:
@@ -83,7 +80,7 @@ def cohorts_table(rows: list[CohortRow]) -> Table:
         columns=[_("Cohort"), _("Programme"), _("Planned departure"), _("Placements")],
         rows=[
             [
-                text(row.cohort.name),
+                text(row.cohort.name, reverse("placements:cohort_detail", args=[row.cohort.pk])),
                 text(row.cohort.programme.name, reverse("programme_detail", args=[row.cohort.programme_id])),
                 day(row.cohort.planned_departure),
                 count(row.placements, cohort=row.cohort.pk),
@@ -180,9 +177,6 @@ def breakdown_table(
     filter_name = {"sex": "sex", "age": "age_band", "kecamatan": "kecamatan", "education": "education"}[key]
 
     def linked(n, b: Breakdown, **extra):
-        # The "under 18" band is outside the list's age bands; it shows without a link.
-        if key == "age" and b.key not in AGE_BAND_KEYS:
-            return number(n)
         return count(n, programme=p.pk, **{filter_name: b.key}, **extra)
 
     table = Table(
@@ -229,7 +223,8 @@ def providers_table(d: ProgrammeDashboard) -> Table:
         columns=[_("Provider"), _("Enrolled"), _("Passed"), _("Failed"), _("Pending"), _("Pass rate")],
         rows=[
             [
-                text(r.name),
+                # The batches of the programme, each with its roster and results.
+                text(r.name, f"{reverse('placements:training_list')}?programme={d.programme.pk}"),
                 number(r.enrolled),
                 number(r.passed),
                 number(r.failed),

