@@ -28,6 +28,12 @@ def private_media(settings, tmp_path):
     return tmp_path
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The standard cast is created with passwords; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def today():
     return timezone.localdate()
