@@ -69,3 +69,7 @@ def test_a_good_change_keeps_this_session_and_ends_the_others(serang_staff, engl
     assert here.session[SESSION_KEY] == str(serang_staff.pk)
     # The other browser's session no longer matches the password: it is signed out.
     assert elsewhere.get("/").status_code == 302
+
+
+def test_every_page_links_to_the_password_change(staff_client):
+    assert 'href="/accounts/password/"' in staff_client.get("/").content.decode()
