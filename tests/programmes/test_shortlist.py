@@ -1,0 +1,283 @@
+"""The eligibility shortlist: a table of candidates who each miss exactly one rule (and one who meets
+all), the exact reasons, a query count that does not grow with the candidates, scoping and roles."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.formats import date_format
+
+from candidates.models import Candidate
+from placements.eligibility import Criteria
+from programmes.models import add_months
+from tests.factories import (
+    CandidateFactory,
+    DocumentFactory,
+    EnrolmentFactory,
+    LanguageResultFactory,
+    PlacementFactory,
+    ProgrammeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture
+def programme(serang_agreement, today):
+    """Women aged 18–39 with SMA, JLPT N4, 100 training hours, a health certificate, and a passport
+    valid 6 months beyond the return from a 36-month contract."""
+    return ProgrammeFactory(
+        agreement=serang_agreement,
+        name="Kaigo Japan",
+        planned_departure=today + timedelta(days=100),
+        contract_months=36,
+        min_age=18,
+        max_age=39,
+        required_sex="F",
+        min_education="sma",
+        language_test="jlpt",
+        min_language_score=4,
+        min_training_hours=100,
+        health_certificate_required=True,
+        passport_months_beyond_return=6,
+    )
+
+
+@dataclass
+class Person:
+    """A candidate who meets every rule of `programme` unless told otherwise."""
+
+    age: int = 25
+    sex: str = "F"
+    education: str = "sma"
+    consent: str = "given"  # given, none, withdrawn
+    jlpt: int | None = 4
+    jlpt_expired: bool = False
+    training_hours: int = 120
+    health: str = "valid"  # valid, none, expired
+    passport: str = "valid"  # valid, short, none
+    placements_here: list[str] = field(default_factory=list)
+    municipality: str = "serang"
+
+
+def make(name: str, person: Person, programme, today, munis) -> Candidate:
+    criteria = Criteria.for_programme(programme, today=today)
+    born = add_months(criteria.departure, -12 * person.age) - timedelta(days=10)
+    candidate = CandidateFactory(
+        full_name=name,
+        sex=person.sex,
+        birth_date=born,
+        education=person.education,
+        municipality=munis[person.municipality],
+        consent_given_on=None if person.consent == "none" else today - timedelta(days=30),
+        consent_withdrawn_on=today - timedelta(days=1) if person.consent == "withdrawn" else None,
+    )
+    if person.jlpt is not None:
+        LanguageResultFactory(
+            candidate=candidate,
+            test="jlpt",
+            score=person.jlpt,
+            taken_on=today - timedelta(days=400),
+            valid_until=today - timedelta(days=1) if person.jlpt_expired else None,
+        )
+    if person.training_hours:
+        earlier = PlacementFactory(candidate=candidate, stage="returned")
+        EnrolmentFactory(placement=earlier, attended_hours=person.training_hours, result="passed")
+    if person.health != "none":
+        expires = today + timedelta(days=90) if person.health == "valid" else today - timedelta(days=1)
+        DocumentFactory(
+            candidate=candidate, doc_type="health", issued_on=today - timedelta(days=200), expires_on=expires
+        )
+    if person.passport != "none":
+        delta = timedelta(days=30) if person.passport == "valid" else -timedelta(days=1)
+        DocumentFactory(
+            candidate=candidate,
+            doc_type="passport",
+            issued_on=today - timedelta(days=100),
+            expires_on=criteria.passport_valid_until + delta,
+        )
+    for stage in person.placements_here:
+        PlacementFactory(candidate=candidate, programme=programme, stage=stage)
+    return candidate
+
+
+def _passport_reason(programme, today):
+    criteria = Criteria.for_programme(programme, today=today)
+    with translation.override("en"):
+        short = date_format(criteria.passport_valid_until - timedelta(days=1), "j M Y")
+        needed = date_format(criteria.passport_valid_until, "j M Y")
+    return f"passport expires before planned return ({short}, needs {needed})"
+
+
+# name → (the person, the reasons they miss; None: not listed at all)
+TABLE = {
+    "Meets All": (Person(), []),
+    "Meets With N3": (Person(jlpt=3), []),  # JLPT counts down: N3 is above N4
+    "Back From Earlier Season": (Person(placements_here=["returned"]), []),
+    "Too Young": (Person(age=17), [("age_min", "age 17, min 18")]),
+    "Too Old": (Person(age=41), [("age_max", "age 41, max 39")]),
+    "A Man": (Person(sex="M"), [("sex", "needs female")]),
+    "Only SMP": (Person(education="smp"), [("education", "education SMP, needs SMA")]),
+    "JLPT N5": (Person(jlpt=5), [("language", "JLPT N5, needs N4")]),
+    "No Language Test": (Person(jlpt=None), [("language", "no valid JLPT result, needs N4")]),
+    "Expired Language Test": (Person(jlpt_expired=True), [("language", "no valid JLPT result, needs N4")]),
+    "Little Training": (Person(training_hours=50), [("training", "training 50 h, needs 100 h")]),
+    "No Health Certificate": (Person(health="none"), [("health", "no health certificate")]),
+    "Expired Health Certificate": (Person(health="expired"), [("health", "no health certificate")]),
+    "Short Passport": (Person(passport="short"), "passport"),
+    "No Passport": (Person(passport="none"), [("passport", "no passport")]),
+    "No Consent": (Person(consent="none"), [("consent", "no consent")]),
+    "Consent Withdrawn": (Person(consent="withdrawn"), [("consent", "no consent")]),
+    "Already In Programme": (Person(placements_here=["screened"]), None),
+    "Lives In Blitar": (Person(municipality="blitar"), None),
+}
+
+
+@pytest.fixture
+def table(programme, today, serang, blitar):
+    munis = {"serang": serang, "blitar": blitar}
+    people = {name: make(name, person, programme, today, munis) for name, (person, _) in TABLE.items()}
+    expected = {}
+    for name, (_, reasons) in TABLE.items():
+        expected[name] = [("passport", _passport_reason(programme, today))] if reasons == "passport" else reasons
+    return people, expected
+
+
+def test_each_candidate_misses_exactly_the_rule_they_break(programme, table, serang_staff, today):
+    people, expected = table
+    criteria = Criteria.for_programme(programme, today=today)
+    eligible = list(criteria.eligible(serang_staff))
+    missing = list(criteria.ineligible(serang_staff))
+    assert {c.full_name for c in eligible} == {n for n, r in expected.items() if r == []}
+    with translation.override("en"):
+        got = {c.full_name: criteria.reasons(c) for c in missing}
+    assert got == {n: r for n, r in expected.items() if r}
+
+
+def test_the_page_shows_the_reasons_next_to_each_candidate(staff_client, programme, table):
+    people, expected = table
+    body = staff_client.get(f"/programmes/{programme.pk}/shortlist/?list=missing", **EN).content.decode()
+    for name, reasons in expected.items():
+        row = re.search(rf'<tr data-candidate="{people[name].pk}">(.*?)</tr>', body, re.S)
+        if not reasons:
+            assert row is None, name
+            continue
+        shown = re.findall(r'data-reason="(\w+)">([^<]*)<', row.group(1))
+        assert shown == reasons, name
+
+
+def test_the_page_lists_who_meets_every_requirement(staff_client, programme, table):
+    people, expected = table
+    body = staff_client.get(f"/programmes/{programme.pk}/shortlist/", **EN).content.decode()
+    listed = {int(pk) for pk in re.findall(r'<tr data-candidate="(\d+)">', body)}
+    assert listed == {people[n].pk for n, r in expected.items() if r == []}
+    assert 'data-count-eligible="3"' in body and 'data-count-missing="14"' in body
+    assert "JLPT N3" in body  # the language column writes levels as levels
+
+
+def test_candidates_with_an_open_placement_here_are_left_out(staff_client, programme, table):
+    people, _ = table
+    for list_name in ("eligible", "missing"):
+        body = staff_client.get(f"/programmes/{programme.pk}/shortlist/?list={list_name}").content.decode()
+        assert f'data-candidate="{people["Already In Programme"].pk}"' not in body
+
+
+def test_national_viewer_sees_every_municipalitys_candidates(national_viewer, programme, table, today):
+    people, _ = table
+    eligible = Criteria.for_programme(programme, today=today).eligible(national_viewer)
+    assert people["Lives In Blitar"] in eligible
+
+
+def test_a_programme_without_language_training_or_health_rules_does_not_check_them(serang_agreement, serang_staff):
+    programme = ProgrammeFactory(agreement=serang_agreement, health_certificate_required=False, min_training_hours=0)
+    candidate = CandidateFactory()  # no language result, no training, no health certificate
+    criteria = Criteria.for_programme(programme)
+    DocumentFactory(candidate=candidate, doc_type="passport", expires_on=criteria.passport_valid_until)
+    assert list(criteria.eligible(serang_staff)) == [candidate]
+
+
+def test_age_and_passport_are_measured_from_today_when_no_departure_is_planned(serang_agreement, today):
+    programme = ProgrammeFactory(agreement=serang_agreement, planned_departure=None, contract_months=36)
+    criteria = Criteria.for_programme(programme, today=today)
+    assert criteria.departure == today
+    assert criteria.passport_valid_until == add_months(today, 36 + 6)
+
+
+def test_query_count_does_not_grow_with_the_candidates(staff_client, programme, today, serang, blitar):
+    munis = {"serang": serang, "blitar": blitar}
+
+    def queries(list_name):
+        with CaptureQueriesContext(connection) as ctx:
+            response = staff_client.get(f"/programmes/{programme.pk}/shortlist/?list={list_name}")
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    for i in range(2):
+        make(f"Eligible {i}", Person(), programme, today, munis)
+        make(f"Missing {i}", Person(age=50, passport="none"), programme, today, munis)
+    queries("eligible")  # the first request of a session also refreshes the session row
+    few = {name: queries(name) for name in ("eligible", "missing")}
+    for i in range(2, 25):
+        make(f"Eligible {i}", Person(), programme, today, munis)
+        make(f"Missing {i}", Person(age=50, passport="none"), programme, today, munis)
+    # session, user, the programme (agreement, partner, municipality joined), its demand with
+    # occupations, COUNT of the candidates considered, COUNT of the eligible, one page of
+    # candidates with every requirement annotated, and the user's permissions (2).
+    assert {name: queries(name) for name in ("eligible", "missing")} == few == {"eligible": 9, "missing": 9}
+
+
+def test_staff_get_checkboxes_and_a_form_to_start_placements(staff_client, programme, table):
+    people, _ = table
+    body = staff_client.get(f"/programmes/{programme.pk}/shortlist/").content.decode()
+    assert 'action="/placements/start/"' in body
+    assert f'name="programme" value="{programme.pk}"' in body
+    assert f'name="candidates" value="{people["Meets All"].pk}"' in body
+
+
+@pytest.mark.parametrize("client_name", ["official_client", "admin_client_serang", "national_client"])
+def test_roles_that_cannot_start_placements_get_no_checkboxes(request, client_name, programme, table):
+    body = request.getfixturevalue(client_name).get(f"/programmes/{programme.pk}/shortlist/").content.decode()
+    assert 'data-testid="shortlist-eligible"' in body
+    assert 'name="candidates"' not in body and "/placements/start/" not in body
+
+
+def test_a_closed_programme_offers_no_start(staff_client, programme, table):
+    programme.status = "closed"
+    programme.save()
+    assert 'name="candidates"' not in staff_client.get(f"/programmes/{programme.pk}/shortlist/").content.decode()
+
+
+def test_partial_and_htmx_requests_get_only_the_fragment(staff_client, programme, table):
+    url = f"/programmes/{programme.pk}/shortlist/"
+    full = staff_client.get(url).content.decode()
+    assert full.startswith("<!doctype html>") and 'id="shortlist"' in full
+    for response in (staff_client.get(url + "?partial=1"), staff_client.get(url, HTTP_HX_REQUEST="true")):
+        fragment = response.content.decode()
+        assert fragment.lstrip().startswith('<section id="shortlist"')
+        assert "<html" not in fragment
+
+
+def test_shortlist_pages_through_long_lists(staff_client, programme, serang):
+    for i in range(27):
+        CandidateFactory(full_name=f"Missing {i:02d}", municipality=serang)
+    body = staff_client.get(f"/programmes/{programme.pk}/shortlist/?list=missing&page=2", **EN).content.decode()
+    assert body.count("<tr data-candidate=") == 2
+    assert "Page 2 of 2" in body
+    assert f'href="/programmes/{programme.pk}/shortlist/?list=missing&amp;page=1"' in body
+
+
+def test_other_municipality_gets_404(blitar_client, programme):
+    assert blitar_client.get(f"/programmes/{programme.pk}/shortlist/").status_code == 404
+
+
+def test_shortlist_answers_405_to_post(staff_client, programme):
+    assert staff_client.post(f"/programmes/{programme.pk}/shortlist/").status_code == 405
+
+
+def test_anonymous_is_sent_to_login(client, programme):
+    assert "/login/" in client.get(f"/programmes/{programme.pk}/shortlist/")["Location"]
