@@ -40,11 +40,20 @@
     if (!round) {
       const value = { beginAtZero: true, ticks: { precision: 0 } };
       if (spec.percent) Object.assign(value, { max: 100, ticks: { callback: (v) => `${v}%` } });
+      // Long names (programmes, kecamatan) are shortened on the axis; the tooltip and the table keep them whole.
+      const category = {
+        ticks: {
+          callback(v) {
+            const label = String(this.getLabelForValue(v));
+            return label.length > 32 ? `${label.slice(0, 30)}…` : label;
+          },
+        },
+      };
       if (spec.horizontal) {
         options.indexAxis = "y";
-        options.scales = { x: value };
+        options.scales = { x: value, y: category };
       } else {
-        options.scales = { y: value };
+        options.scales = { x: category, y: value };
       }
     }
     return new Chart(canvas, { type: spec.type, data: { labels: spec.labels, datasets }, options });
