@@ -892,7 +892,7 @@ class BenchBuilder:
     def history(self) -> None:
         """One 'insert' history row per tracked row, as pghistory's triggers would have written."""
         for model in TRACKED_MODELS:
-            event_model = next(m for m in apps.get_models() if getattr(m, "pgh_tracked_model", None) is model)
+            event_model = model.pgh_event_model
             own = {f.column for f in model._meta.concrete_fields}
             columns, values = [], []
             for field in event_model._meta.concrete_fields:

@@ -1,0 +1,136 @@
+"""seed_bench (issue 7) builds the promised shape at small scale, and a second run is harmless."""
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, models
+from django.db.models import Count
+from lokal import is_valid_nik
+
+from accounts.models import Role, User
+from candidates.models import Candidate, Document, LanguageResult
+from placements.models import Cohort, Enrolment, Placement, PlacementStage, PlacementStageEvent, TrainingBatch
+
+pytestmark = pytest.mark.django_db
+
+N = 300
+
+
+@pytest.fixture
+def seeded(settings):
+    # Six bench users hash their password; the fast hasher keeps the test quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    out = StringIO()
+    call_command("seed_bench", candidates=N, stdout=out)
+    return out.getvalue()
+
+
+def _orphans() -> list[str]:
+    """Foreign keys of the loaded tables that point nowhere (the load skips per-row FK checks)."""
+    found = []
+    for model in apps.get_models():
+        if model._meta.app_label not in ("candidates", "placements"):
+            continue
+        for field in model._meta.concrete_fields:
+            if not (isinstance(field, models.ForeignKey) and field.db_constraint):
+                continue
+            table, column = model._meta.db_table, field.column
+            target, key = field.related_model._meta.db_table, field.target_field.column
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f'SELECT COUNT(*) FROM "{table}" a LEFT JOIN "{target}" b ON a."{column}" = b."{key}" '  # noqa: S608
+                    f'WHERE a."{column}" IS NOT NULL AND b."{key}" IS NULL'
+                )
+                if cursor.fetchone()[0]:
+                    found.append(f"{table}.{column}")
+    return found
+
+
+def test_seed_bench_makes_the_candidates_with_valid_unique_niks(seeded):
+    assert Candidate.objects.count() == N
+    niks = list(Candidate.objects.values_list("nik", flat=True))
+    assert len(set(niks)) == N
+    assert all(is_valid_nik(nik) for nik in niks)
+    # Serang and Blitar are among the municipalities, Serang the largest.
+    by_code = dict(Candidate.objects.values_list("municipality__code").annotate(n=Count("id")))
+    assert set(by_code) >= {"36.73", "35.72"}
+    assert len(by_code) == 5
+    assert by_code["36.73"] == max(by_code.values())
+
+
+def test_seed_bench_spreads_about_one_and_a_half_placements_over_every_stage(seeded):
+    placements = Placement.objects.count()
+    assert 1.3 <= placements / N <= 1.7
+    stages = set(Placement.objects.values_list("stage", flat=True))
+    assert {s.value for s in PlacementStage.pipeline()} <= stages
+    assert stages & {s.value for s in PlacementStage.early_ends()}
+    assert Placement.objects.values("programme").distinct().count() >= 5
+    # Every placement's history starts at "registered" and ends at its current stage.
+    assert PlacementStageEvent.objects.filter(from_stage="", to_stage="registered").count() == placements
+    for placement in Placement.objects.order_by("pk")[:40]:
+        last = PlacementStageEvent.objects.filter(placement=placement).order_by("-moved_at", "-pk").first()
+        assert last.to_stage == placement.stage
+
+
+def test_seed_bench_gives_every_candidate_a_ktp_and_many_expiring_documents(seeded):
+    assert Document.objects.filter(doc_type="ktp").values("candidate").distinct().count() == N
+    passports = Document.objects.filter(doc_type="passport")
+    assert passports.count() > N * 0.4
+    assert not passports.filter(expires_on__isnull=True).exists()
+    assert Document.objects.filter(doc_type="skck", expires_on__isnull=False).count() > N * 0.3
+    assert Document.objects.filter(doc_type="health", expires_on__isnull=False).count() > N * 0.3
+
+
+def test_seed_bench_adds_language_results_training_and_cohorts(seeded):
+    assert LanguageResult.objects.count() > N * 0.3
+    assert Enrolment.objects.count() > N * 0.3
+    assert TrainingBatch.objects.exists()
+    assert Cohort.objects.exists()
+    # Placements abroad belong to a cohort that has departed.
+    abroad = Placement.objects.filter(stage="abroad").select_related("cohort")
+    assert abroad.exists()
+    assert all(p.cohort and p.cohort.actual_departure == p.departed_on for p in abroad)
+
+
+def test_seed_bench_writes_one_history_row_per_tracked_row(seeded):
+    for model in (Candidate, Document, LanguageResult, Placement):
+        assert model.pgh_event_model.objects.filter(pgh_label="insert").count() == model.objects.count()
+
+
+def test_seed_bench_leaves_no_dangling_foreign_keys(seeded):
+    assert _orphans() == []
+
+
+def test_seed_bench_creates_the_bench_users_with_their_roles(seeded):
+    staff = User.objects.get(username="bench.staff")
+    official = User.objects.get(username="bench.official")
+    assert staff.municipality.code == official.municipality.code == "36.73"
+    assert staff.groups.filter(name=Role.STAFF.value).exists()
+    assert official.groups.filter(name=Role.OFFICIAL.value).exists()
+    assert User.objects.get(username="bench.admin").is_superuser
+    assert staff.check_password("rantau-bench")
+
+
+def test_seed_bench_twice_with_the_same_size_changes_nothing(seeded):
+    before = (Candidate.objects.count(), Placement.objects.count(), Document.objects.count())
+    out = StringIO()
+    call_command("seed_bench", candidates=N, stdout=out)
+    assert "already seeded" in out.getvalue()
+    assert (Candidate.objects.count(), Placement.objects.count(), Document.objects.count()) == before
+
+
+def test_seed_bench_refuses_a_database_that_holds_other_candidates(seeded):
+    with pytest.raises(CommandError, match="already has 300 candidates"):
+        call_command("seed_bench", candidates=N + 1, stdout=StringIO())
+    assert Candidate.objects.count() == N
+
+
+def test_seed_bench_refuses_without_debug_unless_forced(settings):
+    settings.DEBUG = False
+    settings.RANTAU_DEMO_ALLOWED = False
+    with pytest.raises(CommandError, match="DEBUG=False"):
+        call_command("seed_bench", candidates=10, stdout=StringIO())
+    assert not Candidate.objects.exists()
