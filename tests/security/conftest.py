@@ -14,6 +14,12 @@ def sign_in(client: Client, username: str, password: str = PASSWORD, **extra):
     return client.post(LOGIN_URL, {"username": username, "password": password}, **extra)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """These tests sign in hundreds of times; the hash's strength is not what they check."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def english(settings):
     """Requests in English, for assertions on visible text."""
