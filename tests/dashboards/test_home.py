@@ -142,3 +142,22 @@ def test_home_query_count_does_not_grow_with_programmes_or_placements(official_c
     # (five COUNTs: documents, passports, cohorts, agreements, licences).
     assert len(large) == len(small), "\n".join(q[:100] for q in large)
     assert len(large) <= 14, "\n".join(q[:100] for q in large)
+
+
+def test_reminders_count_links_to_the_reminders_page(official_client, serang_official):
+    from placements.reminders import reminders_count
+
+    programme = _programme_with_placements(serang_official.municipality, [])
+    CohortFactory(programme=programme, planned_departure=timezone.localdate() + timedelta(days=3))
+    response = official_client.get("/")
+    assert response.context["dashboard"].reminders == reminders_count(user=serang_official)
+    assert f'href="/placements/reminders/" data-testid="reminders-count">{reminders_count(user=serang_official)}<' in (
+        response.content.decode()
+    )
+
+
+def test_printed_dashboard_carries_its_scope_and_date(official_client):
+    body = official_client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    meta = body[body.index('data-testid="report-meta"') :][:400]
+    assert "Kota Serang" in meta
+    assert f"Made on {timezone.localtime():%-d %B %Y}" in meta
