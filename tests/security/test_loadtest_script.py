@@ -6,6 +6,7 @@ import importlib.util
 import io
 
 import pytest
+from django.db import connection
 from django.test import LiveServerTestCase
 
 from accounts.models import Role
@@ -40,6 +41,14 @@ def test_percentiles_are_nearest_rank():
 class LoadScriptAgainstALiveServerTest(LiveServerTestCase):
     host = "127.0.0.1"
     serialized_rollback = True  # keeps the municipalities and groups loaded by migrations
+
+    def _fixture_teardown(self):
+        super()._fixture_teardown()
+        # The flush above empties every table until the next serialized test restores them; put
+        # the migrations' rows back now, so a reused test database (--reuse-db) stays usable.
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents:
+            connection.creation.deserialize_db_from_string(contents)
 
     def test_a_short_run_has_mixed_traffic_and_no_errors(self):
         serang, blitar = municipality("36.73"), municipality("35.72")
