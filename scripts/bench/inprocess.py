@@ -1,0 +1,200 @@
+"""The Django side of the benchmark: picks the pages to drive and counts their queries in-process.
+
+    python scripts/bench/inprocess.py OUTPUT.json
+
+Runs against the database the environment points to (EMBEDDED_DATABASE_NAME or DATABASE_URL),
+with the same settings as the gunicorn under test. Writes JSON: the pages (label, user, path), the
+queries per request of each page (Django's test Client and CaptureQueriesContext, the second of
+two requests, so one-off work such as a first session write is not counted), the database's
+settings and row counts. Called by scripts/bench/run.py.
+"""
+
+import json
+import os
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from candidates.models import Candidate  # noqa: E402
+from placements.models import Placement  # noqa: E402
+from programmes.models import Municipality  # noqa: E402
+
+HOST = "127.0.0.1"
+DEEP_PAGE = 500
+# Users created by seed_bench: who drives which page.
+USERS = {"staff": "bench.staff", "official": "bench.official", "national": "bench.national", "admin": "bench.admin"}
+
+
+def typo(word: str) -> str:
+    """The word with two inner letters swapped: how a surname is mistyped ("Saputra" → "Sapurta")."""
+    i = len(word) // 2
+    return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
+
+
+def targets() -> dict:
+    """The records the pages show: Serang's busiest programme, a candidate with placements, a surname."""
+    serang = Municipality.objects.get(code="36.73")
+    programme_id = (
+        Placement.objects.filter(municipality=serang)
+        .values("programme_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "programme_id")
+        .values_list("programme_id", flat=True)
+        .first()
+    )
+    candidate_id = (
+        Placement.objects.filter(municipality=serang)
+        .values("candidate_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=2)
+        .order_by("candidate_id")
+        .values_list("candidate_id", flat=True)
+        .first()
+    )
+    names = Candidate.objects.filter(municipality=serang).order_by("id").values_list("full_name", flat=True)[:2000]
+    words = Counter(w for name in names for w in name.split()[1:] if len(w) >= 5 and re.fullmatch(r"[A-Za-z]+", w))
+    surname = words.most_common(1)[0][0] if words else "Saputra"
+    return {"programme_id": programme_id, "candidate_id": candidate_id, "surname": surname, "query": typo(surname)}
+
+
+def pages(t: dict) -> list[dict]:
+    """Every page of issue 7, with the user that drives it. `floor` pages are the baseline."""
+    p, c, q = t["programme_id"], t["candidate_id"], t["query"]
+    return [
+        {"key": "healthz", "label": "/healthz (floor)", "user": None, "path": "/healthz", "floor": True},
+        {
+            "key": "floor",
+            "label": "Trivial signed-in page (floor): password form",
+            "user": "staff",
+            "path": "/accounts/password/",
+            "floor": True,
+        },
+        {"key": "home", "label": "Home dashboard", "user": "official", "path": "/"},
+        {
+            "key": "programme",
+            "label": "Programme dashboard",
+            "user": "official",
+            "path": f"/programmes/{p}/",
+        },
+        {"key": "candidates", "label": "Candidate list, page 1", "user": "staff", "path": "/candidates/"},
+        {
+            "key": "candidates_deep",
+            "label": f"Candidate list, page {DEEP_PAGE}",
+            "user": "staff",
+            "path": f"/candidates/?page={DEEP_PAGE}",
+        },
+        {
+            "key": "candidates_filtered",
+            "label": "Candidate list, filtered (women, SMA)",
+            "user": "staff",
+            "path": "/candidates/?sex=F&education=sma",
+        },
+        {
+            "key": "candidates_search",
+            "label": f"Candidate list, fuzzy name search ({q!r} for {t['surname']!r})",
+            "user": "staff",
+            "path": f"/candidates/?q={q}",
+        },
+        {
+            "key": "candidates_national",
+            "label": "Candidate list, page 1, national viewer (every municipality)",
+            "user": "national",
+            "path": "/candidates/",
+        },
+        {"key": "candidate", "label": "Candidate detail", "user": "staff", "path": f"/candidates/{c}/"},
+        {"key": "board", "label": "Pipeline board", "user": "staff", "path": f"/placements/?programme={p}"},
+        {"key": "shortlist", "label": "Eligibility shortlist", "user": "staff", "path": f"/programmes/{p}/shortlist/"},
+        {
+            "key": "admin",
+            "label": "Django admin changelist of candidates (peer)",
+            "user": "admin",
+            "path": "/admin/candidates/candidate/",
+        },
+    ]
+
+
+def count_queries(page_list: list[dict]) -> None:
+    """Adds status, queries, in-process milliseconds and the slowest query to each page."""
+    clients = {}
+    for role, username in USERS.items():
+        client = Client(HTTP_HOST=HOST)
+        client.force_login(User.objects.get(username=username))
+        clients[role] = client
+    clients[None] = Client(HTTP_HOST=HOST)
+    for page in page_list:
+        client = clients[page["user"]]
+        try:
+            client.get(page["path"])  # warm: session write, caches
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(page["path"])
+                elapsed = time.perf_counter() - started
+        except Exception as exc:  # a page that raises is reported, not fatal
+            page.update(inprocess_status=f"error: {type(exc).__name__}", queries=None)
+            connection.close()
+            continue
+        timed = sorted(((float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries), reverse=True)
+        page.update(
+            inprocess_status=response.status_code,
+            queries=len(timed),
+            inprocess_ms=round(elapsed * 1000, 1),
+            sql_ms=round(sum(ms for ms, _ in timed), 1),
+            # Kept in var/bench only (bench data is synthetic); the report shows the times.
+            slowest_queries=[{"ms": round(ms, 1), "sql": sql[:3000]} for ms, sql in timed[:5]],
+        )
+
+
+def database_info() -> dict:
+    with connection.cursor() as cursor:
+        settings = {}
+        for name in (
+            "server_version",
+            "shared_buffers",
+            "work_mem",
+            "effective_cache_size",
+            "maintenance_work_mem",
+            "random_page_cost",
+            "jit",
+        ):
+            cursor.execute(f"SHOW {name}")
+            settings[name] = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database())), current_database()")
+        size, name = cursor.fetchone()
+        cursor.execute(
+            "SELECT relname, reltuples::bigint FROM pg_class WHERE relkind = 'r' AND relname IN "
+            "('candidates_candidate', 'candidates_document', 'candidates_languageresult', 'placements_placement',"
+            " 'placements_placementstageevent', 'placements_enrolment', 'placements_cohort',"
+            " 'placements_trainingbatch', 'candidates_candidateevent', 'candidates_documentevent',"
+            " 'placements_placementevent', 'candidates_languageresultevent') ORDER BY relname"
+        )
+        rows = dict(cursor.fetchall())
+    return {"name": name, "size": size, "settings": settings, "rows": rows, "candidates": Candidate.objects.count()}
+
+
+def main(argv: list[str]) -> int:
+    output = Path(argv[1])
+    t = targets()
+    page_list = pages(t)
+    count_queries(page_list)
+    output.write_text(json.dumps({"targets": t, "pages": page_list, "database": database_info()}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
