@@ -74,11 +74,13 @@ class Criteria:
             education_values=education,
         )
 
-    # --- the conditions, each a boolean SQL expression over Candidate -----------------------------
+    # --- the requirements ---------------------------------------------------------------------------
 
-    def conditions(self) -> dict[str, Q | Exists]:
+    def _requirements(self) -> dict[str, Q | tuple[QuerySet, str]]:
+        """Each requirement of the programme, in REQUIREMENTS order: a Q over the candidate's own
+        columns, or (rows that satisfy it, the column naming their candidate)."""
         p = self.programme
-        found: dict[str, Q | Exists] = {
+        found: dict[str, Q | tuple[QuerySet, str]] = {
             "consent": Q(consent_given_on__isnull=False, consent_withdrawn_on__isnull=True),
             "age_min": Q(birth_date__lte=self.born_on_or_before),
             "age_max": Q(birth_date__gt=self.born_after),
@@ -88,30 +90,48 @@ class Criteria:
         if self.education_values is not None:
             found["education"] = Q(education__in=self.education_values)
         if p.language_test:
-            results = self._language_results()
+            results = self._valid_language_results()
             if p.min_language_score is not None:
                 if LanguageTest.lower_is_better(p.language_test):
                     results = results.filter(score__lte=p.min_language_score)
                 else:
                     results = results.filter(score__gte=p.min_language_score)
-            found["language"] = Exists(results)
+            found["language"] = (results, "candidate")
         if p.min_training_hours:
-            found["training"] = Q(training_hours__gte=p.min_training_hours)
+            trained = (
+                Enrolment.objects.filter(result=Enrolment.Result.PASSED)
+                .order_by()
+                .values("placement__candidate")
+                .annotate(total=Sum("attended_hours"))
+                .filter(total__gte=p.min_training_hours)
+            )
+            found["training"] = (trained, "placement__candidate")
         if p.health_certificate_required:
-            found["health"] = Exists(
-                Document.objects.filter(candidate=OuterRef("pk"), doc_type=DocumentType.HEALTH).filter(
-                    Q(expires_on__isnull=True) | Q(expires_on__gte=self.today)
-                )
+            health = Document.objects.filter(doc_type=DocumentType.HEALTH).filter(
+                Q(expires_on__isnull=True) | Q(expires_on__gte=self.today)
             )
-        found["passport"] = Exists(
-            Document.objects.filter(
-                candidate=OuterRef("pk"), doc_type=DocumentType.PASSPORT, expires_on__gte=self.passport_valid_until
-            )
-        )
+            found["health"] = (health, "candidate")
+        passport = Document.objects.filter(doc_type=DocumentType.PASSPORT, expires_on__gte=self.passport_valid_until)
+        found["passport"] = (passport, "candidate")
         return found
 
-    def _language_results(self) -> QuerySet[LanguageResult]:
-        return LanguageResult.objects.filter(candidate=OuterRef("pk"), test=self.programme.language_test).filter(
+    def filter_conditions(self) -> dict[str, Q]:
+        """The requirements as WHERE conditions: `id IN (uncorrelated subquery)`, which PostgreSQL
+        runs once (a semi-join, or a hashed subplan under NOT), instead of once per candidate."""
+        return {
+            name: req if isinstance(req, Q) else Q(pk__in=req[0].values(req[1]))
+            for name, req in self._requirements().items()
+        }
+
+    def row_conditions(self) -> dict[str, Q | Exists]:
+        """The same requirements as correlated EXISTS, cheap for the few rows of one page."""
+        return {
+            name: req if isinstance(req, Q) else Exists(req[0].filter(**{req[1]: OuterRef("pk")}))
+            for name, req in self._requirements().items()
+        }
+
+    def _valid_language_results(self) -> QuerySet[LanguageResult]:
+        return LanguageResult.objects.filter(test=self.programme.language_test).filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=self.today)
         )
 
@@ -131,28 +151,47 @@ class Criteria:
 
     # --- querysets --------------------------------------------------------------------------------
 
+    def _scoped(self, user) -> QuerySet[Candidate]:
+        return scope_queryset(Candidate.objects.all(), user, "municipality")
+
     def _base(self, user) -> QuerySet[Candidate]:
         """The user's candidates without an open placement in this programme, by name."""
-        qs = scope_queryset(Candidate.objects.all(), user, "municipality").filter(~self._open_placement_here())
-        if self.programme.min_training_hours:
-            qs = qs.alias(training_hours=self._training_hours())
-        return qs.order_by("full_name", "pk")
+        return self._scoped(user).filter(~self._open_placement_here()).order_by("full_name", "pk")
 
-    def _all_met(self) -> Q:
+    def _all_met(self, user) -> Q:
+        """One condition: the candidate meets every requirement."""
+        conditions = self.filter_conditions()
+        training = conditions.pop("training", None)
         met = Q()
-        for condition in self.conditions().values():
+        for condition in conditions.values():
             met &= condition
-        return met
+        if training is None:
+            return met
+        # Summing training hours over every enrolment costs more than all the other checks together,
+        # so sum only for the candidates who meet the rest: the subquery then holds exactly the
+        # eligible candidates, and its single IN stands for every requirement.
+        trained, candidate_field = self._requirements()["training"]
+        pool = self._scoped(user).filter(met).values("pk")
+        return Q(pk__in=trained.filter(**{f"{candidate_field}__in": pool}).values(candidate_field))
 
     def candidates(self, user) -> QuerySet[Candidate]:
         """Everyone the shortlist considers (eligible or not)."""
         return self._base(user)
 
     def eligible(self, user) -> QuerySet[Candidate]:
-        return self._annotated(self._base(user).filter(self._all_met()))
+        """Candidates who meet every requirement, by name."""
+        return self._base(user).filter(self._all_met(user))
 
     def ineligible(self, user) -> QuerySet[Candidate]:
-        return self._annotated(self._base(user).filter(~self._all_met()))
+        """Candidates who miss at least one requirement, by name."""
+        return self._base(user).filter(~self._all_met(user))
+
+    def with_reasons(self, candidate_ids: list[int]) -> list[Candidate]:
+        """The given candidates (one page), in that order, with `meets_<requirement>` and the values
+        the reasons quote annotated. One query; a separate one so that PostgreSQL plans the
+        per-row subqueries for these few rows rather than for the whole list."""
+        rows = self._annotated(Candidate.objects.filter(pk__in=candidate_ids)).in_bulk()
+        return [rows[pk] for pk in candidate_ids if pk in rows]
 
     def _annotated(self, qs: QuerySet[Candidate]) -> QuerySet[Candidate]:
         """Each requirement as a boolean `meets_<name>`, and the values the reasons quote.
@@ -161,13 +200,18 @@ class Criteria:
         """
         annotations = {
             f"meets_{name}": ExpressionWrapper(condition, output_field=BooleanField())
-            for name, condition in self.conditions().items()
+            for name, condition in self.row_conditions().items()
         }
         p = self.programme
         if p.language_test:
             best = Min("score") if LanguageTest.lower_is_better(p.language_test) else Max("score")
             annotations["best_language_score"] = Subquery(
-                self._language_results().order_by().values("candidate").annotate(best=best).values("best"),
+                self._valid_language_results()
+                .filter(candidate=OuterRef("pk"))
+                .order_by()
+                .values("candidate")
+                .annotate(best=best)
+                .values("best"),
                 output_field=IntegerField(),
             )
         annotations["passport_expires_on"] = Subquery(

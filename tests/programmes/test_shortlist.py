@@ -152,7 +152,7 @@ def test_each_candidate_misses_exactly_the_rule_they_break(programme, table, ser
     people, expected = table
     criteria = Criteria.for_programme(programme, today=today)
     eligible = list(criteria.eligible(serang_staff))
-    missing = list(criteria.ineligible(serang_staff))
+    missing = criteria.with_reasons(list(criteria.ineligible(serang_staff).values_list("pk", flat=True)))
     assert {c.full_name for c in eligible} == {n for n, r in expected.items() if r == []}
     with translation.override("en"):
         got = {c.full_name: criteria.reasons(c) for c in missing}
@@ -226,8 +226,8 @@ def test_query_count_does_not_grow_with_the_candidates(staff_client, programme, 
         make(f"Eligible {i}", Person(), programme, today, munis)
         make(f"Missing {i}", Person(age=50, passport="none"), programme, today, munis)
     # session, user, the programme (agreement, partner, municipality joined), its demand with
-    # occupations, COUNT of the candidates considered, COUNT of the eligible, one page of
-    # candidates with every requirement annotated, and the user's permissions (2).
+    # occupations, the ids of one page with the list's length, COUNT of the candidates considered,
+    # those candidates with every requirement annotated, and the user's permissions (2).
     assert {name: queries(name) for name in ("eligible", "missing")} == few == {"eligible": 9, "missing": 9}
 
 
@@ -269,6 +269,21 @@ def test_shortlist_pages_through_long_lists(staff_client, programme, serang):
     assert body.count("<tr data-candidate=") == 2
     assert "Page 2 of 2" in body
     assert f'href="/programmes/{programme.pk}/shortlist/?list=missing&amp;page=1"' in body
+
+
+def test_a_page_past_the_end_shows_the_last_page(staff_client, programme, serang):
+    for i in range(27):
+        CandidateFactory(full_name=f"Missing {i:02d}", municipality=serang)
+    body = staff_client.get(f"/programmes/{programme.pk}/shortlist/?list=missing&page=9", **EN).content.decode()
+    assert "Page 2 of 2" in body and body.count("<tr data-candidate=") == 2
+    body = staff_client.get(f"/programmes/{programme.pk}/shortlist/?list=missing&page=x", **EN).content.decode()
+    assert "Page 1 of 2" in body and body.count("<tr data-candidate=") == 25
+
+
+def test_an_empty_list_says_so(staff_client, programme):
+    body = staff_client.get(f"/programmes/{programme.pk}/shortlist/", **EN).content.decode()
+    assert "No candidate in your scope meets every requirement yet." in body
+    assert 'data-count-eligible="0"' in body and 'data-count-missing="0"' in body
 
 
 def test_other_municipality_gets_404(blitar_client, programme):
