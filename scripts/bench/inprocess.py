@@ -184,7 +184,17 @@ def database_info() -> dict:
             " 'placements_placementevent', 'candidates_languageresultevent') ORDER BY relname"
         )
         rows = dict(cursor.fetchall())
-    return {"name": name, "size": size, "settings": settings, "rows": rows, "candidates": Candidate.objects.count()}
+        cursor.execute("SELECT obj_description('candidates_candidate'::regclass, 'pg_class')")
+        seeded = cursor.fetchone()[0] or ""
+    return {
+        "name": name,
+        "size": size,
+        "settings": settings,
+        "rows": rows,
+        "candidates": Candidate.objects.count(),
+        # seed_bench's own record of its load ("seed_bench: seeded N candidates in S s on DATE").
+        "seed_record": seeded.removeprefix("seed_bench: ") if seeded.startswith("seed_bench:") else None,
+    }
 
 
 def main(argv: list[str]) -> int:

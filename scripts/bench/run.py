@@ -118,19 +118,21 @@ def seed(n: int, env: dict, database: str) -> dict:
     check(run([PY, "manage.py", "migrate", "--noinput"], env), "migrate")
     log(f"{database}: seed_bench --candidates {n:,} (skipped when already seeded)")
     started = time.monotonic()
-    out = check(run([PY, "manage.py", "seed_bench", "--candidates", str(n), "--force"], env), "seed_bench")
+    cmd = [PY, "-u", "manage.py", "seed_bench", "--candidates", str(n), "--force"]
+    proc = subprocess.Popen(cmd, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # noqa: S603
+    out = []
+    for line in proc.stdout:  # shown as it comes: the 1M load takes minutes
+        print("    " + line.rstrip(), flush=True)
+        out.append(line)
+    if proc.wait() != 0:
+        raise SetupError("seed_bench failed (output above).")
     wall = time.monotonic() - started
-    record = VAR / f"seed-{database}.json"
-    if "already seeded" in out:
-        earlier = json.loads(record.read_text()) if record.exists() else None
+    output = "".join(out)
+    if "already seeded" in output:
         log(f"{database}: already seeded")
-        return {"seeded_now": False, "earlier": earlier}
-    steps = dict(re.findall(r"^\s{2}(\S.*?)\s{2,}([\d.,]+) (?:s|rows)$", out, re.MULTILINE))
-    result = {"seconds": round(wall, 1), "date": datetime.now().isoformat(timespec="minutes"), "output": out}
-    result["steps"] = steps
-    record.write_text(json.dumps(result, indent=1))
+        return {"seeded_now": False}
     log(f"{database}: seeded in {wall:.0f} s")
-    return {"seeded_now": True, **result}
+    return {"seeded_now": True, "seconds": round(wall, 1), "output": output}
 
 
 # --- serving and signing in ------------------------------------------------------------------------
@@ -433,11 +435,11 @@ def write_report(path: Path, info: dict, args, scales: dict, imported: dict, ver
         settings = db["settings"]
         seeding = result["seeding"]
         if seeding.get("seeded_now"):
-            seeded = f"seeded in this run in {seeding['seconds']:.0f} s"
-        elif seeding.get("earlier"):
-            seeded = f"already seeded (seeded on {seeding['earlier']['date']} in {seeding['earlier']['seconds']:.0f} s)"
+            seeded = f"seeded in this run in {seeding['seconds']:.0f} s (migrate excluded)"
+        elif db.get("seed_record"):
+            seeded = f"seeded before this run (seed_bench's record: {db['seed_record']})"
         else:
-            seeded = "already seeded (seeding time not recorded)"
+            seeded = "seeded before this run (no record of the seeding time)"
         rows = ", ".join(f"{name.split('_', 1)[1]} {count:,}" for name, count in db["rows"].items())
         lines += [
             f"## {n:,} candidates",

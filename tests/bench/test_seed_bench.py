@@ -134,3 +134,11 @@ def test_seed_bench_refuses_without_debug_unless_forced(settings):
     with pytest.raises(CommandError, match="DEBUG=False"):
         call_command("seed_bench", candidates=10, stdout=StringIO())
     assert not Candidate.objects.exists()
+
+
+def test_seed_bench_records_its_load_on_the_candidates_table_for_the_report(seeded):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT obj_description('candidates_candidate'::regclass, 'pg_class')")
+        record = cursor.fetchone()[0]
+    assert record.startswith(f"seed_bench: seeded {N} candidates in ")
+    assert record == seeded.splitlines()[-1]
