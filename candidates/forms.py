@@ -31,6 +31,11 @@ def wilayah_choices(parent_code: str) -> tuple[tuple[str, str], ...]:
     return tuple((w.code, w.name) for w in list_wilayah(parent_code))
 
 
+@functools.lru_cache(maxsize=4096)
+def wilayah_codes(parent_code: str) -> frozenset[str]:
+    return frozenset(code for code, _name in wilayah_choices(parent_code))
+
+
 class BootstrapMixin:
     """Bootstrap classes on every widget, and is-invalid on the fields that failed."""
 
@@ -53,7 +58,9 @@ class BootstrapMixin:
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget
-                widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+                css = widget.attrs.get("class", "")
+                if "is-invalid" not in css:
+                    widget.attrs["class"] = f"{css} is-invalid".strip()
 
 
 class DateInput(forms.DateInput):
@@ -76,7 +83,8 @@ class CandidateDataForm(BootstrapMixin, forms.Form):
     birth_place = forms.CharField(label=_("Birth place"), max_length=100)
     address = forms.CharField(label=_("Street address"), max_length=255, required=False)
     kecamatan_code = forms.ChoiceField(label=_("Kecamatan"))
-    kelurahan_code = forms.ChoiceField(label=_("Kelurahan / desa"))
+    # Validated against the chosen kecamatan in clean(); the select's options follow the kecamatan.
+    kelurahan_code = forms.CharField(label=_("Kelurahan / desa"), widget=forms.Select)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False, help_text=_("Saved as +62…"))
     email = forms.EmailField(label=_("Email"), required=False)
     education = forms.ChoiceField(label=_("Education"), choices=Education.choices)
@@ -92,12 +100,25 @@ class CandidateDataForm(BootstrapMixin, forms.Form):
         self.nik_check = None
         kecamatans = wilayah_choices(municipality.code)
         self.fields["kecamatan_code"].choices = [("", "---------"), *kecamatans]
+        self._kecamatan_codes = {code for code, _name in kecamatans}
         kecamatan = self._bound_or_initial("kecamatan_code")
-        kelurahans = wilayah_choices(kecamatan) if kecamatan in dict(kecamatans) else ()
-        self.fields["kelurahan_code"].choices = [("", "---------"), *kelurahans]
-        self.fields["kelurahan_code"].widget.attrs["data-kelurahan-select"] = ""
+        kelurahans = wilayah_choices(kecamatan) if kecamatan in self._kecamatan_codes else ()
+        self.fields["kelurahan_code"].widget.choices = [("", "---------"), *kelurahans]
         if not self.is_bound and "registered_on" not in self.initial:
             self.initial["registered_on"] = self.today
+
+    def rebind(self, data: dict) -> "CandidateDataForm":
+        """Validate another set of data with the same form: a bulk import checks thousands of rows,
+        and building a new form (deep-copying every field) per row would cost most of the time."""
+        self.data = data
+        self.is_bound = True
+        self._errors = None
+        # The cached BoundFields read self.data afresh on every access, so they can stay.
+        self.warnings = []
+        self.nik_check = None
+        if hasattr(self, "cleaned_data"):
+            del self.cleaned_data
+        return self
 
     def _bound_or_initial(self, name: str) -> str:
         if self.is_bound:
@@ -122,6 +143,9 @@ class CandidateDataForm(BootstrapMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        kecamatan, kelurahan = cleaned.get("kecamatan_code"), cleaned.get("kelurahan_code")
+        if kecamatan and kelurahan and kelurahan not in wilayah_codes(kecamatan):
+            self.add_error("kelurahan_code", gettext("Choose a kelurahan / desa of the chosen kecamatan."))
         for name, message in check_birth_and_registration(
             birth_date=cleaned.get("birth_date"), registered_on=cleaned.get("registered_on"), today=self.today
         ).items():

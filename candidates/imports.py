@@ -25,7 +25,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,7 +35,7 @@ from openpyxl.utils import get_column_letter
 from accounts.access import require_perm
 from programmes.models import Education, Municipality
 
-from .forms import DATE_INPUT_FORMATS, CandidateDataForm, wilayah_choices
+from .forms import CandidateDataForm, wilayah_choices
 from .models import CANDIDATE_DATA_FIELDS, Candidate
 from .privacy import CURRENT_CONSENT_VERSION, mask_identifier
 from .selectors import DUPLICATE_NAME_SIMILARITY
@@ -162,6 +161,7 @@ class ImportResult:
     created: int
     updated: int
     skipped: int
+    unchanged: int = 0
 
 
 class CandidateImportError(ValidationError):
@@ -180,27 +180,22 @@ class FileProblem(Exception):
 
 
 def candidate_import_validate(*, user, uploaded_file) -> ImportPreview:
-    """Store the upload privately and validate every row; nothing is written to the registry."""
+    """Validate every row of an upload and keep the result privately for step 2; nothing is
+    written to the registry."""
     require_perm(user, "candidates.add_candidate")
     name = _display_name(getattr(uploaded_file, "name", "") or "")
     if not user.municipality_id:
         return ImportPreview(token=None, original_name=name, file_error=_("Your account has no municipality."))
+    too_large = _("The file is larger than 10 MB. Split it into smaller files.")
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > MAX_FILE_BYTES:
-        return ImportPreview(
-            token=None,
-            original_name=name,
-            file_error=_("The file is larger than 10 MB. Split it into smaller files."),
-        )
+        return ImportPreview(token=None, original_name=name, file_error=too_large)
     uploaded_file.seek(0)
     data = uploaded_file.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        return ImportPreview(
-            token=None, original_name=name, file_error=_("The file is larger than 10 MB. Split it into smaller files.")
-        )
+        return ImportPreview(token=None, original_name=name, file_error=too_large)
     try:
-        kind = _detect_kind(data)
-        preview, _rows = _validate(user=user, data=data, kind=kind, original_name=name)
+        preview, rows = _validate(user=user, data=data, kind=_detect_kind(data), original_name=name)
     except FileProblem as problem:
         return ImportPreview(token=None, original_name=name, file_error=str(problem))
     token = secrets.token_hex(16)
@@ -208,13 +203,15 @@ def candidate_import_validate(*, user, uploaded_file) -> ImportPreview:
     meta = {
         "user_id": user.pk,
         "municipality_id": user.municipality_id,
-        "kind": kind,
         "original_name": name,
         "created_at": timezone.now().isoformat(),
     }
-    default_storage.save(_path(token, kind), ContentFile(data))
+    # The validated rows (not the raw file) are what step 2 writes: private storage, random name,
+    # referenced from the session by the token only.
     default_storage.save(_path(token, "meta.json"), ContentFile(json.dumps(meta).encode()))
     default_storage.save(_path(token, "preview.json"), ContentFile(preview.to_json().encode()))
+    if preview.error_count == 0:
+        default_storage.save(_path(token, "rows.json"), ContentFile(_rows_to_json(rows).encode()))
     return preview
 
 
@@ -229,24 +226,22 @@ def candidate_import_preview(*, user, preview_token: str) -> ImportPreview:
 
 
 def candidate_import_commit(*, user, preview_token: str, on_existing: str = "skip") -> ImportResult:
-    """Validate the stored file again and write all of it in one transaction, or nothing."""
+    """Write the rows validated in step 1 in one transaction, or nothing.
+
+    NIKs are matched against the registry again (someone may have registered one meanwhile); the
+    per-row field rules do not depend on the registry and were applied in step 1.
+    """
     require_perm(user, "candidates.add_candidate")
     if on_existing not in ("skip", "update"):
         raise ValueError("on_existing must be 'skip' or 'update'")
     if on_existing == "update":
         require_perm(user, "candidates.change_candidate")
-    meta = _meta(user, preview_token)
-    with default_storage.open(_path(preview_token, meta["kind"]), "rb") as fh:
-        data = fh.read()
+    _meta(user, preview_token)
     try:
-        preview, rows = _validate(user=user, data=data, kind=meta["kind"], original_name=meta["original_name"])
-    except FileProblem as problem:
-        raise CandidateImportError(str(problem)) from problem
-    if preview.error_count:
-        raise CandidateImportError(
-            _("The file has %(count)d rows with errors; nothing was imported.") % {"count": preview.error_count},
-            preview=preview,
-        )
+        with default_storage.open(_path(preview_token, "rows.json"), "rb") as fh:
+            rows = _rows_from_json(fh.read().decode())
+    except FileNotFoundError as exc:
+        raise CandidateImportError(_("The file has rows with errors; nothing was imported.")) from exc
     try:
         result = _write(user=user, rows=rows, on_existing=on_existing)
     except IntegrityError as exc:
@@ -259,8 +254,8 @@ def candidate_import_commit(*, user, preview_token: str, on_existing: str = "ski
 
 
 def candidate_import_discard(*, user, preview_token: str) -> None:
-    meta = _meta(user, preview_token)
-    for suffix in (meta["kind"], "meta.json", "preview.json"):
+    _meta(user, preview_token)
+    for suffix in ("rows.json", "preview.json", "meta.json"):
         default_storage.delete(_path(preview_token, suffix))
 
 
@@ -273,13 +268,60 @@ class _Row:
     existing_id: int | None = None
 
 
+_DATE_FIELDS = ("birth_date", "registered_on")
+
+
+def _rows_to_json(rows: list[_Row]) -> str:
+    def encode(r: _Row) -> dict:
+        data = {k: (v.isoformat() if k in _DATE_FIELDS else v) for k, v in r.data.items()}
+        consent = r.consent_given_on.isoformat() if r.consent_given_on else None
+        return {"number": r.number, "data": data, "present": sorted(r.present), "consent_given_on": consent}
+
+    return json.dumps([encode(r) for r in rows])
+
+
+def _rows_from_json(text: str) -> list[_Row]:
+    rows = []
+    for item in json.loads(text):
+        data = item["data"]
+        for k in _DATE_FIELDS:
+            data[k] = date.fromisoformat(data[k])
+        consent = item["consent_given_on"]
+        rows.append(_Row(item["number"], data, set(item["present"]), date.fromisoformat(consent) if consent else None))
+    return rows
+
+
+# Columns an import may change on a registered candidate. Not the NIK (the key) and not the
+# registration date (the first registration stands).
+_UPDATABLE = [
+    ("full_name", "text"),
+    ("sex", "text"),
+    ("birth_date", "date"),
+    ("birth_place", "text"),
+    ("address", "text"),
+    ("kecamatan_code", "text"),
+    ("kelurahan_code", "text"),
+    ("phone", "text"),
+    ("email", "text"),
+    ("education", "text"),
+    ("notes", "text"),
+]
+
+
 @transaction.atomic
 def _write(*, user, rows: list[_Row], on_existing: str) -> ImportResult:
+    municipality_id = user.municipality_id
+    problems = _match_registered(rows, municipality_id)
+    if problems:
+        raise CandidateImportError(
+            _("Some NIKs were registered at another office since the check (rows %(rows)s); nothing was imported.")
+            % {"rows": ", ".join(str(p.row) for p in problems[:20])}
+        )
     new = [r for r in rows if r.existing_id is None]
     existing = [r for r in rows if r.existing_id is not None]
     created = [
         Candidate(
-            municipality_id=user.municipality_id,
+            municipality_id=municipality_id,
             version=1,
             consent_given_on=r.consent_given_on,
             consent_version=CURRENT_CONSENT_VERSION if r.consent_given_on else "",
@@ -289,40 +331,77 @@ def _write(*, user, rows: list[_Row], on_existing: str) -> ImportResult:
         for r in new
     ]
     for candidate in created:
-        # Field checks only: uniqueness was checked for the whole file in one query, and the
-        # database enforces the constraints.
-        candidate.full_clean(validate_unique=False, validate_constraints=False)
-    Candidate.objects.bulk_create(created, batch_size=1000)
+        # Field checks only: NIK uniqueness was checked for the whole file in one query, the
+        # foreign keys are the user's own, and the database enforces the constraints.
+        candidate.full_clean(
+            exclude=["municipality", "consent_taken_by"], validate_unique=False, validate_constraints=False
+        )
+    Candidate.objects.bulk_create(created, batch_size=2000)
     updated = 0
     if on_existing == "update" and existing:
-        by_id = {
-            c.pk: c
-            for c in Candidate.objects.select_for_update().filter(
-                pk__in=[r.existing_id for r in existing], municipality_id=user.municipality_id
+        updated = _update_existing(existing, user=user)
+    skipped = len(existing) if on_existing == "skip" else 0
+    return ImportResult(
+        created=len(created), updated=updated, skipped=skipped, unchanged=len(existing) - updated - skipped
+    )
+
+
+def _update_existing(rows: list[_Row], *, user) -> int:
+    """One UPDATE … FROM unnest(…) for all rows (bulk_update's CASE per row grows quadratically).
+
+    A blank cell (NULL here) keeps the registered value; consent is filled in only where none is
+    recorded; rows whose values are already the registered ones are left alone, so re-importing a
+    file adds nothing to the history. pghistory's row triggers record every changed row.
+    """
+    ids = [r.existing_id for r in rows]
+    locked = Candidate.objects.select_for_update().filter(pk__in=ids, municipality_id=user.municipality_id)
+    if locked.count() != len(set(ids)):
+        raise IntegrityError("a candidate left the user's municipality during the import")
+    columns = [name for name, _type in _UPDATABLE]
+    arrays = [ids] + [[r.data[name] if name in r.present else None for r in rows] for name in columns]
+    arrays.append([r.consent_given_on for r in rows])
+    types = ["bigint"] + [t for _name, t in _UPDATABLE] + ["date"]
+    new_values = [f"COALESCE(v.{name}, c.{name})" for name in columns]
+    consent_new = "c.consent_given_on IS NULL AND v.consent_given_on IS NOT NULL"
+    table = Candidate._meta.db_table
+    sql = f"""
+        UPDATE {table} AS c SET
+            {", ".join(f"{name} = {value}" for name, value in zip(columns, new_values, strict=True))},
+            consent_version = CASE WHEN {consent_new} THEN %s ELSE c.consent_version END,
+            consent_taken_by_id = CASE WHEN {consent_new} THEN %s ELSE c.consent_taken_by_id END,
+            consent_given_on = COALESCE(c.consent_given_on, v.consent_given_on),
+            version = c.version + 1,
+            updated_at = now()
+        FROM unnest({", ".join(f"%s::{t}[]" for t in types)}) AS v(id, {", ".join(columns)}, consent_given_on)
+        WHERE c.id = v.id AND c.municipality_id = %s
+          AND (({", ".join(f"c.{n}" for n in columns)}) IS DISTINCT FROM ({", ".join(new_values)})
+               OR {consent_new})
+    """  # noqa: S608 - identifiers are the model's own, every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [CURRENT_CONSENT_VERSION, user.pk, *arrays, user.municipality_id])
+        return cursor.rowcount
+
+
+def _match_registered(rows: list[_Row], municipality_id: int) -> list[RowIssue]:
+    """Set existing_id on rows whose NIK is registered in the municipality (one query); rows whose
+    NIK is registered at another office come back as errors naming only that office."""
+    registered = {
+        nik: (pk, muni_id, office)
+        for nik, pk, muni_id, office in Candidate.objects.filter(nik__in=[r.data["nik"] for r in rows]).values_list(
+            "nik", "pk", "municipality_id", "municipality__name"
+        )
+    }
+    problems = []
+    for r in rows:
+        hit = registered.get(r.data["nik"])
+        r.existing_id = None
+        if hit and hit[1] != municipality_id:
+            problems.append(
+                RowIssue(r.number, "nik", _("This NIK is already registered at %(office)s.") % {"office": hit[2]})
             )
-        }
-        changed_fields: set[str] = set()
-        to_save = []
-        for r in existing:
-            candidate = by_id.get(r.existing_id)
-            if candidate is None:  # moved out of scope meanwhile
-                raise IntegrityError("candidate vanished")
-            # Blank cells keep what is registered; the first registration date is kept.
-            for name in r.present - {"registered_on", "nik"}:
-                setattr(candidate, name, r.data[name])
-                changed_fields.add(name)
-            if r.consent_given_on and candidate.consent_given_on is None:
-                candidate.consent_given_on = r.consent_given_on
-                candidate.consent_version = CURRENT_CONSENT_VERSION
-                candidate.consent_taken_by = user
-                changed_fields |= {"consent_given_on", "consent_version", "consent_taken_by"}
-            candidate.full_clean(validate_unique=False, validate_constraints=False)
-            candidate.version = F("version") + 1
-            candidate.updated_at = timezone.now()
-            to_save.append(candidate)
-        Candidate.objects.bulk_update(to_save, [*sorted(changed_fields), "version", "updated_at"], batch_size=1000)
-        updated = len(to_save)
-    return ImportResult(created=len(created), updated=updated, skipped=len(existing) if on_existing == "skip" else 0)
+        elif hit:
+            r.existing_id = hit[0]
+    return problems
 
 
 # --- validation ---------------------------------------------------------------------------------
@@ -332,6 +411,8 @@ def _validate(*, user, data: bytes, kind: str, original_name: str) -> tuple[Impo
     municipality = Municipality.objects.get(pk=user.municipality_id)
     header, raw_rows = _read_table(data, kind)
     columns, ignored = _map_headers(header)
+    if not raw_rows:
+        raise FileProblem(_("The file has a header row but no candidates."))
     preview = ImportPreview(token=None, original_name=original_name, ignored_headers=ignored)
     known_regencies = regency_codes()
     today = timezone.localdate()
@@ -342,10 +423,12 @@ def _validate(*, user, data: bytes, kind: str, original_name: str) -> tuple[Impo
     valid: list[_Row] = []
     header_of = {c.field: header[i] for i, c in columns.items()}
 
+    # One form validates every row in turn (see CandidateDataForm.rebind).
+    form = CandidateDataForm(municipality=municipality, known_regencies=known_regencies, today=today)
     for number, values in raw_rows:
         cells = {c.field: values[i] if i < len(values) else None for i, c in columns.items()}
         form_data, present = _form_data(cells, kecamatans, kecamatan_by_name, today)
-        form = CandidateDataForm(form_data, municipality=municipality, known_regencies=known_regencies, today=today)
+        form.rebind(form_data)
         row_errors = []
         if not form.is_valid():
             for name, messages in form.errors.items():
@@ -374,27 +457,12 @@ def _validate(*, user, data: bytes, kind: str, original_name: str) -> tuple[Impo
             unique.append(r)
 
     # NIKs already registered: one query for the whole file.
-    registered = {
-        nik: (pk, muni_id, office)
-        for nik, pk, muni_id, office in Candidate.objects.filter(nik__in=list(first_row)).values_list(
-            "nik", "pk", "municipality_id", "municipality__name"
-        )
-    }
-    rows: list[_Row] = []
-    for r in unique:
-        hit = registered.get(r.data["nik"])
-        if hit and hit[1] != municipality.pk:
-            errors.append(
-                RowIssue(
-                    r.number,
-                    header_of["nik"],
-                    _("This NIK is already registered at %(office)s.") % {"office": hit[2]},
-                )
-            )
-            continue
-        if hit:
-            r.existing_id = hit[0]
-        rows.append(r)
+    elsewhere = _match_registered(unique, municipality.pk)
+    for problem in elsewhere:
+        problem.column = header_of["nik"]
+    errors.extend(elsewhere)
+    taken = {p.row for p in elsewhere}
+    rows = [r for r in unique if r.number not in taken]
 
     for row_number, candidate_id, name in _possible_duplicates(rows, municipality.pk):
         warnings.append(
@@ -459,7 +527,7 @@ def _possible_duplicates(rows: list[_Row], municipality_id: int) -> list[tuple[i
         return cursor.fetchall()
 
 
-def _form_data(cells: dict, kecamatans: dict, kecamatan_by_name: dict, today: date) -> tuple[dict, set[str]]:
+def _form_data(cells: dict, kecamatans: dict, kecamatan_by_name: dict, today: date) -> tuple[dict, set]:
     """Turn spreadsheet cells into the strings the entry form takes; unknown values pass through so
     that the form reports them."""
     data: dict[str, str] = {}
@@ -472,10 +540,11 @@ def _form_data(cells: dict, kecamatans: dict, kecamatan_by_name: dict, today: da
     data["nik"] = re.sub(r"[\s.\-']", "", data["nik"])
     data["sex"] = _SEX.get(data["sex"].lower(), data["sex"])
     data["education"] = _EDUCATION.get(data["education"].lower().replace(" ", ""), data["education"])
+    # Dates go to the form as date objects (the form takes them as they are: no second parse).
     for name in ("birth_date", "registered_on"):
-        data[name] = _date_text(cells.get(name))
-    if not data["registered_on"]:
-        data["registered_on"] = today.isoformat()
+        data[name] = _date_value(cells.get(name))
+    if data["registered_on"] == "":
+        data["registered_on"] = today
     kec = data["kecamatan_code"]
     if kec not in kecamatans:
         kec = kecamatan_by_name.get(_name_key(kec), kec)
@@ -491,12 +560,10 @@ def _form_data(cells: dict, kecamatans: dict, kecamatan_by_name: dict, today: da
 
 
 def _consent_date(value) -> tuple[date | None, str | None]:
-    text = _date_text(value)
-    if not text:
+    parsed = _date_value(value)
+    if parsed == "":
         return None, None
-    try:
-        parsed = date.fromisoformat(text)
-    except ValueError:
+    if not isinstance(parsed, date):
         return None, _("Enter a valid date.")
     if parsed > timezone.localdate():
         return None, _("The date cannot be in the future.")
@@ -515,19 +582,28 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
-def _date_text(value) -> str:
-    """ISO date from a date cell or from text in the formats the form accepts."""
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def _date_value(value) -> date | str:
+    """A date from a date cell or from text written YYYY-MM-DD or DD-MM-YYYY (also with / or .);
+    anything else comes back as text for the form to reject, "" for a blank cell."""
     if isinstance(value, datetime):
-        return value.date().isoformat()
+        return value.date()
     if isinstance(value, date):
-        return value.isoformat()
+        return value
     text = _text(value)
-    for fmt in DATE_INPUT_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date().isoformat()  # noqa: DTZ007 - a calendar date
-        except ValueError:
-            continue
-    return text
+    match = _YMD.match(text)
+    parts = (match.group(1), match.group(2), match.group(3)) if match else None
+    if parts is None and (match := _DMY.match(text)):
+        parts = (match.group(3), match.group(2), match.group(1))
+    if parts is None:
+        return text
+    try:
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        return text
 
 
 def _name_key(text: str) -> str:
@@ -569,8 +645,6 @@ def _read_table(data: bytes, kind: str) -> tuple[list[str], list[tuple[int, list
             )
     if header is None:
         raise FileProblem(_("The file is empty."))
-    if not out:
-        raise FileProblem(_("The file has a header row but no candidates."))
     return header, out
 
 
@@ -685,9 +759,9 @@ def import_template_xlsx(municipality: Municipality | None) -> bytes:
         letter = get_column_letter(i)
         sheet.column_dimensions[letter].width = max(14, len(column.header_id) + 4)
         if column.field in ("nik", "phone"):
-            # Excel keeps only 15 digits of a number: a NIK typed into a number cell loses its last digit.
-            for row in range(2, 2002):
-                sheet.cell(row=row, column=i).number_format = "@"
+            # Excel keeps only 15 digits of a number: a NIK typed into a number cell loses its last
+            # digit, and a phone its leading 0. Text columns keep both.
+            sheet.column_dimensions[letter].number_format = "@"
     sheet.freeze_panes = "A2"
     guide = workbook.create_sheet("Petunjuk")
     guide.append([_("Column"), _("Required"), _("English header"), _("Notes")])

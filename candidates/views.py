@@ -380,8 +380,13 @@ def candidate_import_commit(request, token):
     request.session[IMPORT_SESSION_KEY] = [t for t in request.session.get(IMPORT_SESSION_KEY, []) if t != token]
     messages.success(
         request,
-        _("Import finished: %(created)d created, %(updated)d updated, %(skipped)d skipped.")
-        % {"created": result.created, "updated": result.updated, "skipped": result.skipped},
+        _("Import finished: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(skipped)d skipped.")
+        % {
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "skipped": result.skipped,
+        },
     )
     return redirect(reverse("candidates:candidate_list") + "?sort=-registered")
 
