@@ -59,8 +59,12 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["title", "partner__name", "government_body"]
     list_select_related = ["partner", "municipality"]
     autocomplete_fields = ["partner", "municipality"]
-    readonly_fields = ["stage", "stage_entered_on"]
     inlines = [AgreementStageEventInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A new agreement needs its first stage; later moves go through the agreement page, which
+        # records each one on the timeline (programmes.services.agreement_move_stage).
+        return ["stage", "stage_entered_on"] if obj is not None else []
 
 
 @admin.register(StageDuration)

@@ -4,6 +4,7 @@ Ministry agreements and their programmes (municipality null) are visible to ever
 and writable only by superusers.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -176,16 +177,19 @@ class HistoryEntry:
     when: datetime
     who: Any
     created: bool
+    subject: str = ""
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def change_history(*, obj: Model, limit: int = 50) -> list[HistoryEntry]:
-    """Who changed what on `obj` and when, newest first, from its pghistory events.
-
-    A fixed number of queries: the events, their users, and one per kind of related row named.
+def change_history(*, objs: Sequence[Model], limit: int = 50) -> list[HistoryEntry]:
+    """Who changed what on `objs` (rows of one model) and when, newest first, from their pghistory
+    events. A fixed number of queries: the events, their users, one per kind of related row named.
     """
-    events = list(MiddlewareEvents.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
-    fields = {f.attname: f for f in obj._meta.concrete_fields}
+    if not objs:
+        return []
+    events = list(MiddlewareEvents.objects.tracks(*objs).order_by("-pgh_created_at", "-pgh_id")[:limit])
+    subjects = {str(o.pk): str(o) for o in objs}
+    fields = {f.attname: f for f in objs[0]._meta.concrete_fields}
     diffs = [
         [(name, old, new) for name, (old, new) in sorted((e.pgh_diff or {}).items()) if name not in _HISTORY_SKIP]
         for e in events
@@ -205,7 +209,10 @@ def change_history(*, obj: Model, limit: int = 50) -> list[HistoryEntry]:
     for event, diff in zip(events, diffs, strict=True):
         context = event.pgh_context or {}
         entry = HistoryEntry(
-            when=event.pgh_created_at, who=users.get(context.get("user")), created=event.pgh_label == "insert"
+            when=event.pgh_created_at,
+            who=users.get(context.get("user")),
+            created=event.pgh_label == "insert",
+            subject=subjects.get(str(event.pgh_obj_id), ""),
         )
         for name, old, new in diff:
             f = fields.get(name)

@@ -77,6 +77,7 @@ def agreement_list(request):
 
 def _agreement_page(request, agreement, move_form=None, status=200):
     can_write = selectors.can_write_agreement(request.user, agreement)
+    programmes = list(selectors.agreement_programmes(agreement=agreement))
     if can_write and move_form is None:
         move_form = StageMoveForm(agreement=agreement)
     return render(
@@ -85,8 +86,9 @@ def _agreement_page(request, agreement, move_form=None, status=200):
         {
             "agreement": agreement,
             "events": selectors.agreement_timeline(agreement=agreement),
-            "programmes": selectors.agreement_programmes(agreement=agreement),
-            "history": selectors.change_history(obj=agreement),
+            "programmes": programmes,
+            "history": selectors.change_history(objs=[agreement]),
+            "programme_history": selectors.change_history(objs=programmes),
             "can_write": can_write,
             "move_form": move_form if can_write else None,
         },

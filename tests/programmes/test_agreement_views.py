@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from programmes.models import Agreement, AgreementStage
-from programmes.services import agreement_update
+from programmes.services import agreement_update, programme_update
 from tests.factories import AgreementFactory, PartnerFactory
 from tests.programmes.conftest import pdf_upload
 
@@ -301,3 +301,12 @@ def test_admin_edits_an_agreement(admin_client_serang, serang_agreement):
 def test_create_and_edit_answer_405_to_other_methods(admin_client_serang, serang_agreement):
     assert admin_client_serang.put("/agreements/new/").status_code == 405
     assert admin_client_serang.delete(f"/agreements/{serang_agreement.pk}/edit/").status_code == 405
+
+
+def test_detail_shows_changes_to_its_programmes(official_client, serang_agreement, serang_programme):
+    programme_update(programme=serang_programme, data={"target_max": 1200, "status": "training"})
+    body = official_client.get(f"/agreements/{serang_agreement.pk}/", **EN).content.decode()
+    history = body[body.index('data-testid="programme-history"') :]
+    assert serang_programme.name in history
+    assert "Target (maximum):</span> 1000 → 1200" in history
+    assert "Status:</span> Recruiting → Training" in history
