@@ -26,7 +26,7 @@ class TrainingBatchAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class PlacementStageEventInline(admin.TabularInline):
     model = PlacementStageEvent
     extra = 0
-    readonly_fields = ["from_stage", "to_stage", "moved_at", "moved_by", "note"]
+    readonly_fields = ["from_stage", "to_stage", "moved_at", "moved_by", "note", "reason"]
 
     def has_add_permission(self, request, obj=None):
         # Stage moves go through placements.services, which enforces the gates.
@@ -40,7 +40,8 @@ class PlacementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["candidate__full_name", "candidate__nik"]
     list_select_related = ["candidate", "programme", "cohort"]
     raw_id_fields = ["candidate", "cohort", "previous_placement"]
-    readonly_fields = ["stage", "stage_changed_at", "municipality", "version"]
+    # The stage and its dates change only through placements.services (gates, stage events).
+    readonly_fields = ["stage", "stage_changed_at", "municipality", "version", "ended_on"]
     inlines = [PlacementStageEventInline]
 
 
