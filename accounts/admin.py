@@ -29,7 +29,7 @@ class ScopedAdminMixin:
 class UserAdmin(BaseUserAdmin):
     """Users, their roles (groups) and municipality.
 
-    Every page that can change a user's access (add, change, set password) needs a fresh password
+    Every page that can change a user's access (add, change, delete, set password) needs a fresh password
     confirmation (accounts.reauth); deactivating a user ends their sessions at once.
     """
 
@@ -46,6 +46,11 @@ class UserAdmin(BaseUserAdmin):
         if not reauth.recently_confirmed(request):
             return reauth.redirect_to_confirm(request)
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if not reauth.recently_confirmed(request):
+            return reauth.redirect_to_confirm(request)
+        return super().delete_view(request, object_id, extra_context)
 
     def user_change_password(self, request, id, form_url=""):
         if not reauth.recently_confirmed(request):

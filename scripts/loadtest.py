@@ -301,7 +301,10 @@ def main(argv: list[str]) -> int:
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 if __name__ == "__main__":

@@ -47,7 +47,12 @@ def _user_form(user, **changes):
 
 @pytest.mark.parametrize(
     "path",
-    ["/admin/accounts/user/{pk}/change/", "/admin/accounts/user/add/", "/admin/accounts/user/{pk}/password/"],
+    [
+        "/admin/accounts/user/{pk}/change/",
+        "/admin/accounts/user/add/",
+        "/admin/accounts/user/{pk}/password/",
+        "/admin/accounts/user/{pk}/delete/",
+    ],
 )
 def test_user_admin_pages_ask_for_the_password_first(superuser_client, serang_staff, path):
     url = path.format(pk=serang_staff.pk)
