@@ -34,7 +34,9 @@ class CandidateQuerySet(models.QuerySet):
         return self.filter(consent_given_on__isnull=False, consent_withdrawn_on__isnull=True)
 
 
-@pghistory.track()
+# Statement-level triggers: a 10,000-row import writes its history in one INSERT … SELECT per
+# statement instead of one per row (about half the import's database time); still one event per row.
+@pghistory.track(level=pghistory.Statement)
 class Candidate(TimeStampedModel):
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="candidates"

@@ -315,3 +315,23 @@ def test_the_downloaded_template_filled_in_imports_cleanly(staff_client, serang_
     workbook.save(out)
     preview = candidate_import_validate(user=serang_staff, uploaded_file=SimpleUploadedFile("t.xlsx", out.getvalue()))
     assert preview.error_count == 0 and preview.create_count == 1
+
+
+@pytest.mark.django_db
+def test_imported_and_updated_rows_are_in_the_history_with_the_importing_user(staff_client, serang_staff, rows):
+    from candidates.selectors import candidate_history
+
+    def upload_and_commit(data, on_existing):
+        response = staff_client.post(reverse("candidates:candidate_import"), {"file": csv_file(data)})
+        token = response["Location"].rstrip("/").split("/")[-1]
+        staff_client.post(reverse("candidates:candidate_import_commit", args=[token]), {"on_existing": on_existing})
+
+    upload_and_commit(rows, "skip")
+    upload_and_commit([dict(rows[0], alamat="Jl. Pindah 1")], "update")
+    candidate = Candidate.objects.get(nik=rows[0]["nik"])
+    entries = candidate_history(candidate)
+    assert [e.action for e in entries] == ["changed", "created"]
+    assert all(e.who == serang_staff for e in entries)
+    assert [(c.old, c.new) for c in entries[0].changes] == [("Jl. Veteran", "Jl. Pindah 1")]
+    other = Candidate.objects.get(nik=rows[1]["nik"])
+    assert [e.action for e in candidate_history(other)] == ["created"], "one event per row, not per statement"
