@@ -28,6 +28,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import pghistory  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -134,7 +135,9 @@ def main():
     user = bench_user()
     print(f"rows: {args.rows:,}; CSV {len(files['csv']) / 1e6:.1f} MB, XLSX {len(files['xlsx']) / 1e6:.1f} MB\n")
     print(f"{'file':<6}{'step':<34}{'seconds':>9}")
+    # As in a request: pghistory's middleware attaches the user to every history row.
     with (
+        pghistory.context(user=user.pk, url="/candidates/import/"),
         tempfile.TemporaryDirectory() as private,
         override_settings(
             STORAGES={
