@@ -335,3 +335,20 @@ def test_imported_and_updated_rows_are_in_the_history_with_the_importing_user(st
     assert [(c.old, c.new) for c in entries[0].changes] == [("Jl. Veteran", "Jl. Pindah 1")]
     other = Candidate.objects.get(nik=rows[1]["nik"])
     assert [e.action for e in candidate_history(other)] == ["created"], "one event per row, not per statement"
+
+
+@pytest.mark.django_db
+def test_abandoned_import_files_are_purged(serang_staff, rows, private_storage):
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    preview = candidate_import_validate(user=serang_staff, uploaded_file=csv_file(rows))
+    fresh = candidate_import_validate(user=serang_staff, uploaded_file=csv_file(rows))
+    old = time.time() - 2 * 24 * 3600
+    for path in (private_storage / "imports").glob(f"{preview.token}.*"):
+        os.utime(path, (old, old))
+    call_command("purge_candidate_imports", stdout=io.StringIO())
+    left = {p.name.split(".")[0] for p in (private_storage / "imports").iterdir()}
+    assert left == {fresh.token}
