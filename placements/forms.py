@@ -292,6 +292,15 @@ class EnrolmentResultForm(ServiceValidated, BootstrapMixin, forms.ModelForm):
         model = Enrolment
         fields = ["attended_hours", "final_score", "result", "certificate_number"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One row per person in a table: small controls.
+        for field in self.fields.values():
+            css = field.widget.attrs.get("class", "")
+            field.widget.attrs["class"] = css.replace("form-control", "form-control form-control-sm").replace(
+                "form-select", "form-select form-select-sm"
+            )
+
     def clean(self):
         cleaned = super().clean()
         hours = cleaned.get("attended_hours")
