@@ -72,16 +72,22 @@ class CandidateFilter(django_filters.FilterSet):
         method="filter_search",
         widget=forms.TextInput(attrs={"placeholder": _("Name, NIK (or its last digits) or phone"), "type": "search"}),
     )
-    stage = django_filters.ChoiceFilter(label=_("Placement stage"), choices=_stage_choices, method="filter_noop")
+    stage = django_filters.ChoiceFilter(
+        label=_("Placement stage"), choices=_stage_choices, method="filter_noop", empty_label=_("Any stage")
+    )
     programme = django_filters.ModelChoiceFilter(
         label=_("Programme"), queryset=None, method="filter_noop", empty_label=_("Any programme")
     )
-    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
+    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices, empty_label=_("Any"))
     age_band = django_filters.ChoiceFilter(
-        label=_("Age"), choices=[(k, k) for k in AGE_BANDS], method="filter_age_band"
+        label=_("Age"), choices=[(k, k) for k in AGE_BANDS], method="filter_age_band", empty_label=_("Any age")
     )
-    kecamatan = django_filters.ChoiceFilter(label=_("Kecamatan"), field_name="kecamatan_code", choices=[])
-    education = django_filters.ChoiceFilter(label=_("Education"), choices=Education.choices)
+    kecamatan = django_filters.ChoiceFilter(
+        label=_("Kecamatan"), field_name="kecamatan_code", choices=[], empty_label=_("Any kecamatan")
+    )
+    education = django_filters.ChoiceFilter(
+        label=_("Education"), choices=Education.choices, empty_label=_("Any education")
+    )
     language = django_filters.CharFilter(label=_("Language level"), method="filter_language")
     passport_valid = django_filters.ChoiceFilter(
         label=_("Valid passport"), choices=YES, method="filter_passport_valid", empty_label=_("Any")
@@ -103,7 +109,7 @@ class CandidateFilter(django_filters.FilterSet):
         super().__init__(data, queryset, **kwargs)
         self.filters["programme"].queryset = programme_list(user=user).order_by("name")
         self.form.fields["programme"].queryset = self.filters["programme"].queryset
-        self.form.fields["kecamatan"].choices = [("", _("Any kecamatan")), *self.kecamatan_choices()]
+        self.form.fields["kecamatan"].choices = self.kecamatan_choices()
         self.form.fields["sort"].required = False
         levels = list(LANGUAGE_LEVELS)
         current = (self.data or {}).get("language", "")
