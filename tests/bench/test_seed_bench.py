@@ -142,3 +142,21 @@ def test_seed_bench_records_its_load_on_the_candidates_table_for_the_report(seed
         record = cursor.fetchone()[0]
     assert record.startswith(f"seed_bench: seeded {N} candidates in ")
     assert record == seeded.splitlines()[-1]
+
+
+def _indexes() -> set[tuple]:
+    """(table, index, unique?, columns and predicate as PostgreSQL parses them) of the loaded apps."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.relname, c.relname, i.indisunique, i.indkey::text, pg_get_expr(i.indpred, i.indrelid) IS NULL "
+            "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid "
+            "WHERE t.relname LIKE 'candidates\\_%%' OR t.relname LIKE 'placements\\_%%'"
+        )
+        return set(cursor.fetchall())
+
+
+def test_seed_bench_rebuilds_every_index_it_drops_for_the_load(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    before = _indexes()
+    call_command("seed_bench", candidates=50, stdout=StringIO())
+    assert _indexes() == before
