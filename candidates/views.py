@@ -42,7 +42,12 @@ def _filtered(request, queryset) -> CandidateFilter:
 
 
 def _querystring(request, *drop: str) -> str:
+    """The current filters for the links the page generates. A full NIK typed into the search box
+    is left out: a NIK never goes into a URL the application writes (it reaches this page only when
+    it matched nobody in scope, otherwise the search goes straight to the record)."""
     params = request.GET.copy()
+    if _is_full_nik(params.get("q", "")):
+        drop = (*drop, "q")
     for key in drop:
         params.pop(key, None)
     for key in [k for k, v in params.items() if v == ""]:

@@ -188,3 +188,12 @@ def test_list_query_count_is_the_same_for_10_and_100_rows(staff_client, serang):
     # session, user, the user's permissions (2), the programme choices of the filter form,
     # the capped count, the page of candidates, their placements with programmes.
     assert ten == hundred == 8
+
+
+@pytest.mark.django_db
+def test_a_full_nik_that_matches_nobody_is_not_copied_into_the_pages_links(blitar_client, serang):
+    candidate = CandidateFactory(municipality=serang)
+    body = blitar_client.get(LIST, {"q": candidate.nik, "sex": "M"}).content.decode()
+    links = re.findall(r'href="([^"]*)"', body)
+    assert any("sex=M" in link for link in links)
+    assert not any(candidate.nik in link for link in links)
