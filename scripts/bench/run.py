@@ -444,7 +444,7 @@ def write_report(path: Path, info: dict, args, scales: dict, imported: dict, ver
         lines += [
             f"## {n:,} candidates",
             "",
-            f"Database `{db['name']}`, {db['size']}, {seeded}. Rows (planner estimates): {rows}.",
+            f"Database `{db['name']}`, {db['size']}, {seeded}. Rows: {rows}.",
             f"PostgreSQL {settings['server_version']}: shared_buffers {settings['shared_buffers']}, work_mem "
             f"{settings['work_mem']}, effective_cache_size {settings['effective_cache_size']}, jit {settings['jit']}.",
             "",
