@@ -28,6 +28,12 @@ class CandidateAdmin(ScopedAdminMixin, admin.ModelAdmin):
     inlines = [DocumentInline, LanguageResultInline]
     date_hierarchy = "registered_on"
 
+    def save_model(self, request, obj, form, change):
+        # An edit here must also refuse a form opened before someone else's save in the app.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Document)
 class DocumentAdmin(ScopedAdminMixin, admin.ModelAdmin):
