@@ -29,7 +29,7 @@ class CandidateAdmin(ScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "registered_on"
 
     def save_model(self, request, obj, form, change):
-        # An edit here must also refuse a form opened before someone else's save in the app.
+        # Bump the version so that an edit form opened in the app before this save is refused.
         if change:
             obj.version += 1
         super().save_model(request, obj, form, change)
