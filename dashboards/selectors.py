@@ -398,7 +398,7 @@ def programme_dashboard(*, user, programme: Programme, today: date) -> Programme
     """Everything on the programme page, in 10 queries whatever the size of the programme."""
     placements = _scoped_placements(user).filter(programme=programme)
     occupations = _occupation_funnels(placements, programme)
-    funnel = Funnel()
+    funnel = Funnel.from_row(None, PIPELINE)  # zeros, so a programme with no placements still has every stage
     for row in occupations:
         funnel.add(row.funnel)
     scalars = _scalars(placements, today)

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dashboards.selectors import programme_dashboard
-from tests.dashboards.conftest import PEOPLE
+from tests.dashboards.dataset import PEOPLE
 from tests.factories import CandidateFactory, PlacementFactory
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +258,14 @@ def test_query_count_does_not_grow_with_placements(official_client, serang, data
     # registrations per month; departures per month; training results per provider.
     assert len(large) == len(small), "\n".join(q[:100] for q in large)
     assert len(large) <= 15, "\n".join(q[:100] for q in large)
+
+
+def test_a_programme_without_placements_shows_zeros(official_client, serang):
+    from tests.factories import ProgrammeFactory
+
+    programme = ProgrammeFactory(agreement__municipality=serang, planned_departure=None)
+    response = official_client.get(f"/programmes/{programme.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    funnel = response.context["tables"]["funnel"]
+    assert [row[1].value for row in funnel.rows] == [0] * len(REACHED)
+    assert "No departures yet." in response.content.decode()

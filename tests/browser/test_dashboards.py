@@ -5,9 +5,10 @@ import re
 
 import pytest
 
-from tests.browser.conftest import browser, login, page, reference_data, shot  # noqa: F401 - fixtures
+from tests.browser.conftest import login
+from tests.dashboards.dataset import data  # noqa: F401 - the hand-built data set of tests/dashboards
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_official_sees_charts_follows_a_number_and_prints_on_a4(page, shot, serang_official, data):  # noqa: F811
