@@ -21,9 +21,6 @@ from .validators import check_birth_and_registration, check_nik, nik_mismatches,
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"]
 
-# The fields a candidate form and an import row carry, in the order of the import template.
-CANDIDATE_FIELDS = CANDIDATE_DATA_FIELDS
-
 
 @functools.lru_cache(maxsize=4096)
 def wilayah_choices(parent_code: str) -> tuple[tuple[str, str], ...]:
@@ -158,7 +155,7 @@ class CandidateDataForm(BootstrapMixin, forms.Form):
         return cleaned
 
     def candidate_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in CANDIDATE_FIELDS}
+        return {name: self.cleaned_data[name] for name in CANDIDATE_DATA_FIELDS}
 
 
 class CandidateForm(CandidateDataForm):
@@ -174,7 +171,7 @@ class CandidateForm(CandidateDataForm):
         municipality = instance.municipality if instance else user.municipality
         initial = kwargs.pop("initial", {}) or {}
         if instance is not None:
-            initial = {name: getattr(instance, name) for name in CANDIDATE_FIELDS} | {"version": instance.version}
+            initial = {name: getattr(instance, name) for name in CANDIDATE_DATA_FIELDS} | {"version": instance.version}
             # Show the phone as typed locally; it is normalised again on save.
             initial["phone"] = instance.phone
         super().__init__(data, municipality=municipality, initial=initial, **kwargs)

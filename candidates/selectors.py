@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramSimilarity
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -280,7 +281,7 @@ def candidate_history(candidate: Candidate, *, mask_identifiers: bool = True) ->
 def _has_field(model, name: str) -> bool:
     try:
         model._meta.get_field(name)
-    except Exception:  # noqa: BLE001 - a column the model no longer has
+    except FieldDoesNotExist:  # a column the model no longer has
         return False
     return True
 

@@ -331,7 +331,6 @@ def _owned_token(request, token: str) -> str:
 def candidate_import(request):
     require_perm(request.user, "candidates.add_candidate")
     form = ImportUploadForm(request.POST or None, request.FILES or None)
-    preview = None
     if request.method == "POST" and form.is_valid():
         preview = imports.candidate_import_validate(user=request.user, uploaded_file=form.cleaned_data["file"])
         if preview.file_error:
