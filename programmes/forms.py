@@ -201,10 +201,18 @@ class DemandForm(BootstrapMixin, forms.ModelForm):
         fields = ["occupation", "requested"]
 
 
+class BaseDemandFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+
 DemandFormSet = forms.inlineformset_factory(
     Programme,
     ProgrammeDemand,
     form=DemandForm,
+    formset=BaseDemandFormSet,
     extra=2,
     can_delete=True,
     min_num=0,
