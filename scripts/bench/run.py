@@ -256,6 +256,19 @@ def wrk(port: int, path: str, cookies: dict, *, seconds: float, connections: int
     }
 
 
+def drain(port: int, limit: float = 180) -> None:
+    """Waits until gunicorn has finished the requests wrk abandoned at the end of its time.
+
+    A slow page leaves up to `connections` requests queued; they would otherwise eat into the
+    next page's measurement. Two quick /healthz answers in a row mean both workers are free.
+    """
+    deadline, quick = time.monotonic() + limit, 0
+    while quick < 2 and time.monotonic() < deadline:
+        started = time.monotonic()
+        get(port, "/healthz", {})
+        quick = quick + 1 if time.monotonic() - started < 0.05 else 0
+
+
 def bench_scale(n: int, args, base_env: dict) -> dict:
     database = f"rantau_bench_{label_for(n)}"
     env = database_env(base_env, database)
@@ -280,7 +293,9 @@ def bench_scale(n: int, args, base_env: dict) -> dict:
             opts = dict(connections=args.connections, threads=args.threads)
             if args.warmup:
                 wrk(args.port, page["path"], cookies, seconds=args.warmup, **opts)
+                drain(args.port)
             page.update(wrk(args.port, page["path"], cookies, seconds=args.duration, **opts))
+            drain(args.port)
             log(
                 f"{page['key']:<22} p50 {fmt(page['p50_ms']):>8} ms  p95 {fmt(page['p95_ms']):>8} ms  "
                 f"{page['rps']:>7.1f} req/s  {page['queries']} queries  errors {page['errors']}"
