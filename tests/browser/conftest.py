@@ -46,12 +46,21 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(autouse=True)
-def _allow_orm_beside_playwright(monkeypatch):
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
     # Playwright's sync API runs an event loop in this thread; the ORM calls a test makes between
-    # browser steps are still plain synchronous code. Per test only: the variable must not leak
-    # into other tests (check --deploy rejects it).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # browser steps are still plain synchronous code. Set for the whole of a browser test (fixture
+    # setup and teardown too: the transactional flush runs after every function fixture is gone)
+    # and only for it: the variable must not leak into other tests (check --deploy rejects it).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        return (yield)
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(autouse=True)
