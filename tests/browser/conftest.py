@@ -115,3 +115,22 @@ def login(page, username: str, password: str = PASSWORD):
     page.fill("#id_password", password)
     page.click("form button[type=submit].btn-primary")
     page.wait_for_load_state("domcontentloaded")
+
+
+@pytest.fixture
+def private_storage(settings, tmp_path):
+    """Uploaded documents and import files land in a fresh folder, never in var/private."""
+    root = tmp_path / "private"
+    root.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}},
+    }
+    return root
+
+
+def submit(page, target):
+    """Click a submit button (a locator or selector) and wait for the page that answers the form."""
+    locator = page.locator(target) if isinstance(target, str) else target
+    with page.expect_navigation():
+        locator.click()
