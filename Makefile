@@ -7,7 +7,7 @@ PYTEST := $(VENV)/bin/pytest
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint check messages db-stop bench load clean
+.PHONY: help install run test lint check messages i18n-check db-stop bench load clean
 
 help:
 	@echo "make run    – install, migrate, load demo data, serve http://$(HOST):$(PORT)"
@@ -38,7 +38,13 @@ run: install messages
 test: install messages
 	$(PYTEST)
 
-lint: install
+# Strings added to the code but missing from the Indonesian catalogue fail the build.
+i18n-check: install
+	mkdir -p var && cp locale/id/LC_MESSAGES/django.po var/django.po.bak
+	DEBUG=True $(PY) manage.py makemessages -l id --ignore=.venv --ignore=var --ignore=static --ignore=tests --ignore=scripts --no-obsolete >/dev/null
+	$(PY) scripts/check_translations.py; status=$$?; cp var/django.po.bak locale/id/LC_MESSAGES/django.po; exit $$status
+
+lint: install i18n-check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=True $(PY) manage.py makemigrations --check --dry-run
