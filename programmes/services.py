@@ -4,7 +4,7 @@ Authorization (who may call these for which municipality) is the views' job, thr
 helpers in selectors.py; these functions keep the data consistent.
 """
 
-import os
+import re
 import uuid
 from collections.abc import Iterable
 from datetime import date
@@ -121,6 +121,15 @@ def stage_move_kind(current: str, target: str) -> str:
     return "forward" if AgreementStage.order(target) > AgreementStage.order(current) else "backward"
 
 
+def _pdf_download_name(name: str | None) -> str:
+    """The user's file name reduced to a download name: no folders, no control characters, and
+    ending in .pdf, which is what the file is ("mou.pdf.php" becomes "mou.pdf.pdf")."""
+    base = re.split(r"[/\\]", name or "")[-1]
+    base = re.sub(r"[\x00-\x1f\x7f]", "", base)
+    stem = base.rsplit(".", 1)[0] if "." in base.lstrip(".") else base
+    return f"{stem.strip(' .')[:200] or 'document'}.pdf"
+
+
 @transaction.atomic
 def agreement_move_stage(
     *,
@@ -186,7 +195,7 @@ def agreement_move_stage(
     if document is not None:
         # Stored under a random name: the original name can carry personal data and must not
         # decide where the file lands. It is kept only for the download's file name.
-        event.document_name = os.path.basename(document.name or "document.pdf")[-255:]
+        event.document_name = _pdf_download_name(document.name)
         document.name = f"{uuid.uuid4().hex}.pdf"
         event.document = document
     event.full_clean()
