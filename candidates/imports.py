@@ -690,6 +690,9 @@ def _xlsx_rows(data: bytes):
         raise FileProblem(_("This is not a valid XLSX file.")) from exc
     try:
         sheet = workbook.worksheets[0]
+        # Read to the end whatever <dimension> the file claims: some writers leave it out (openpyxl
+        # would first scan the whole sheet) or get it wrong (rows past it would be dropped silently).
+        sheet.reset_dimensions()
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield number, list(values)
     finally:

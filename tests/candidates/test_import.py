@@ -352,3 +352,19 @@ def test_abandoned_import_files_are_purged(serang_staff, rows, private_storage):
     call_command("purge_candidate_imports", stdout=io.StringIO())
     left = {p.name.split(".")[0] for p in (private_storage / "imports").iterdir()}
     assert left == {fresh.token}
+
+
+@pytest.mark.django_db
+def test_an_xlsx_whose_dimension_is_wrong_is_read_to_the_end(serang_staff, serang):
+    content = xlsx_file([row(serang, n) for n in range(4)]).read()
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:N5"', b'<dimension ref="A1:N2"')
+            target.writestr(item, data)
+    assert b'ref="A1:N2"' in zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml")
+    preview = candidate_import_validate(user=serang_staff, uploaded_file=SimpleUploadedFile("d.xlsx", out.getvalue()))
+    assert preview.create_count == 4
