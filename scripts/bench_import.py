@@ -168,6 +168,8 @@ def main():
             report(kind, "validate (all registered)", t_validate)
             report(kind, "commit (update all)", t_commit)
     Candidate.objects.filter(municipality=user.municipality).delete()
+    # Wall-clock seconds depend on what else the machine runs; say how busy it was.
+    print(f"\nload average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":
