@@ -693,8 +693,11 @@ def _xlsx_rows(data: bytes):
         # Read to the end whatever <dimension> the file claims: some writers leave it out (openpyxl
         # would first scan the whole sheet) or get it wrong (rows past it would be dropped silently).
         sheet.reset_dimensions()
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(values)
+        try:
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, list(values)
+        except Exception as exc:  # noqa: BLE001 - read-only mode parses the sheet only now: broken XML, bad CRC…
+            raise FileProblem(_("This is not a valid XLSX file.")) from exc
     finally:
         workbook.close()
 
