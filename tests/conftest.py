@@ -9,12 +9,33 @@
 Anonymous visitors are redirected to the login page.
 """
 
+import importlib
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
 from accounts.models import Role, User
 from programmes.models import Municipality
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Municipalities and role groups come from data migrations. A transactional test (live
+    server, browser) ends with a flush that removes them, so such tests load them again
+    (idempotent) and every test starts from the same reference data."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    if not Municipality.objects.filter(code="36.73").exists():
+        importlib.import_module("programmes.migrations.0002_load_municipalities").load(apps, None)
+    importlib.import_module("accounts.migrations.0003_role_groups").create_groups(apps, None)
 
 
 @pytest.fixture

@@ -9,5 +9,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
 os.environ.setdefault("SECURE_COOKIES", "False")
 os.environ.setdefault("STATIC_MANIFEST", "False")
 os.environ.setdefault("RANTAU_DEMO_ALLOWED", "True")
+# The live server (browser and load-script tests) answers on both loopback names.
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 from config.settings import *  # noqa: E402,F403

@@ -63,21 +63,6 @@ def pytest_runtest_protocol(item, nextitem):
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Municipalities and role groups come from data migrations, which a transactional test's
-    flush removes; load them again (idempotent) so every browser test starts from the same state."""
-    import importlib
-
-    from django.apps import apps
-
-    from programmes.models import Municipality
-
-    if not Municipality.objects.filter(code="36.73").exists():
-        importlib.import_module("programmes.migrations.0002_load_municipalities").load(apps, None)
-    importlib.import_module("accounts.migrations.0003_role_groups").create_groups(apps, None)
-
-
 @pytest.fixture
 def page(browser, live_server, request):
     """A fresh browser context per test, in Indonesian like an office PC set to Bahasa Indonesia."""
