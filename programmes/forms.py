@@ -13,7 +13,7 @@ from .models import (
     Programme,
     ProgrammeDemand,
 )
-from .validators import validate_pdf
+from .validators import refuse_control_characters, validate_pdf
 
 
 class DateInput(forms.DateInput):
@@ -37,6 +37,7 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        refuse_control_characters(self)
 
     def full_clean(self):
         super().full_clean()
