@@ -58,13 +58,22 @@ def reached_q(stage: str) -> Q:
     return Q(stage__in=stages_from(stage))
 
 
-def _funnel_annotations(stages: list[str]) -> dict:
-    """Conditional counts for one GROUP BY: reached_<stage>, ended_<reason>, ended, total."""
-    annotations = {f"reached_{s}": Count("id", filter=reached_q(s)) for s in stages}
-    annotations.update({f"ended_{s}": Count("id", filter=Q(stage=s)) for s in EARLY_ENDS})
-    annotations["ended"] = Count("id", filter=Q(stage__in=EARLY_ENDS))
-    annotations["total"] = Count("id")
-    return annotations
+def _funnel_rows(placements, key: str, stages: list[str], *extra: str) -> dict:
+    """{key value: funnel row} from one GROUP BY (key, stage): the cumulative columns (reached_<stage>,
+    ended_<reason>, ended, total) are summed here over a dozen stage counts, which is far cheaper than
+    evaluating a dozen conditional COUNTs on every placement row in the database."""
+    rows: dict = {}
+    for row in placements.values(key, *extra, "stage").annotate(n=Count("id")).order_by():
+        out = rows.setdefault(row[key], {name: row[name] for name in extra} | {"total": 0, "ended": 0})
+        stage, n = row["stage"], row["n"]
+        out["total"] += n
+        if stage in EARLY_ENDS:
+            out["ended"] += n
+            out[f"ended_{stage}"] = out.get(f"ended_{stage}", 0) + n
+        for s in stages:
+            if stage in stages_from(s):
+                out[f"reached_{s}"] = out.get(f"reached_{s}", 0) + n
+    return rows
 
 
 def _scoped_placements(user):
@@ -126,14 +135,8 @@ class HomeDashboard:
 def programme_funnels(*, user, stages: list[str] = HOME_FUNNEL) -> list[ProgrammeFunnel]:
     """The open programmes in scope with their funnels (2 queries: programmes, one GROUP BY)."""
     programmes = list(programme_list(user=user).exclude(status=Programme.Status.CLOSED))
-    rows = (
-        _scoped_placements(user)
-        .filter(programme_id__in=[p.pk for p in programmes])
-        .values("programme_id")
-        .annotate(**_funnel_annotations(stages))
-        .order_by()
-    )
-    by_programme = {row["programme_id"]: row for row in rows}
+    placements = _scoped_placements(user).filter(programme_id__in=[p.pk for p in programmes])
+    by_programme = _funnel_rows(placements, "programme_id", stages)
     return [ProgrammeFunnel(p, Funnel.from_row(by_programme.get(p.pk), stages)) for p in programmes]
 
 
@@ -261,12 +264,7 @@ def _occupation_funnels(placements, programme: Programme) -> list[OccupationFunn
         [programme], Prefetch("demands", queryset=ProgrammeDemand.objects.select_related("occupation"))
     )
     demands = list(programme.demands.all())
-    rows = {
-        row["occupation_id"]: row
-        for row in placements.values("occupation_id", "occupation__name")
-        .annotate(**_funnel_annotations(PIPELINE))
-        .order_by()
-    }
+    rows = _funnel_rows(placements, "occupation_id", PIPELINE, "occupation__name")
     out = []
     for demand in demands:
         row = rows.pop(demand.occupation_id, None)
