@@ -352,7 +352,13 @@ def machine() -> dict:
         "commit": commit.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else ""),
         "python": platform.python_version(),
         "wrk": (wrk_version.stdout + wrk_version.stderr).split("\n")[0].strip(),
+        "load_before": load_average(),
     }
+
+
+def load_average() -> str:
+    """The 1-minute load average: other work on the machine shows in every latency."""
+    return f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "?"
 
 
 def fmt(value, digits: int = 1) -> str:
@@ -434,7 +440,8 @@ def write_report(path: Path, info: dict, args, scales: dict, imported: dict, ver
         "## The run",
         "",
         f"- Date: {info['date']}; commit {info['commit']}; whole run {total / 60:.1f} min.",
-        f"- Machine: {info['cores']} cores ({info['cpu']}), {info['memory']} memory; wrk and PostgreSQL run on it too.",
+        f"- Machine: {info['cores']} cores ({info['cpu']}), {info['memory']} memory; wrk and PostgreSQL run on it too. "
+        f"Load average (1 min) {info['load_before']} when the run started, {load_average()} when it ended.",
         f"- App: gunicorn, {args.workers} sync workers, `DEBUG=False`, production settings (plain http on 127.0.0.1), "
         "persistent database connections.",
         f"- Load: {info['wrk']}, {args.threads} threads, {args.connections} connections, {args.duration:g} s per page "
