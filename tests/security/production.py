@@ -36,10 +36,15 @@ SECURITY_SETTINGS = [
 ]
 
 
+# From the machine's environment, only what locates programs, the locale and the database.
+_PASSED_THROUGH = {"PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "VIRTUAL_ENV", "XDG_RUNTIME_DIR"}
+_DATABASE_PREFIXES = ("DATABASE_URL", "EMBEDDED_", "TEST_DATABASE_NAME", "CONN_MAX_AGE")
+
+
 def production_environ() -> dict[str, str]:
-    """The current environment without the variables that make a run development- or test-like."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_SSL_REDIRECT", "SECURE_COOKIES"}}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    """A production-like environment: none of the test run's variables (tests/settings.py's
+    defaults, a browser test's DJANGO_ALLOW_ASYNC_UNSAFE), only PRODUCTION_ENV and the database."""
+    env = {k: v for k, v in os.environ.items() if k in _PASSED_THROUGH or k.startswith(_DATABASE_PREFIXES)}
     env.update(PRODUCTION_ENV)
     return env
 
