@@ -7,7 +7,7 @@ shows at most LIMIT rows of each kind, the count counts them all.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, DateField, F, Func, Max, Q, QuerySet
+from django.db.models import Count, DateField, F, Func, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.access import scope_queryset
-from candidates.models import DocumentType
+from candidates.models import Document, DocumentType
 from programmes.models import AgreementStage
 from programmes.selectors import stalled_agreements
 
@@ -92,40 +92,52 @@ def _d(value: date | None) -> str:
 # --- the five queries ----------------------------------------------------------------------------
 
 
-def _documents(user) -> QuerySet:
+def _documents(user, *fields: str) -> QuerySet:
     """Per placement in a cohort not yet departed and document type: the newest expiry, when it
-    falls before the planned departure (a renewed document clears the reminder)."""
+    falls before the planned departure (a renewed document clears the reminder). `fields` are the
+    columns the list shows; the count asks for none, so it groups on narrow keys only."""
     qs = scope_queryset(Placement.objects.all(), user, "municipality")
     return (
         qs.filter(stage__in=BEFORE_DEPARTURE, cohort__isnull=False, cohort__actual_departure__isnull=True)
-        .values(
-            "pk",
-            "candidate__full_name",
-            "cohort__name",
-            "cohort__planned_departure",
-            "municipality__code",
-            "municipality__name",
-            doc_type=F("candidate__documents__doc_type"),
-        )
+        .values("pk", *fields, doc_type=F("candidate__documents__doc_type"))
         .annotate(latest=Max("candidate__documents__expires_on"))
         .filter(latest__lt=F("cohort__planned_departure"))
-        .order_by("latest", "pk")
     )
+
+
+def _document_list(user) -> QuerySet:
+    fields = ("candidate__full_name", "cohort__name", "cohort__planned_departure")
+    return _documents(user, *fields, "municipality__code", "municipality__name").order_by("latest", "pk")
 
 
 def _passports(user) -> QuerySet:
     """Placements heading abroad whose newest passport expires before the planned return plus the
     programme's required months (or who have no passport on file)."""
     qs = scope_queryset(Placement.objects.all(), user, "municipality")
+    # The newest passport per candidate, read from the (candidate, doc_type, expires_on) index: no
+    # join to every document and no GROUP BY over the placements.
+    newest_passport = (
+        Document.objects.filter(candidate=OuterRef("candidate_id"), doc_type=DocumentType.PASSPORT)
+        .values("candidate")
+        .annotate(newest=Max("expires_on"))
+        .values("newest")
+    )
     return (
         qs.filter(stage__in=HEADING_ABROAD)
         .annotate(planned=Coalesce("cohort__return_due_on", "planned_return_on"))
         .filter(planned__isnull=False)
         .annotate(
             needed=AddMonths(F("planned"), F("programme__passport_months_beyond_return")),
-            passport=Max("candidate__documents__expires_on", filter=Q(candidate__documents__doc_type="passport")),
+            passport=Subquery(newest_passport, output_field=DateField()),
         )
-        .filter(Q(passport__isnull=True) | Q(passport__lt=F("needed")))
+        # "None on file, or expires too early" as one comparison, so the subquery runs once a row.
+        .filter(needed__gt=Coalesce(F("passport"), Value(date.min)))
+    )
+
+
+def _passport_list(user) -> QuerySet:
+    return (
+        _passports(user)
         .values(
             "pk", "candidate__full_name", "planned", "needed", "passport", "municipality__code", "municipality__name"
         )
@@ -195,7 +207,7 @@ def reminder_list(*, user, today: date | None = None) -> list[Reminder]:
             )
         )
 
-    for row in _documents(user)[:LIMIT]:
+    for row in _document_list(user)[:LIMIT]:
         label = DocumentType(row["doc_type"]).label if row["doc_type"] in DocumentType.values else row["doc_type"]
         add(
             Kind.DOCUMENT,
@@ -211,7 +223,7 @@ def reminder_list(*, user, today: date | None = None) -> list[Reminder]:
             reverse("placements:placement_detail", args=[row["pk"]]),
             row["latest"],
         )
-    for row in _passports(user)[:LIMIT]:
+    for row in _passport_list(user)[:LIMIT]:
         if row["passport"] is None:
             message = _("No passport on file; it must be valid until %(needed)s.") % {"needed": _d(row["needed"])}
         else:
