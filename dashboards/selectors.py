@@ -290,14 +290,29 @@ def _age_band_expression(today: date) -> Case:
     return Case(*whens, default=Value(AGE_BANDS[-1][0]))
 
 
-def _group_counts(placements, expression_or_field) -> dict[str, dict]:
-    """{key: {"n": placements, "departed": reached departure}} in one GROUP BY."""
-    if isinstance(expression_or_field, str):
-        qs = placements.values(key=F(expression_or_field))
-    else:
-        qs = placements.annotate(key=expression_or_field).values("key")
-    qs = qs.annotate(n=Count("id"), departed=Count("id", filter=reached_q("departed"))).order_by()
-    return {row["key"]: row for row in qs}
+def _group_counts(placements, today: date) -> dict[str, dict[str, dict]]:
+    """{"sex"|"age"|"kecamatan"|"education": {key: {"n", "departed"}}} from ONE GROUP BY over every
+    combination (a few thousand rows at most), summed here: one pass over the placements instead of four."""
+    qs = (
+        placements.annotate(age=_age_band_expression(today), reached_departure=Q(stage__in=stages_from("departed")))
+        .values("candidate__sex", "age", "candidate__kecamatan_code", "candidate__education", "reached_departure")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    columns = {
+        "sex": "candidate__sex",
+        "age": "age",
+        "kecamatan": "candidate__kecamatan_code",
+        "education": "candidate__education",
+    }
+    out: dict[str, dict[str, dict]] = {name: {} for name in columns}
+    for row in qs:
+        for name, column in columns.items():
+            counts = out[name].setdefault(row[column], {"n": 0, "departed": 0})
+            counts["n"] += row["n"]
+            if row["reached_departure"]:
+                counts["departed"] += row["n"]
+    return out
 
 
 def _breakdown(key: str, label, counts: dict) -> Breakdown:
@@ -306,11 +321,9 @@ def _breakdown(key: str, label, counts: dict) -> Breakdown:
 
 
 def _breakdowns(placements, today: date) -> dict[str, list[Breakdown]]:
-    """Placements by sex, age band, kecamatan and education (4 GROUP BY queries)."""
-    sex = _group_counts(placements, "candidate__sex")
-    age = _group_counts(placements, _age_band_expression(today))
-    kecamatan = _group_counts(placements, "candidate__kecamatan_code")
-    education = _group_counts(placements, "candidate__education")
+    """Placements by sex, age band, kecamatan and education (1 GROUP BY query)."""
+    groups = _group_counts(placements, today)
+    sex, age, kecamatan, education = groups["sex"], groups["age"], groups["kecamatan"], groups["education"]
     age_keys = [key for key, _lo, _hi in AGE_BANDS if key != UNDER_18 or key in age]
     return {
         "sex": [_breakdown(v, label, sex) for v, label in Sex.choices],
@@ -393,7 +406,7 @@ def _scalars(placements, today: date) -> dict:
 
 
 def programme_dashboard(*, user, programme: Programme, today: date) -> ProgrammeDashboard:
-    """Everything on the programme page, in 10 queries whatever the size of the programme."""
+    """Everything on the programme page in 7 queries (demand, 6 aggregates), whatever the programme's size."""
     placements = _scoped_placements(user).filter(programme=programme)
     occupations = _occupation_funnels(placements, programme)
     funnel = Funnel.from_row(None, PIPELINE)  # zeros, so a programme with no placements still has every stage
