@@ -69,6 +69,8 @@ BENCH_SCALES ?= 100000,1000000
 BENCH_DURATION ?= 10
 bench: install messages
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+	@# The embedded server gets production-like settings (config/embedded_postgres/control.py TUNED).
+	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m config.embedded_postgres.control tune; fi
 	$(PY) scripts/bench/run.py --scales $(BENCH_SCALES) --duration $(BENCH_DURATION) --port $(BENCH_PORT)
 
 db-stop:
