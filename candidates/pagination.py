@@ -11,13 +11,16 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 MIN_COUNT_CAP = 10_000
+# Far past any real list; without a ceiling ?page=99999999999999999999 asks PostgreSQL for a LIMIT
+# beyond bigint.
+MAX_PAGE = 1_000_000
 
 
 class CappedCountPaginator(Paginator):
     def __init__(self, object_list, per_page, *, requested_page=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         try:
-            page = max(1, int(requested_page or 1))
+            page = min(max(1, int(requested_page or 1)), MAX_PAGE)
         except (TypeError, ValueError):
             page = 1
         self.cap = max(MIN_COUNT_CAP, (page + 2) * per_page)

@@ -19,6 +19,8 @@ from programmes.selectors import get_programme_for_user
 from .eligibility import Criteria
 
 PER_PAGE = 25
+# Far past any real list; a larger page number would ask PostgreSQL for an OFFSET beyond bigint.
+MAX_PAGE = 1_000_000
 LISTS = ("eligible", "missing")
 
 
@@ -39,7 +41,7 @@ def _page_of_ids(queryset, number: str | None) -> Page:
     with the page, so the requirements are evaluated once rather than once for a COUNT and again
     for the page."""
     try:
-        wanted = max(int(number or 1), 1)
+        wanted = min(max(int(number or 1), 1), MAX_PAGE)
     except ValueError:
         wanted = 1
     with_total = queryset.annotate(total=Window(Count("pk"))).values_list("pk", "total")
