@@ -151,7 +151,9 @@ def _training_detail(request, batch, *, formset=None, enrol_form=None, status=20
     enrolments = selectors.batch_enrolments(batch=batch, user=user)
     can_enrol = user.has_perm("placements.add_enrolment")
     can_results = user.has_perm("placements.change_enrolment")
-    q, stage = request.GET.get("q", "").strip(), request.GET.get("stage", PlacementStage.DOCUMENTS_VERIFIED)
+    # PostgreSQL refuses a NUL in a string: drop it rather than fail on ?q=%00.
+    q = request.GET.get("q", "").replace("\x00", "").strip()
+    stage = request.GET.get("stage", PlacementStage.DOCUMENTS_VERIFIED)
     candidates = selectors.enrollable_placements(batch=batch, user=user, q=q, stage=stage)
     if can_enrol and enrol_form is None:
         enrol_form = EnrolForm(placements=candidates[:CHOICES_SHOWN])
