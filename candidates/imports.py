@@ -24,7 +24,7 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -172,6 +172,11 @@ class CandidateImportError(ValidationError):
         self.preview = preview
 
 
+class ImportInterrupted(CandidateImportError):
+    """The database went away during the commit: the transaction was rolled back, the checked rows
+    are kept, and the same import can be committed again."""
+
+
 class FileProblem(Exception):
     """A file-level problem, with a message for the user."""
 
@@ -248,6 +253,13 @@ def candidate_import_commit(*, user, preview_token: str, on_existing: str = "ski
         # Someone registered one of these NIKs between the check and the write.
         raise CandidateImportError(
             _("The registry changed while importing; nothing was imported. Upload the file again.")
+        ) from exc
+    except DatabaseError as exc:
+        # A lost connection (a restart, a network cut): PostgreSQL rolled the transaction back.
+        # Drop the broken connection so the next query of this request opens a fresh one.
+        connection.close()
+        raise ImportInterrupted(
+            _("The connection to the database was lost while importing; nothing was imported. Try again.")
         ) from exc
     candidate_import_discard(user=user, preview_token=preview_token)
     return result

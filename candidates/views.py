@@ -370,6 +370,10 @@ def candidate_import_commit(request, token):
             preview_token=_owned_token(request, token),
             on_existing=form.cleaned_data["on_existing"],
         )
+    except imports.ImportInterrupted as exc:
+        # Nothing was saved and the checked rows are kept: the same import can be committed again.
+        messages.error(request, exc.messages[0])
+        return redirect("candidates:candidate_import_preview", token)
     except imports.CandidateImportError as exc:
         if exc.preview is not None:
             messages.error(request, exc.messages[0])
