@@ -397,3 +397,66 @@ def test_the_import_refuses_rows_with_emoji_names_or_control_characters(staff_cl
     # The preview is kept for the user to read; no committable rows and no candidate.
     assert not [p for p in stored_files(private_storage) if p.name.endswith("rows.json")]
     assert not Candidate.objects.exists()
+
+
+# --- tampered choices, ids and formset counts in POSTs -----------------------------------------------------
+
+HUGE = "99999999999999999999"  # past PostgreSQL's bigint
+
+
+def _pipeline_snapshot(world) -> tuple:
+    from placements.models import Enrolment, Placement
+
+    placement = Placement.objects.get(pk=world["placement"].pk)
+    enrolment = Enrolment.objects.get(pk=world["enrolment"].pk)
+    return (
+        Placement.objects.count(),
+        Enrolment.objects.count(),
+        placement.stage,
+        placement.version,
+        placement.cohort_id,
+        placement.occupation_id,
+        enrolment.attended_hours,
+        enrolment.result,
+    )
+
+
+@pytest.mark.parametrize(
+    "bad", ["abc", HUGE, "-1", "1.5", "\x00", ""], ids=["letters", "huge", "negative", "fraction", "nul", "empty"]
+)
+def test_tampered_ids_and_choices_in_pipeline_posts_change_nothing(staff_client, serang_world, bad):
+    w = serang_world
+    placement, batch, cohort = w["placement"], w["batch"], w["cohort"]
+    posts = [
+        ("/placements/start/", {"programme": bad, "candidates": [bad], "occupation": bad}),
+        ("/placements/start/", {"programme": placement.programme_id, "candidates": [bad]}),
+        ("/placements/bulk-move/", {"placements": [bad], "to_stage": "documents_verified"}),
+        ("/placements/bulk-move/", {"placements": [placement.pk], "to_stage": bad}),
+        (f"/placements/cohorts/{cohort.pk}/add/", {"placements": [bad]}),
+        (f"/placements/training/{batch.pk}/enrol/", {"placements": [bad]}),
+        (f"/placements/{placement.pk}/move/", {"to_stage": bad, "version": placement.version}),
+        (f"/placements/{placement.pk}/move/", {"to_stage": "documents_verified", "version": bad}),
+        (f"/placements/{placement.pk}/edit/", {"occupation": bad, "version": bad}),
+        (f"/placements/training/{batch.pk}/results/", {"form-TOTAL_FORMS": bad, "form-INITIAL_FORMS": bad}),
+    ]
+    before = _pipeline_snapshot(w)
+    for url, data in posts:
+        response = staff_client.post(url, data, **EN)
+        assert response.status_code < 500, url
+    assert _pipeline_snapshot(w) == before
+
+
+def test_a_results_formset_claiming_millions_of_rows_is_refused_with_a_message(staff_client, serang_world):
+    batch, enrolment = serang_world["batch"], serang_world["enrolment"]
+    data = {
+        "form-TOTAL_FORMS": HUGE,
+        "form-INITIAL_FORMS": HUGE,
+        "form-0-id": enrolment.pk,
+        "form-0-attended_hours": "100",
+        "form-0-result": "passed",
+    }
+    response = staff_client.post(f"/placements/training/{batch.pk}/results/", data, **EN)
+    assert response.status_code == 200
+    assert "Please submit at most 1000 forms." in response.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.attended_hours != 100
