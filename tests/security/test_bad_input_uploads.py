@@ -139,6 +139,16 @@ def test_document_named_with_a_nul_byte_keeps_no_nul_in_any_name(staff_client, c
     assert document.original_filename.endswith(".pdf") and document.file.name.endswith(".pdf")
 
 
+def test_document_named_with_a_right_to_left_override_keeps_no_override(staff_client, candidate, private_storage):
+    # "passport\u202egpj.pdf" displays as "passportfdp.jpg" where the override is honoured.
+    response = _post_raw_document(staff_client, candidate, "passport\u202egpj.pdf".encode(), pdf_bytes())
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.original_filename == "passportgpj.pdf"
+    download = staff_client.get(reverse("candidates:document_download", args=[document.pk]))
+    assert "\u202e" not in download["Content-Disposition"] and "%E2%80%AE" not in download["Content-Disposition"]
+
+
 def test_a_pdf_named_php_is_stored_and_offered_for_download_as_pdf(staff_client, candidate, private_storage):
     response = _upload_document(staff_client, candidate, pdf_bytes(), "passport.pdf.php")
     assert response.status_code == 302
@@ -148,6 +158,16 @@ def test_a_pdf_named_php_is_stored_and_offered_for_download_as_pdf(staff_client,
     download = staff_client.get(reverse("candidates:document_download", args=[document.pk]))
     assert 'filename="passport.pdf.pdf"' in download["Content-Disposition"]
     assert download["Content-Type"] == "application/pdf"
+
+
+def test_a_genuine_file_with_a_bad_field_beside_it_leaves_no_file_behind(staff_client, candidate, private_storage):
+    data = {**DOCUMENT_FIELDS, "doc_type": "passport", "number": "", "expires_on": "2020-01-01"}
+    data["file"] = SimpleUploadedFile("passport.pdf", pdf_bytes(), content_type="application/pdf")
+    response = staff_client.post(_document_url(candidate), data, **EN)
+    assert response.status_code == 200
+    assert field_errors(response, "number") == ["A passport needs its number."]
+    assert not Document.objects.exists()
+    assert stored_files(private_storage) == []
 
 
 # --- agreement stage move with a document ------------------------------------------------------------
@@ -190,6 +210,15 @@ def test_stage_move_refuses_a_document_over_ten_megabytes(admin_client_serang, a
     response = _move(admin_client_serang, agreement, SimpleUploadedFile("mou.pdf", content, "application/pdf"))
     assert response.status_code == 400
     assert field_errors(response, "document") == ["The file is larger than 10 MB."]
+    _assert_agreement_unchanged(agreement, private_storage)
+
+
+def test_a_genuine_pdf_with_a_refused_move_leaves_no_file_behind(admin_client_serang, agreement, private_storage):
+    url = reverse("programmes:agreement_move", args=[agreement.pk])
+    data = {**_move_fields(), "note": "", "document": SimpleUploadedFile("mou.pdf", pdf_bytes(), "application/pdf")}
+    response = admin_client_serang.post(url, data, **EN)
+    assert response.status_code == 400
+    assert field_errors(response, "note") == ["Moving forward needs a note on what happened."]
     _assert_agreement_unchanged(agreement, private_storage)
 
 
