@@ -49,12 +49,14 @@ def test_the_language_switch_turns_the_same_pages_into_english_and_back(page, sh
                 ("[data-testid=profile]", "14 Mei 1999"),
                 ("[data-testid=documents] tbody", "Paspor"),
                 ("#placements-heading", "Penempatan"),
+                ("#documents-heading", "Dokumen"),
             ],
             "en": [
                 ("[data-testid=profile]", "Birth"),
                 ("[data-testid=profile]", "14 May 1999"),
                 ("[data-testid=documents] tbody", "Passport"),
                 ("#placements-heading", "Placements"),
+                ("#documents-heading", "Documents"),
             ],
         },
         "placement-board": {
