@@ -215,6 +215,14 @@ class Placement(TimeStampedModel):
             # Lists of a municipality's placements by stage, most recently moved first.
             models.Index(fields=["municipality", "stage", "-stage_changed_at"], name="placement_muni_stage_idx"),
             models.Index(fields=["cohort"], name="placement_cohort_idx"),
+            # The documents reminder (placements.reminders._documents): a municipality's placements
+            # in cohorts, by stage, with the candidate to look documents up by, from the index alone.
+            models.Index(
+                fields=["cohort", "municipality", "stage"],
+                include=["candidate", "id"],
+                condition=Q(cohort__isnull=False),
+                name="placement_cohort_cover_idx",
+            ),
         ]
 
     def __str__(self):
