@@ -8,7 +8,7 @@ from candidates.models import LanguageResult
 from programmes.models import LanguageTest, Municipality, Occupation
 from programmes.validators import refuse_control_characters
 
-from .gates import move_targets
+from .gates import move_targets, next_stage
 from .models import Cohort, Enrolment, Placement, PlacementStage, TrainingBatch, TrainingProvider
 
 
@@ -96,6 +96,7 @@ class MoveForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, placement: Placement, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_stage"].choices = [(s, PlacementStage(s).label) for s in move_targets(placement.stage)]
+        self.fields["to_stage"].initial = next_stage(placement.stage)
         self.fields["version"].initial = placement.version
 
 

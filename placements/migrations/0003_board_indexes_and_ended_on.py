@@ -6,54 +6,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0002_initial'),
-        ('placements', '0002_initial'),
-        ('programmes', '0002_load_municipalities'),
+        ("candidates", "0002_initial"),
+        ("placements", "0002_initial"),
+        ("programmes", "0002_load_municipalities"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='placement',
-            name='insert_insert',
+            model_name="placement",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='placement',
-            name='update_update',
+            model_name="placement",
+            name="update_update",
         ),
         migrations.RemoveIndex(
-            model_name='placement',
-            name='placement_prog_muni_stage_idx',
+            model_name="placement",
+            name="placement_prog_muni_stage_idx",
         ),
         migrations.AddField(
-            model_name='placement',
-            name='ended_on',
-            field=models.DateField(blank=True, null=True, verbose_name='ended on'),
+            model_name="placement",
+            name="ended_on",
+            field=models.DateField(blank=True, null=True, verbose_name="ended on"),
         ),
         migrations.AddField(
-            model_name='placementevent',
-            name='ended_on',
-            field=models.DateField(blank=True, null=True, verbose_name='ended on'),
+            model_name="placementevent",
+            name="ended_on",
+            field=models.DateField(blank=True, null=True, verbose_name="ended on"),
         ),
         migrations.AddIndex(
-            model_name='placement',
-            index=models.Index(fields=['programme', 'municipality', 'stage', '-stage_changed_at'], name='placement_board_idx'),
+            model_name="placement",
+            index=models.Index(
+                fields=["programme", "municipality", "stage", "-stage_changed_at"], name="placement_board_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='placement',
-            index=models.Index(fields=['programme', 'stage', '-stage_changed_at'], name='placement_board_national_idx'),
+            model_name="placement",
+            index=models.Index(fields=["programme", "stage", "-stage_changed_at"], name="placement_board_national_idx"),
         ),
         migrations.AddIndex(
-            model_name='placement',
-            index=models.Index(fields=['municipality', '-stage_changed_at'], name='placement_muni_recent_idx'),
+            model_name="placement",
+            index=models.Index(fields=["municipality", "-stage_changed_at"], name="placement_muni_recent_idx"),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='placement',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "placements_placementevent" ("candidate_id", "cohort_id", "contract_end", "contract_start", "created_at", "departed_on", "employer", "end_reason", "ended_on", "id", "municipality_id", "occupation_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_return_on", "previous_placement_id", "programme_id", "registered_on", "return_outcome", "returned_on", "stage", "stage_changed_at", "updated_at", "version", "visa_issued_on", "visa_number") VALUES (NEW."candidate_id", NEW."cohort_id", NEW."contract_end", NEW."contract_start", NEW."created_at", NEW."departed_on", NEW."employer", NEW."end_reason", NEW."ended_on", NEW."id", NEW."municipality_id", NEW."occupation_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."planned_return_on", NEW."previous_placement_id", NEW."programme_id", NEW."registered_on", NEW."return_outcome", NEW."returned_on", NEW."stage", NEW."stage_changed_at", NEW."updated_at", NEW."version", NEW."visa_issued_on", NEW."visa_number"); RETURN NULL;', hash='eaaf4d3bc19e45b2f7a2132a406d4c5c13a5c92b', operation='INSERT', pgid='pgtrigger_insert_insert_1caba', table='placements_placement', when='AFTER')),
+            model_name="placement",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "placements_placementevent" ("candidate_id", "cohort_id", "contract_end", "contract_start", "created_at", "departed_on", "employer", "end_reason", "ended_on", "id", "municipality_id", "occupation_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_return_on", "previous_placement_id", "programme_id", "registered_on", "return_outcome", "returned_on", "stage", "stage_changed_at", "updated_at", "version", "visa_issued_on", "visa_number") VALUES (NEW."candidate_id", NEW."cohort_id", NEW."contract_end", NEW."contract_start", NEW."created_at", NEW."departed_on", NEW."employer", NEW."end_reason", NEW."ended_on", NEW."id", NEW."municipality_id", NEW."occupation_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."planned_return_on", NEW."previous_placement_id", NEW."programme_id", NEW."registered_on", NEW."return_outcome", NEW."returned_on", NEW."stage", NEW."stage_changed_at", NEW."updated_at", NEW."version", NEW."visa_issued_on", NEW."visa_number"); RETURN NULL;',
+                    hash="eaaf4d3bc19e45b2f7a2132a406d4c5c13a5c92b",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_1caba",
+                    table="placements_placement",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='placement',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "placements_placementevent" ("candidate_id", "cohort_id", "contract_end", "contract_start", "created_at", "departed_on", "employer", "end_reason", "ended_on", "id", "municipality_id", "occupation_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_return_on", "previous_placement_id", "programme_id", "registered_on", "return_outcome", "returned_on", "stage", "stage_changed_at", "updated_at", "version", "visa_issued_on", "visa_number") VALUES (NEW."candidate_id", NEW."cohort_id", NEW."contract_end", NEW."contract_start", NEW."created_at", NEW."departed_on", NEW."employer", NEW."end_reason", NEW."ended_on", NEW."id", NEW."municipality_id", NEW."occupation_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."planned_return_on", NEW."previous_placement_id", NEW."programme_id", NEW."registered_on", NEW."return_outcome", NEW."returned_on", NEW."stage", NEW."stage_changed_at", NEW."updated_at", NEW."version", NEW."visa_issued_on", NEW."visa_number"); RETURN NULL;', hash='bad41bfea8e125ba06cf4c768c2cba97a449e1c7', operation='UPDATE', pgid='pgtrigger_update_update_3ab36', table='placements_placement', when='AFTER')),
+            model_name="placement",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "placements_placementevent" ("candidate_id", "cohort_id", "contract_end", "contract_start", "created_at", "departed_on", "employer", "end_reason", "ended_on", "id", "municipality_id", "occupation_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_return_on", "previous_placement_id", "programme_id", "registered_on", "return_outcome", "returned_on", "stage", "stage_changed_at", "updated_at", "version", "visa_issued_on", "visa_number") VALUES (NEW."candidate_id", NEW."cohort_id", NEW."contract_end", NEW."contract_start", NEW."created_at", NEW."departed_on", NEW."employer", NEW."end_reason", NEW."ended_on", NEW."id", NEW."municipality_id", NEW."occupation_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."planned_return_on", NEW."previous_placement_id", NEW."programme_id", NEW."registered_on", NEW."return_outcome", NEW."returned_on", NEW."stage", NEW."stage_changed_at", NEW."updated_at", NEW."version", NEW."visa_issued_on", NEW."visa_number"); RETURN NULL;',
+                    hash="bad41bfea8e125ba06cf4c768c2cba97a449e1c7",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_3ab36",
+                    table="placements_placement",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

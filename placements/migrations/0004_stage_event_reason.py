@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('placements', '0003_board_indexes_and_ended_on'),
+        ("placements", "0003_board_indexes_and_ended_on"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='placementstageevent',
-            name='reason',
-            field=models.TextField(blank=True, verbose_name='reason'),
+            model_name="placementstageevent",
+            name="reason",
+            field=models.TextField(blank=True, verbose_name="reason"),
         ),
     ]

@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('placements', '0004_stage_event_reason'),
+        ("placements", "0004_stage_event_reason"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='placementstageevent',
-            index=models.Index(fields=['to_stage', 'moved_at', 'placement'], name='placementevent_ready_idx'),
+            model_name="placementstageevent",
+            index=models.Index(fields=["to_stage", "moved_at", "placement"], name="placementevent_ready_idx"),
         ),
     ]

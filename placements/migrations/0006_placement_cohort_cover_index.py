@@ -4,16 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0004_list_indexes'),
-        ('placements', '0005_stage_event_ready_index'),
-        ('programmes', '0002_load_municipalities'),
+        ("candidates", "0004_list_indexes"),
+        ("placements", "0005_stage_event_ready_index"),
+        ("programmes", "0002_load_municipalities"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='placement',
-            index=models.Index(condition=models.Q(('cohort__isnull', False)), fields=['cohort', 'municipality', 'stage'], include=('candidate', 'id'), name='placement_cohort_cover_idx'),
+            model_name="placement",
+            index=models.Index(
+                condition=models.Q(("cohort__isnull", False)),
+                fields=["cohort", "municipality", "stage"],
+                include=("candidate", "id"),
+                name="placement_cohort_cover_idx",
+            ),
         ),
     ]

@@ -46,8 +46,10 @@ def placement_list(request):
         "can_move": user.has_perm("placements.change_placement"),
         "stages": PlacementStage.choices,
     }
-    # ?programme=… alone (or with filters other than stage) is the board; ?view=list forces the list.
-    if programme is not None and not request.GET.get("stage") and request.GET.get("view") != "list":
+    # ?programme=… alone (or with filters other than stage and reached) is the board; ?view=list
+    # forces the list. A dashboard number ("reached departed") opens the list of exactly those rows.
+    wants_list = request.GET.get("stage") or request.GET.get("reached") or request.GET.get("view") == "list"
+    if programme is not None and not wants_list:
         board = selectors.placement_board(queryset=qs)
         for column in board.columns:
             column.url = "?" + querystring(request.GET, stage=column.stage)

@@ -197,3 +197,20 @@ def test_start_form_lists_the_chosen_candidates(staff_client):
     candidate = CandidateFactory()
     response = staff_client.get(f"/placements/start/?candidate={candidate.pk}")
     assert candidate.full_name in response.content.decode()
+
+
+def test_the_move_form_offers_the_next_stage_first(staff_client, serang):
+    from tests.factories import PlacementFactory
+
+    placement = PlacementFactory(candidate__municipality=serang, stage="screened")
+    form = staff_client.get(f"/placements/{placement.pk}/", HTTP_ACCEPT_LANGUAGE="en").context["move_form"]
+    assert form["to_stage"].value() == "documents_verified"
+
+
+def test_a_reached_filter_opens_the_list_not_the_board(staff_client, serang):
+    from tests.factories import PlacementFactory
+
+    placement = PlacementFactory(candidate__municipality=serang, stage="departed")
+    response = staff_client.get(f"/placements/?programme={placement.programme_id}&reached=departed")
+    assert response.templates[0].name == "placements/placement_list.html"
+    assert response.context["result_count"] == 1
