@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0003_candidate_history_statement_triggers'),
-        ('programmes', '0002_load_municipalities'),
+        ("candidates", "0003_candidate_history_statement_triggers"),
+        ("programmes", "0002_load_municipalities"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='candidate',
-            index=models.Index(fields=['full_name', 'id'], name='candidate_name_idx'),
+            model_name="candidate",
+            index=models.Index(fields=["full_name", "id"], name="candidate_name_idx"),
         ),
         migrations.AddIndex(
-            model_name='candidate',
-            index=models.Index(fields=['municipality', 'sex', 'education'], name='candidate_muni_sex_edu_idx'),
+            model_name="candidate",
+            index=models.Index(fields=["municipality", "sex", "education"], name="candidate_muni_sex_edu_idx"),
         ),
     ]
