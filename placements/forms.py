@@ -5,43 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import LanguageResult
+from programmes.forms import BootstrapMixin, DateInput
 from programmes.models import LanguageTest, Municipality, Occupation
-from programmes.validators import refuse_control_characters
 
 from .gates import move_targets, next_stage
 from .models import Cohort, Enrolment, Placement, PlacementStage, TrainingBatch, TrainingProvider
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class BootstrapMixin:
-    """Bootstrap 5 classes on every widget, and is-invalid on fields with errors."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-        refuse_control_characters(self)
-
-    def full_clean(self):
-        # After validation (not in __init__, where querysets and choices are not set yet).
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
 class ServiceValidated:
