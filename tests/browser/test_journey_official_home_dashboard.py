@@ -24,8 +24,10 @@ def test_official_follows_home_dashboard_funnel_numbers_to_their_lists(page, sho
     departed.click()
     page.wait_for_url("**/placements/?*reached=departed*")
     assert page.locator("[data-testid=result-count]").first.inner_text() == "3"
-    cards = page.locator("[data-testid=pipeline-board] [data-card]")
-    shown = {int(pk) for pk in cards.evaluate_all("cards => cards.map(c => c.dataset.card)")}
+    # A "reached" number opens the list of exactly those placements (not the board, whose columns
+    # would put them off-screen).
+    listed = page.locator("[data-testid=placement-table] tbody tr[data-placement]")
+    shown = {int(pk) for pk in listed.evaluate_all("rows => rows.map(r => r.dataset.placement)")}
     assert shown == {data.placements[key].pk for key in (6, 7, 8)}
     shot("reached-departed")
 
