@@ -1,6 +1,7 @@
 """Forms for partners, agreements, stage moves and programmes: validation only, writes go to services."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,15 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError on the form: next to the field it names, else at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 class BootstrapMixin:

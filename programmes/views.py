@@ -17,7 +17,15 @@ from accounts.access import require_perm
 
 from . import selectors, services
 from .filters import AgreementFilter, PartnerFilter, ProgrammeFilter
-from .forms import AgreementForm, DemandFormSet, PartnerForm, ProgrammeForm, StageMoveForm, demands_from
+from .forms import (
+    AgreementForm,
+    DemandFormSet,
+    PartnerForm,
+    ProgrammeForm,
+    StageMoveForm,
+    add_service_errors,
+    demands_from,
+)
 from .models import Programme
 
 logger = logging.getLogger(__name__)
@@ -30,15 +38,6 @@ def _page(request, queryset):
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
     params = [(key, value) for key, values in request.GET.lists() if key != "page" for value in values if value]
     return page, urlencode(params)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's errors next to the form's fields; anything else at the top of the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _may_create(user, perm: str) -> bool:
@@ -112,7 +111,7 @@ def agreement_move(request, pk):
         try:
             event = services.agreement_move_stage(agreement=agreement, user=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _add_errors(form, e)
+            add_service_errors(form, e)
         else:
             messages.success(
                 request,
@@ -145,7 +144,7 @@ def agreement_create(request):
                 user=request.user,
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_service_errors(form, e)
         else:
             messages.success(request, _("Agreement saved."))
             return redirect("programmes:agreement_detail", pk=agreement.pk)
@@ -168,7 +167,7 @@ def agreement_edit(request, pk):
         try:
             services.agreement_update(agreement=agreement, data=data)
         except ValidationError as e:
-            _add_errors(form, e)
+            add_service_errors(form, e)
         else:
             messages.success(request, _("Agreement saved."))
             return redirect("programmes:agreement_detail", pk=agreement.pk)
@@ -224,7 +223,7 @@ def partner_create(request):
         try:
             services.partner_create(municipality=request.user.municipality, data=form.cleaned_data)
         except ValidationError as e:
-            _add_errors(form, e)
+            add_service_errors(form, e)
         else:
             messages.success(request, _("Partner saved."))
             return redirect("programmes:partner_list")
@@ -240,7 +239,7 @@ def partner_edit(request, pk):
         try:
             services.partner_update(partner=partner, data=form.cleaned_data)
         except ValidationError as e:
-            _add_errors(form, e)
+            add_service_errors(form, e)
         else:
             messages.success(request, _("Partner saved."))
             return redirect("programmes:partner_list")
@@ -283,7 +282,7 @@ def _programme_form_page(request, programme):
                 data["agreement"] = form.cleaned_data["agreement"]
                 services.programme_update(programme=programme, data=data, demands=demands_from(formset))
         except ValidationError as e:
-            _add_errors(form, e)
+            add_service_errors(form, e)
         else:
             messages.success(request, _("Programme saved."))
             return redirect(reverse("programme_detail", args=[programme.pk]))

@@ -1,9 +1,10 @@
 """Helpers shared by the placement views: query strings, pagination, bulk-action reports."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.utils.translation import ngettext
+
+from programmes.forms import add_service_errors as form_error  # noqa: F401 - used by the views
 
 PER_PAGE = 50
 # At most this many placements are offered as checkboxes (enrol, add to a cohort); a search narrows them.
@@ -39,12 +40,3 @@ def report(request, done_message: str, refused: list[tuple[object, list[str]]], 
         messages.warning(
             request, ngettext("…and %(n)s more refused.", "…and %(n)s more refused.", hidden) % {"n": hidden}
         )
-
-
-def form_error(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
