@@ -12,7 +12,7 @@ PORT ?= 8000
 help:
 	@echo "make run    – install, migrate, load demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test   – install and run the whole test suite"
-	@echo "make lint   – ruff check and format check, makemigrations --check"
+	@echo "make lint   – ruff check and format check, the import layers contract, makemigrations --check"
 	@echo "make bench  – benchmark at 100,000 and 1,000,000 candidates (docs/benchmarks.md)"
 	@echo "make load   – 50 staff and officials for 60 s against gunicorn on the demo data (docs/security.md)"
 
@@ -47,6 +47,7 @@ i18n-check: install
 lint: install i18n-check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DEBUG=True $(PY) manage.py makemigrations --check --dry-run
 
 check: install

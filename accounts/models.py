@@ -17,7 +17,7 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     # Null only for national users (ministry staff) and superusers.
     municipality = models.ForeignKey(
-        "programmes.Municipality",
+        "core.Municipality",
         verbose_name=_("municipality"),
         on_delete=models.PROTECT,
         null=True,

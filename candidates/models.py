@@ -8,7 +8,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import Education, LanguageTest, Municipality, Sex, TimeStampedModel
+from core.choices import DocumentType, Education, LanguageTest, Sex
+from core.models import Municipality, TimeStampedModel
 
 # The fields a person's record carries that staff type in or import (not consent, not bookkeeping).
 CANDIDATE_DATA_FIELDS = [
@@ -112,18 +113,6 @@ class Candidate(TimeStampedModel):
     @property
     def has_consent(self) -> bool:
         return self.consent_given_on is not None and self.consent_withdrawn_on is None
-
-
-class DocumentType(models.TextChoices):
-    KTP = "ktp", _("Identity card (KTP)")
-    KK = "kk", _("Family card (KK)")
-    PASSPORT = "passport", _("Passport")
-    SKCK = "skck", _("Police clearance (SKCK)")
-    HEALTH = "health", _("Health certificate")
-    FAMILY_CONSENT = "family_consent", _("Family consent letter")
-    COMPETENCE = "competence", _("Competence certificate")
-    LANGUAGE = "language", _("Language certificate")
-    OTHER = "other", _("Other")
 
 
 @pghistory.track()

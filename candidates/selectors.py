@@ -1,19 +1,18 @@
 """Reads of candidates and their documents, scoped to the user's municipality."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramSimilarity
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Upper
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from pghistory.models import Events
 
 from accounts.access import get_for_user, scope_queryset
+from core.choices import DocumentType
+from core.history import HistoryEntry, history_entries
 
 from .models import (
     Candidate,
@@ -21,7 +20,6 @@ from .models import (
     Document,
     DocumentAccessLog,
     DocumentEvent,
-    DocumentType,
     LanguageResult,
     LanguageResultEvent,
 )
@@ -195,116 +193,30 @@ def _expiry_key(doc: Document) -> date:
 
 # --- history --------------------------------------------------------------------------------------
 
-# Bookkeeping columns that change on every save and say nothing to a reader.
-_HIDDEN_FIELDS = {"id", "created_at", "updated_at", "version", "file", "is_demo", "candidate", "municipality"}
-
-
-@dataclass
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass
-class HistoryEntry:
-    when: datetime
-    who: object | None  # a User, or None for changes made outside a signed-in request
-    what: str
-    action: str  # "created" | "changed"
-    changes: list[FieldChange]
-    via: str = ""
-
 
 def candidate_history(candidate: Candidate, *, mask_identifiers: bool = True) -> list[HistoryEntry]:
     """Every recorded change to the candidate, its documents and language results, newest first.
-
-    The rows come from pghistory's triggers, so bulk `update()`s are included; the user comes from
-    the context that pghistory.middleware.HistoryMiddleware attaches to each request. NIK and
-    document numbers are masked unless mask_identifiers is False.
-    """
-    events = list(
+    NIK and document numbers are masked unless mask_identifiers is False."""
+    events = (
         Events.objects.references(candidate)
         .across(CandidateEvent, DocumentEvent, LanguageResultEvent)
         .order_by("-pgh_created_at", "-pgh_id")
     )
-    user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context and e.pgh_context.get("user")}
-    for e in events:
-        for key in ("consent_taken_by", "verified_by", "uploaded_by"):
-            for value in (e.pgh_diff or {}).get(key, []) or []:
-                if value:
-                    user_ids.add(value)
-    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids)} if user_ids else {}
-    entries = []
-    for e in events:
-        model = {
-            "candidates.CandidateEvent": Candidate,
-            "candidates.DocumentEvent": Document,
-            "candidates.LanguageResultEvent": LanguageResult,
-        }[e.pgh_model]
-        data = e.pgh_data or {}
-        if model is Candidate:
-            what = _("Profile")
-        elif model is Document:
-            what = _("Document: %(type)s") % {"type": dict(DocumentType.choices).get(data.get("doc_type"), "")}
-        else:
-            what = _("Language result")
-        if e.pgh_label == "insert":
-            action, pairs = "created", {}
-        else:
-            action, pairs = "changed", e.pgh_diff or {}
-        changes = [
-            FieldChange(
-                label=str(model._meta.get_field(name).verbose_name),
-                old=_display(model, name, old, users, mask_identifiers),
-                new=_display(model, name, new, users, mask_identifiers),
-            )
-            for name, (old, new) in pairs.items()
-            if name not in _HIDDEN_FIELDS and _has_field(model, name)
-        ]
-        if action == "changed" and not changes:
-            continue  # only bookkeeping columns moved
-        context = e.pgh_context or {}
-        entries.append(
-            HistoryEntry(
-                when=e.pgh_created_at,
-                who=users.get(context.get("user")),
-                what=what,
-                action=action,
-                changes=changes,
-                via=context.get("url", ""),
-            )
-        )
-    return entries
+    return history_entries(
+        list(events),
+        describe=_history_subject,
+        hidden={"candidate", "municipality"},
+        masked={"nik", "number"} if mask_identifiers else (),
+        mask=mask_identifier,
+    )
 
 
-def _has_field(model, name: str) -> bool:
-    try:
-        model._meta.get_field(name)
-    except FieldDoesNotExist:  # a column the model no longer has
-        return False
-    return True
-
-
-def _display(model, name: str, value, users: dict, mask_identifiers: bool) -> str:
-    if value in (None, ""):
-        return "–"
-    if mask_identifiers and name in ("nik", "number"):
-        return mask_identifier(str(value))
-    field_obj = model._meta.get_field(name)
-    if field_obj.choices:
-        return str(dict(field_obj.flatchoices).get(value, value))
-    if field_obj.is_relation and field_obj.related_model is get_user_model():
-        return str(users.get(value, value))
-    if field_obj.get_internal_type() == "DateField":
-        parsed = parse_date(str(value))
-        return parsed.strftime("%d-%m-%Y") if parsed else str(value)
-    if field_obj.get_internal_type() == "DateTimeField":
-        parsed = parse_datetime(str(value))
-        return timezone.localtime(parsed).strftime("%d-%m-%Y %H:%M") if parsed else str(value)
-    if field_obj.get_internal_type() == "BooleanField":
-        return _("yes") if value else _("no")
-    return str(value)
+def _history_subject(model, data: dict) -> str:
+    if model is Candidate:
+        return _("Profile")
+    if model is Document:
+        return _("Document: %(type)s") % {"type": dict(DocumentType.choices).get(data.get("doc_type"), "")}
+    return _("Language result")
 
 
 def candidate_document_downloads(candidate: Candidate) -> QuerySet:

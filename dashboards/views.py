@@ -1,10 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.access import require_perm
@@ -14,19 +12,6 @@ from . import reports
 from .exports import xlsx_response
 from .selectors import home_dashboard, national_overview, programme_dashboard, programme_funnels
 from .tables import placements_url
-
-
-@require_GET
-@never_cache
-def healthz(request):
-    """Liveness for a load balancer: 200 with the database reachable, 503 when it is not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # any database failure means "not healthy"
-        return JsonResponse({"status": "unavailable", "database": False}, status=503)
-    return JsonResponse({"status": "ok", "database": True})
 
 
 def _scope(user) -> str:

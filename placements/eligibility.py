@@ -32,8 +32,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.access import scope_queryset
-from candidates.models import Candidate, Document, DocumentType, LanguageResult
-from programmes.models import Education, LanguageTest, Programme, Sex, add_months
+from candidates.models import Candidate, Document, LanguageResult
+from core.choices import DocumentType, Education, LanguageTest, Sex
+from core.dates import add_months
+from programmes.models import Programme
 
 from .models import Enrolment, Placement
 

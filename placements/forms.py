@@ -5,8 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import LanguageResult
-from programmes.forms import BootstrapMixin, DateInput
-from programmes.models import LanguageTest, Municipality, Occupation
+from core.choices import LanguageTest
+from core.forms import BootstrapMixin, DateInput
+from core.models import Municipality
+from programmes.models import Occupation
 
 from .gates import move_targets, next_stage
 from .models import Cohort, Enrolment, Placement, PlacementStage, TrainingBatch, TrainingProvider

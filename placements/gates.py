@@ -15,7 +15,6 @@ The checks are pure functions over rows the caller passes in, so the eligibility
 pipeline board reuse the same messages without extra queries.
 """
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -24,8 +23,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from candidates.models import Candidate, Document, DocumentType, LanguageResult
-from programmes.models import Education, LanguageTest, Programme
+from candidates.models import Candidate, Document, LanguageResult
+from core.choices import DocumentType, Education, LanguageTest
+from core.dates import add_months, age_on
+from programmes.models import Programme
 
 from .models import Enrolment, Placement, PlacementStage
 
@@ -82,17 +83,6 @@ class GateRefused(Exception):  # noqa: N818 - the name says what happened: the g
 
 
 # --- dates -------------------------------------------------------------------------------------
-
-
-def add_months(d: date, months: int) -> date:
-    """d plus whole months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    month_index = d.month - 1 + months
-    year, month = d.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
-
-
-def age_on(birth_date: date, today: date) -> int:
-    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
 
 
 def return_due(programme: Programme, departure: date | None) -> date | None:

@@ -7,7 +7,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate
-from programmes.models import Municipality, Occupation, Programme, TimeStampedModel
+from core.models import Municipality, TimeStampedModel
+from programmes.models import Occupation, Programme
 
 
 class TrainingProvider(TimeStampedModel):

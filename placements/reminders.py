@@ -7,7 +7,7 @@ shows at most LIMIT rows of each kind, the count counts them all.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, DateField, F, Func, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, DateField, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.access import scope_queryset
-from candidates.models import Document, DocumentType
+from candidates.models import Document
+from core.choices import DocumentType
+from core.dates import AddMonths
 from programmes.models import AgreementStage
 from programmes.selectors import stalled_agreements
 
@@ -72,17 +74,6 @@ class ScopeUser:
     @property
     def sees_all_municipalities(self) -> bool:
         return self.municipality_id is None
-
-
-class AddMonths(Func):
-    """date + n months in PostgreSQL (31 January + 1 month = 28/29 February), as a date."""
-
-    output_field = DateField()
-
-    def as_sql(self, compiler, connection, **extra):
-        date_sql, date_params = compiler.compile(self.source_expressions[0])
-        months_sql, months_params = compiler.compile(self.source_expressions[1])
-        return f"(({date_sql}) + make_interval(months => ({months_sql})::int))::date", (*date_params, *months_params)
 
 
 def _d(value: date | None) -> str:

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.access import get_for_user, scope_queryset
-from candidates.models import Document, DocumentType
+from candidates.models import Document
+from core.choices import DocumentType
 
 from .gates import COHORT_STAGES, EARLY_ENDS, ENROLLABLE_STAGES, PIPELINE
 from .models import Cohort, Enrolment, Placement, PlacementStage, PlacementStageEvent, TrainingBatch, TrainingProvider

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates.models import Candidate, LanguageResult
-from programmes.models import Municipality, Occupation, Programme
+from core.models import Municipality
+from programmes.models import Occupation, Programme
 
 from .gates import (
     CLOSED,

@@ -2,32 +2,7 @@ from django.contrib import admin
 
 from accounts.admin import ScopedAdminMixin
 
-from .models import (
-    Agreement,
-    AgreementStageEvent,
-    Municipality,
-    Occupation,
-    Partner,
-    Programme,
-    ProgrammeDemand,
-    StageDuration,
-)
-
-
-@admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "province"]
-    list_filter = ["kind", "province"]
-    search_fields = ["code", "name", "province"]
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from .models import Agreement, AgreementStageEvent, Occupation, Partner, Programme, ProgrammeDemand, StageDuration
 
 
 @admin.register(Partner)

@@ -5,7 +5,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agreement, AgreementStage, Country, Municipality, Partner, Programme
+from core.models import Municipality
+
+from .models import Agreement, AgreementStage, Country, Partner, Programme
 
 
 class _BootstrapFilterSet(django_filters.FilterSet):

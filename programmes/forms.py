@@ -1,60 +1,15 @@
 """Forms for partners, agreements, stage moves and programmes: validation only, writes go to services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
-    REQUIRED_DOCUMENT_CHOICES,
-    Agreement,
-    AgreementStage,
-    Municipality,
-    Partner,
-    Programme,
-    ProgrammeDemand,
-)
-from .validators import refuse_control_characters, validate_pdf
+from core.choices import DocumentType
+from core.forms import BootstrapMixin, DateInput
+from core.models import Municipality
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: next to the field it names, else at the top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
-class BootstrapMixin:
-    """Bootstrap 5 classes on every widget, and is-invalid on fields with errors."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-        refuse_control_characters(self)
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+from .models import Agreement, AgreementStage, Partner, Programme, ProgrammeDemand
+from .validators import validate_pdf
 
 
 class PartnerForm(BootstrapMixin, forms.ModelForm):
@@ -152,7 +107,7 @@ class StageMoveForm(BootstrapMixin, forms.Form):
 class ProgrammeForm(BootstrapMixin, forms.ModelForm):
     required_documents = forms.MultipleChoiceField(
         label=_("documents every placement must carry"),
-        choices=REQUIRED_DOCUMENT_CHOICES,
+        choices=DocumentType.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

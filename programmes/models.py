@@ -1,6 +1,5 @@
 """Municipalities, foreign partners, agreements (with their stage events) and programmes."""
 
-import calendar
 from datetime import date, timedelta
 
 import pghistory
@@ -11,40 +10,9 @@ from django.db import models
 from django.db.models import Case, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
-
-class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        abstract = True
-
-
-class Municipality(models.Model):
-    """A regency (kabupaten) or city (kota), with its Kemendagri code, e.g. 36.73 Kota Serang."""
-
-    class Kind(models.TextChoices):
-        KOTA = "kota", _("City (kota)")
-        KABUPATEN = "kabupaten", _("Regency (kabupaten)")
-
-    code = models.CharField(_("Kemendagri code"), max_length=5, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    province_code = models.CharField(_("province code"), max_length=2)
-    province = models.CharField(_("province"), max_length=100)
-
-    class Meta:
-        verbose_name = _("municipality")
-        verbose_name_plural = _("municipalities")
-        ordering = ["code"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def nik_prefix(self) -> str:
-        """The first four digits of a NIK issued here: 36.73 → 3673."""
-        return self.code.replace(".", "")
+from core.choices import DocumentType, Education, LanguageTest, Sex
+from core.dates import add_months
+from core.models import Municipality, TimeStampedModel
 
 
 class Country(models.TextChoices):
@@ -287,88 +255,6 @@ class Occupation(models.Model):
         return self.name
 
 
-class Education(models.TextChoices):
-    """Highest completed education, in rank order (compared by `Education.rank`)."""
-
-    SD = "sd", _("Primary (SD)")
-    SMP = "smp", _("Junior secondary (SMP)")
-    SMA = "sma", _("Senior secondary (SMA)")
-    SMK = "smk", _("Vocational secondary (SMK)")
-    D1 = "d1", _("Diploma 1")
-    D2 = "d2", _("Diploma 2")
-    D3 = "d3", _("Diploma 3")
-    D4 = "d4", _("Diploma 4")
-    S1 = "s1", _("Bachelor (S1)")
-    S2 = "s2", _("Master (S2)")
-    S3 = "s3", _("Doctorate (S3)")
-
-    @classmethod
-    def rank(cls, value: str) -> int:
-        # SMA and SMK are the same level.
-        ranks = {"sd": 1, "smp": 2, "sma": 3, "smk": 3, "d1": 4, "d2": 5, "d3": 6, "d4": 7, "s1": 7, "s2": 8, "s3": 9}
-        return ranks[value]
-
-
-class LanguageTest(models.TextChoices):
-    EPS_TOPIK = "eps_topik", _("EPS-TOPIK (score)")
-    TOPIK = "topik", _("TOPIK (level 1–6)")
-    JLPT = "jlpt", _("JLPT (N5–N1)")
-    JFT = "jft", _("JFT-Basic (A1–A2)")
-    OTHER = "other", _("Other")
-
-    @classmethod
-    def lower_is_better(cls, test: str) -> bool:
-        """JLPT counts down: N1 (1) is the highest level, N5 (5) the lowest."""
-        return test == cls.JLPT
-
-    @classmethod
-    def short_name(cls, test: str) -> str:
-        return {cls.EPS_TOPIK: "EPS-TOPIK", cls.TOPIK: "TOPIK", cls.JLPT: "JLPT", cls.JFT: "JFT"}.get(test, "")
-
-    @classmethod
-    def format_level(cls, test: str, score: int | None) -> str:
-        """How a score or level is written: JLPT 4 → "N4", JFT 2 → "A2", EPS-TOPIK 80 → "80"."""
-        if score is None:
-            return ""
-        if test == cls.JLPT:
-            return f"N{score}"
-        if test == cls.JFT:
-            return f"A{score}"
-        return str(score)
-
-    @classmethod
-    def valid_range(cls, test: str) -> tuple[int, int]:
-        return {cls.EPS_TOPIK: (0, 200), cls.TOPIK: (1, 6), cls.JLPT: (1, 5), cls.JFT: (1, 2)}.get(test, (0, 1000))
-
-
-class Sex(models.TextChoices):
-    MALE = "M", _("Male")
-    FEMALE = "F", _("Female")
-
-
-# The candidate document types a programme can require. They are the keys of
-# candidates.models.DocumentType, which this app may not import (dependencies run placements →
-# candidates → programmes); tests/programmes keeps the two lists in step.
-REQUIRED_DOCUMENT_CHOICES = [
-    ("ktp", _("Identity card (KTP)")),
-    ("kk", _("Family card (KK)")),
-    ("passport", _("Passport")),
-    ("skck", _("Police clearance (SKCK)")),
-    ("health", _("Health certificate")),
-    ("family_consent", _("Family consent letter")),
-    ("competence", _("Competence certificate")),
-    ("language", _("Language certificate")),
-    ("other", _("Other")),
-]
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, clamped to the end of a shorter month (31 Jan + 1 → 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 class Payer(models.TextChoices):
     CANDIDATE = "candidate", _("Candidate")
     LOCAL_GOVERNMENT = "local_government", _("Local government")
@@ -428,7 +314,7 @@ class Programme(TimeStampedModel):
         _("passport valid beyond planned return (months)"), default=6
     )
     required_documents = ArrayField(
-        models.CharField(max_length=20),
+        models.CharField(max_length=20, choices=DocumentType.choices),
         verbose_name=_("documents every placement must carry"),
         default=list,
         blank=True,
@@ -529,7 +415,7 @@ class Programme(TimeStampedModel):
 
     @property
     def required_document_labels(self) -> list[str]:
-        labels = dict(REQUIRED_DOCUMENT_CHOICES)
+        labels = dict(DocumentType.choices)
         return [str(labels.get(code, code)) for code in self.required_documents]
 
 

@@ -5,15 +5,11 @@ and writable only by superusers.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
     Case,
-    DateField,
     ExpressionWrapper,
     Model,
     Prefetch,
@@ -23,14 +19,12 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
-from django.utils.dateparse import parse_date
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 from pghistory.models import MiddlewareEvents
 
 from accounts.access import get_for_user, scope_queryset
+from core.history import HistoryEntry, history_entries
 
-from .models import REQUIRED_DOCUMENT_CHOICES, Agreement, AgreementStageEvent, Partner, Programme, ProgrammeDemand
+from .models import Agreement, AgreementStageEvent, Partner, Programme, ProgrammeDemand
 
 
 def partner_list(*, user) -> QuerySet[Partner]:
@@ -161,86 +155,11 @@ def get_programme_for_user(user, pk, *, write: bool = False) -> Programme:
 
 # --- change history (django-pghistory) ------------------------------------------------------------
 
-# Bookkeeping columns that change on every save and say nothing to a reader.
-_HISTORY_SKIP = {"id", "created_at", "updated_at", "stage_entered_on"}
-
-
-@dataclass
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass
-class HistoryEntry:
-    when: datetime
-    who: Any
-    created: bool
-    subject: str = ""
-    changes: list[FieldChange] = field(default_factory=list)
-
 
 def change_history(*, objs: Sequence[Model], limit: int = 50) -> list[HistoryEntry]:
-    """Who changed what on `objs` (rows of one model) and when, newest first, from their pghistory
-    events. A fixed number of queries: the events, their users, one per kind of related row named.
-    """
+    """Who changed what on `objs` (rows of one model) and when, newest first (core.history)."""
     if not objs:
         return []
-    events = list(MiddlewareEvents.objects.tracks(*objs).order_by("-pgh_created_at", "-pgh_id")[:limit])
+    events = MiddlewareEvents.objects.tracks(*objs).order_by("-pgh_created_at", "-pgh_id")[:limit]
     subjects = {str(o.pk): str(o) for o in objs}
-    fields = {f.attname: f for f in objs[0]._meta.concrete_fields}
-    diffs = [
-        [(name, old, new) for name, (old, new) in sorted((e.pgh_diff or {}).items()) if name not in _HISTORY_SKIP]
-        for e in events
-    ]
-    # Names of related rows (partner, municipality, agreement), fetched once per model.
-    wanted: dict[type[Model], set] = {}
-    for diff in diffs:
-        for name, old, new in diff:
-            f = fields.get(name)
-            if f is not None and f.is_relation:
-                wanted.setdefault(f.related_model, set()).update(v for v in (old, new) if v is not None)
-    related = {m: m._default_manager.in_bulk(ids) for m, ids in wanted.items()}
-    user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context} - {None}
-    users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
-
-    entries = []
-    for event, diff in zip(events, diffs, strict=True):
-        context = event.pgh_context or {}
-        entry = HistoryEntry(
-            when=event.pgh_created_at,
-            who=users.get(context.get("user")),
-            created=event.pgh_label == "insert",
-            subject=subjects.get(str(event.pgh_obj_id), ""),
-        )
-        for name, old, new in diff:
-            f = fields.get(name)
-            label = str(f.verbose_name) if f is not None else name
-            entry.changes.append(FieldChange(label, _display(f, old, related), _display(f, new, related)))
-        if entry.created or entry.changes:
-            entries.append(entry)
-    return entries
-
-
-def _display(model_field, value, related) -> str:
-    """A stored value as a reader would write it: choice labels, names, Indonesian dates."""
-    if value is None or value == "":
-        return "–"
-    if model_field is None:
-        return str(value)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if model_field.is_relation:
-        row = related.get(model_field.related_model, {}).get(value)
-        return str(row) if row is not None else f"#{value}"
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    if isinstance(model_field, DateField) and isinstance(value, str):
-        parsed = parse_date(value)
-        return date_format(parsed, "j M Y") if parsed else value
-    if isinstance(value, list):
-        choices = dict(getattr(model_field.base_field, "flatchoices", None) or [])
-        labels = dict(REQUIRED_DOCUMENT_CHOICES) if model_field.name == "required_documents" else choices
-        return ", ".join(str(labels.get(v, v)) for v in value) or "–"
-    return str(value)
+    return history_entries(list(events), describe=lambda _model, data: subjects.get(str(data.get("id")), ""))

@@ -17,16 +17,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import (
-    Agreement,
-    AgreementStage,
-    AgreementStageEvent,
-    Municipality,
-    Occupation,
-    Partner,
-    Programme,
-    ProgrammeDemand,
-)
+from core.models import Municipality
+
+from .models import Agreement, AgreementStage, AgreementStageEvent, Occupation, Partner, Programme, ProgrammeDemand
 from .validators import validate_pdf
 
 PARTNER_FIELDS = ["name", "local_name", "country", "level", "website", "contact"]

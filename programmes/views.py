@@ -1,12 +1,10 @@
 """Agreements (with their stage timeline), partners and programmes. Thin: selectors, forms, services."""
 
 import logging
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,30 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import require_perm
+from core.forms import add_service_errors
+from core.paging import paginate, querystring
 
 from . import selectors, services
 from .filters import AgreementFilter, PartnerFilter, ProgrammeFilter
-from .forms import (
-    AgreementForm,
-    DemandFormSet,
-    PartnerForm,
-    ProgrammeForm,
-    StageMoveForm,
-    add_service_errors,
-    demands_from,
-)
+from .forms import AgreementForm, DemandFormSet, PartnerForm, ProgrammeForm, StageMoveForm, demands_from
 from .models import Programme
 
 logger = logging.getLogger(__name__)
-
-PER_PAGE = 50
-
-
-def _page(request, queryset):
-    """The requested page of `queryset` and the current filters without the page number."""
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    params = [(key, value) for key, values in request.GET.lists() if key != "page" for value in values if value]
-    return page, urlencode(params)
 
 
 def _may_create(user, perm: str) -> bool:
@@ -60,14 +43,14 @@ def agreement_list(request):
     filterset = AgreementFilter(
         request.GET or None, queryset=selectors.agreement_list(user=request.user), user=request.user
     )
-    page, querystring = _page(request, filterset.qs)
+    page = paginate(request, filterset.qs)
     return render(
         request,
         "programmes/agreement_list.html",
         {
             "filter": filterset,
             "page_obj": page,
-            "querystring_without_page": querystring,
+            "querystring_without_page": querystring(request.GET),
             "show_municipality": request.user.sees_all_municipalities,
             "can_add": _may_create(request.user, "programmes.add_agreement"),
         },
@@ -201,14 +184,14 @@ def agreement_document(request, event_id):
 @login_required
 def partner_list(request):
     filterset = PartnerFilter(request.GET or None, queryset=selectors.partner_list_for_page(user=request.user))
-    page, querystring = _page(request, filterset.qs)
+    page = paginate(request, filterset.qs)
     return render(
         request,
         "programmes/partner_list.html",
         {
             "filter": filterset,
             "page_obj": page,
-            "querystring_without_page": querystring,
+            "querystring_without_page": querystring(request.GET),
             "can_add": _may_create(request.user, "programmes.add_partner"),
         },
     )
@@ -253,14 +236,14 @@ def partner_edit(request, pk):
 @login_required
 def programme_list(request):
     filterset = ProgrammeFilter(request.GET or None, queryset=selectors.programme_list(user=request.user))
-    page, querystring = _page(request, filterset.qs)
+    page = paginate(request, filterset.qs)
     return render(
         request,
         "programmes/programme_list.html",
         {
             "filter": filterset,
             "page_obj": page,
-            "querystring_without_page": querystring,
+            "querystring_without_page": querystring(request.GET),
             "can_add": _may_create(request.user, "programmes.add_programme"),
         },
     )

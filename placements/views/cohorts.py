@@ -12,6 +12,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import require_perm
+from core.forms import add_service_errors
+from core.paging import paginate, querystring
 from programmes.selectors import programme_list
 
 from .. import selectors, services
@@ -23,7 +25,7 @@ from ..forms import (
 from ..gates import PIPELINE
 from ..manifest import manifest_xlsx
 from ..models import PlacementStage
-from ._common import CHOICES_SHOWN, form_error, paginate, querystring, report
+from ._common import CHOICES_SHOWN, report
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +60,7 @@ def cohort_create(request):
         try:
             cohort = services.cohort_create(user=user, **form.cleaned_data)
         except ValidationError as error:
-            form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Cohort saved."))
             return redirect("placements:cohort_detail", pk=cohort.pk)
@@ -75,7 +77,7 @@ def cohort_edit(request, pk):
         try:
             services.cohort_update(cohort=cohort, user=user, **form.cleaned_data)
         except ValidationError as error:
-            form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Cohort saved."))
             return redirect("placements:cohort_detail", pk=cohort.pk)
@@ -171,7 +173,7 @@ def cohort_depart(request, pk):
                 cohort=cohort, user=request.user, on_date=form.cleaned_data["on_date"], note=form.cleaned_data["note"]
             )
         except ValidationError as error:
-            form_error(form, error)
+            add_service_errors(form, error)
         else:
             _moves_report(request, result, PlacementStage.DEPARTED.label)
             return redirect("placements:cohort_detail", pk=cohort.pk)
@@ -189,7 +191,7 @@ def cohort_arrive(request, pk):
                 cohort=cohort, user=request.user, on_date=form.cleaned_data["on_date"]
             )
         except ValidationError as error:
-            form_error(form, error)
+            add_service_errors(form, error)
         else:
             _moves_report(request, result, PlacementStage.ABROAD.label)
             return redirect("placements:cohort_detail", pk=cohort.pk)

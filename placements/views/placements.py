@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import require_perm
 from candidates.selectors import candidate_list
+from core.forms import add_service_errors
+from core.paging import paginate, querystring
 from programmes.models import Programme
 from programmes.selectors import programme_list
 
@@ -27,7 +29,7 @@ from ..forms import (
 )
 from ..gates import EARLY_ENDS, Gate, GateRefused, check_move, next_stage, planned_return
 from ..models import Placement, PlacementStage
-from ._common import form_error, paginate, querystring, report
+from ._common import report
 
 
 @require_GET
@@ -227,7 +229,7 @@ def placement_edit(request, pk):
                 **{name: data[name] for name in PlacementEditForm.Meta.fields},
             )
         except ValidationError as error:
-            form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Placement saved."))
             return redirect("placements:placement_detail", pk=placement.pk)
@@ -254,7 +256,7 @@ def placement_return(request, pk):
                 note=data["note"],
             )
         except ValidationError as error:
-            form_error(form, error)
+            add_service_errors(form, error)
         except GateRefused as refused:
             form.add_error(None, " ".join(refused.messages))
         else:
@@ -276,7 +278,7 @@ def placement_language(request, pk):
         try:
             services.language_result_record(placement=placement, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Language result recorded."))
             return redirect("placements:placement_detail", pk=placement.pk)

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import require_perm
+from core.paging import paginate, querystring
 from programmes.selectors import get_programme_for_user, programme_list
 
 from .. import selectors, services
 from ..gates import GateRefused
-from ._common import paginate, querystring
 
 
 @require_GET

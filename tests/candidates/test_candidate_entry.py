@@ -178,7 +178,7 @@ def test_second_of_two_concurrent_edits_is_refused(staff_client, serang):
     assert staff_client.post(url, {**base, "phone": "081211110000"}).status_code == 302
     second = staff_client.post(url, {**base, "phone": "081222220000"}, HTTP_ACCEPT_LANGUAGE="en")
     assert second.status_code == 409
-    assert "Someone else saved this candidate" in second.content.decode()
+    assert "Someone else saved this record" in second.content.decode()
     candidate.refresh_from_db()
     assert candidate.phone == "+6281211110000" and candidate.version == 2
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Candidate
-from candidates.pagination import CappedCountPaginator
+from core.paging import CappedCountPaginator
 from tests.factories import CandidateFactory, DocumentFactory, LanguageResultFactory, PlacementFactory, ProgrammeFactory
 
 LIST = reverse("candidates:candidate_list")

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from placements.gates import Gate, add_months, check_move, planned_return, return_due
+from core.dates import add_months
+from placements.gates import Gate, check_move, planned_return, return_due
 from placements.models import Placement
 from placements.selectors import with_gate_data
 from tests.factories import (

@@ -9,8 +9,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from candidates.models import DocumentType
-from programmes.models import REQUIRED_DOCUMENT_CHOICES, Programme, ProgrammeDemand
+from programmes.models import Programme, ProgrammeDemand
 from programmes.selectors import get_programme_for_user
 from tests.factories import OccupationFactory, ProgrammeFactory
 
@@ -62,10 +61,6 @@ def _form_data(agreement, **extra):
     }
     data.update(extra)
     return data
-
-
-def test_the_required_documents_follow_the_candidate_document_types():
-    assert [code for code, _ in REQUIRED_DOCUMENT_CHOICES] == list(DocumentType.values)
 
 
 # --- list ----------------------------------------------------------------------------------------

