@@ -1,24 +1,26 @@
 from django.contrib import admin
 
 from accounts.admin import ScopedAdminMixin
+from core.admin import ReadOnlyAdminMixin
 
 from .models import Candidate, Document, DocumentAccessLog, LanguageResult
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Document
     extra = 0
     fields = ["doc_type", "number", "issued_on", "expires_on", "verified_by", "verified_at"]
     readonly_fields = ["verified_by", "verified_at"]
 
 
-class LanguageResultInline(admin.TabularInline):
+class LanguageResultInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = LanguageResult
     extra = 0
 
 
 @admin.register(Candidate)
-class CandidateAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CandidateAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    # Read-only: entry goes through candidates.services (NIK rules, duplicates, consent, versions).
     list_display = ["full_name", "nik", "sex", "birth_date", "municipality", "education", "registered_on"]
     list_filter = ["sex", "education", "municipality__province"]
     search_fields = ["full_name", "nik", "phone"]
@@ -28,15 +30,9 @@ class CandidateAdmin(ScopedAdminMixin, admin.ModelAdmin):
     inlines = [DocumentInline, LanguageResultInline]
     date_hierarchy = "registered_on"
 
-    def save_model(self, request, obj, form, change):
-        # Bump the version so that an edit form opened in the app before this save is refused.
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(Document)
-class DocumentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class DocumentAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_field = "candidate__municipality"
     list_display = ["candidate", "doc_type", "number", "expires_on", "verified_at"]
     list_filter = ["doc_type"]
@@ -48,17 +44,8 @@ class DocumentAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DocumentAccessLog)
-class DocumentAccessLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class DocumentAccessLogAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_field = "document__candidate__municipality"
     list_display = ["accessed_at", "user", "document", "ip_address"]
     list_select_related = ["user", "document", "document__candidate"]
     date_hierarchy = "accessed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

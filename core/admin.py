@@ -17,3 +17,17 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdminMixin:
+    """An admin that only shows. For records whose writes have rules (NIK checks, gates, capacity,
+    optimistic locking): those go through the services, so the screens are the one way to change them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from accounts.admin import ScopedAdminMixin
+from core.admin import ReadOnlyAdminMixin
 
 from .models import Cohort, Enrolment, Placement, PlacementStageEvent, TrainingBatch, TrainingProvider
 
@@ -23,30 +24,26 @@ class TrainingBatchAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["provider", "programme"]
 
 
-class PlacementStageEventInline(admin.TabularInline):
+class PlacementStageEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PlacementStageEvent
     extra = 0
     readonly_fields = ["from_stage", "to_stage", "moved_at", "moved_by", "note", "reason"]
 
-    def has_add_permission(self, request, obj=None):
-        # Stage moves go through placements.services, which enforces the gates.
-        return False
-
 
 @admin.register(Placement)
-class PlacementAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PlacementAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    # Read-only: starts, moves and edits go through placements.services (gates, versions, events).
     list_display = ["candidate", "programme", "stage", "stage_changed_at", "cohort"]
     list_filter = ["stage", "programme"]
     search_fields = ["candidate__full_name", "candidate__nik"]
     list_select_related = ["candidate", "programme", "cohort"]
     raw_id_fields = ["candidate", "cohort", "previous_placement"]
-    # The stage and its dates change only through placements.services (gates, stage events).
-    readonly_fields = ["stage", "stage_changed_at", "municipality", "version", "ended_on"]
     inlines = [PlacementStageEventInline]
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class EnrolmentAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    # Read-only: enrolment checks the batch's capacity and moves the placement (placements.services).
     scope_field = "placement__municipality"
     list_display = ["placement", "batch", "attended_hours", "final_score", "result"]
     list_filter = ["result"]
@@ -55,7 +52,8 @@ class EnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Cohort)
-class CohortAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CohortAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    # Read-only: members, departure and return dates go through placements.services.
     list_display = ["name", "programme", "planned_departure", "actual_departure", "return_due_on"]
     list_filter = ["programme"]
     search_fields = ["name"]
