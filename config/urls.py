@@ -8,11 +8,8 @@ admin.site.site_header = "Rantau"
 admin.site.site_title = "Rantau"
 
 urlpatterns = [
-    path("", dashboard_views.home, name="home"),
+    path("", include("dashboards.urls")),
     path("healthz", dashboard_views.healthz, name="healthz"),
-    path("national/", dashboard_views.national, name="national"),
-    # The programme page is the programme dashboard (DESIGN §5); it draws on every app.
-    path("programmes/<int:pk>/", dashboard_views.programme_detail, name="programme_detail"),
     path("programmes/<int:pk>/shortlist/", shortlist_views.programme_shortlist, name="programme_shortlist"),
     path("accounts/", include("accounts.urls")),
     path("candidates/", include("candidates.urls")),

@@ -469,6 +469,29 @@ def enrolment_update(
     return enrolment
 
 
+class EnrolmentRefused(ValidationError):
+    """A result that breaks a rule, naming the enrolment it belongs to (the form marks that row)."""
+
+    def __init__(self, error: ValidationError, *, enrolment: Enrolment):
+        super().__init__(error)
+        self.enrolment = enrolment
+
+
+@transaction.atomic
+def enrolment_update_bulk(*, changes: Iterable[tuple[Enrolment, dict]], user) -> list[Enrolment]:
+    """Record several results at once, all or nothing: the first refused one undoes the others.
+
+    `changes` pairs each enrolment with enrolment_update's keyword arguments.
+    """
+    updated = []
+    for enrolment, fields in changes:
+        try:
+            updated.append(enrolment_update(enrolment=enrolment, user=user, **fields))
+        except ValidationError as error:
+            raise EnrolmentRefused(error, enrolment=enrolment) from error
+    return updated
+
+
 # --- cohorts ---------------------------------------------------------------------------------
 
 

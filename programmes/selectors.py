@@ -145,6 +145,11 @@ def programme_list(*, user) -> QuerySet[Programme]:
     return scope_queryset(qs, user, "agreement__municipality", include_national=True)
 
 
+def seasonal_programme_list(*, user) -> QuerySet[Programme]:
+    """The user's programmes with a season pattern (Programme.is_seasonal, asked of the database)."""
+    return programme_list(user=user).filter(season_months_abroad__gt=0, season_periods__gt=0)
+
+
 def get_programme_for_user(user, pk, *, write: bool = False) -> Programme:
     demands = ProgrammeDemand.objects.select_related("occupation").order_by("occupation__name")
     return get_for_user(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import require_perm
-from programmes.selectors import get_programme_for_user, programme_list
+from programmes.selectors import get_programme_for_user, seasonal_programme_list
 
 from .. import selectors, services
 from ..gates import GateRefused
@@ -20,7 +20,7 @@ from ._common import paginate, querystring
 @login_required
 def next_season(request):
     user = request.user
-    seasonal = [p for p in programme_list(user=user) if p.is_seasonal]
+    seasonal = seasonal_programme_list(user=user)
     programme = None
     raw = request.GET.get("programme", "")
     if raw:
