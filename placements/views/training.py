@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import require_perm
+from accounts.access import may_write, require_perm
 from programmes.models import Programme
 from programmes.selectors import programme_list
 
@@ -172,8 +172,7 @@ def _training_detail(request, batch, *, formset=None, enrol_form=None, status=20
             "q": q,
             "stage": stage,
             "enrol_stages": [(s, PlacementStage(s).label) for s in PIPELINE[: PIPELINE.index("ready") + 1]],
-            "can_edit": user.has_perm("placements.change_trainingbatch")
-            and (batch.municipality_id or user.is_superuser),
+            "can_edit": may_write(user, "placements.change_trainingbatch", batch.municipality_id),
         },
         status=status,
     )

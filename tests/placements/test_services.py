@@ -316,6 +316,16 @@ def test_enrolment_hours_cannot_exceed_the_batch(serang_staff):
         )
 
 
+def test_a_read_only_official_cannot_move_or_enrol_through_the_services(serang_official, serang):
+    placement = PlacementFactory(candidate=CandidateFactory(municipality=serang))
+    with pytest.raises(PermissionDenied):
+        services.placement_move(placement=placement, to_stage="screened", user=serang_official)
+    with pytest.raises(PermissionDenied):
+        services.enrolment_create_bulk(batch=TrainingBatchFactory(), placements=[placement], user=serang_official)
+    with pytest.raises(PermissionDenied):
+        services.cohort_create(user=serang_official, programme=placement.programme, name="X")
+
+
 def test_bulk_results_are_all_or_nothing_and_name_the_refused_enrolment(serang_staff):
     batch = TrainingBatchFactory(hours=100)
     good, bad = EnrolmentFactory.create_batch(2, batch=batch, placement__programme=batch.programme)
