@@ -36,6 +36,55 @@ def require_perm(user, perm: str) -> None:
         raise PermissionDenied
 
 
+# --- writes: what pages offer, and what services check -----------------------------------------
+
+
+def writable_q(user, field: str = "municipality") -> Q:
+    """Rows the user may write: their own municipality's (superusers: all). National rows are
+    read-only to municipal users."""
+    if user.is_superuser:
+        return Q()
+    if user.municipality_id is None:
+        return Q(pk__in=[])
+    return Q(**{field: user.municipality_id})
+
+
+def may_write(user, perm: str, municipality_id: int | None) -> bool:
+    """Whether the user may write a record of `municipality_id` (None: national) with `perm`."""
+    if not user.has_perm(perm):
+        return False
+    return user.is_superuser or (municipality_id is not None and municipality_id == user.municipality_id)
+
+
+def require_write(user, perm: str, municipality_id: int | None) -> None:
+    """may_write, for services: PermissionDenied (403) otherwise."""
+    if not may_write(user, perm, municipality_id):
+        raise PermissionDenied
+
+
+def may_create(user, perm: str) -> bool:
+    """Municipal users create for their municipality; only superusers create national records."""
+    return user.has_perm(perm) and (user.municipality_id is not None or user.is_superuser)
+
+
+def require_create(user, perm: str) -> None:
+    if not may_create(user, perm):
+        raise PermissionDenied
+
+
+def new_record_owner(user, perm: str, municipality=None):
+    """The municipality a new record belongs to: the user's own; a superuser chooses (None: national).
+    PermissionDenied without `perm` or for a user who may create for no municipality."""
+    require_create(user, perm)
+    return user.municipality if user.municipality_id else municipality
+
+
+def require_scope(user, municipality_id: int | None) -> None:
+    """PermissionDenied unless the user's scope covers the municipality (national users: all)."""
+    if not user.sees_all_municipalities and municipality_id != user.municipality_id:
+        raise PermissionDenied
+
+
 def get_for_user(
     qs: QuerySet,
     user,

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from . import extensions
 from .models import Candidate
 from .privacy import mask_identifier, sees_full_identifiers
 from .validators import age_on
@@ -46,7 +47,7 @@ def headers() -> list[str]:
         _("Kecamatan"),
         _("Education"),
         _("Phone"),
-        _("Placements"),
+        *(str(column.header) for column in extensions.list_columns()),
         _("Registered on"),
     ]
 
@@ -58,9 +59,8 @@ def rows(queryset: QuerySet, *, user, today: date | None = None) -> Iterator[lis
     # Labels translated once: get_FOO_display() per cell costs more than the rest of the row.
     sex = _labels(Candidate._meta.get_field("sex"))
     education = _labels(Candidate._meta.get_field("education"))
-    stage = _labels(Candidate._meta.get_field("placements").related_model._meta.get_field("stage"))
+    columns = extensions.list_columns()
     for c in queryset.iterator(chunk_size=2000):
-        placements = "; ".join(f"{p.programme.name}: {stage.get(p.stage, p.stage)}" for p in c.placements.all())
         yield [
             c.full_name,
             c.nik if full else mask_identifier(c.nik),
@@ -69,7 +69,7 @@ def rows(queryset: QuerySet, *, user, today: date | None = None) -> Iterator[lis
             wilayah_name(c.kecamatan_code) or c.kecamatan_code,
             education.get(c.education, c.education),
             phone_display(c.phone),
-            placements,
+            *(column.cell_text(c) for column in columns),
             c.registered_on,
         ]
 

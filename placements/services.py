@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import new_record_owner, require_perm, require_scope, require_write
 from candidates.models import Candidate, LanguageResult
 from core.models import Municipality
 from programmes.models import Occupation, Programme
@@ -59,11 +60,6 @@ class BulkResult:
     refused: list[tuple[Placement, list[str]]] = field(default_factory=list)
 
 
-def _check_scope(user, municipality_id: int | None) -> None:
-    if not user.sees_all_municipalities and municipality_id != user.municipality_id:
-        raise PermissionDenied
-
-
 # --- placements ------------------------------------------------------------------------------
 
 
@@ -78,7 +74,8 @@ def placement_start(
     previous_placement: Placement | None = None,
 ) -> Placement:
     """Open a placement at "registered"; refused without consent or with an open one in the programme."""
-    _check_scope(user, candidate.municipality_id)
+    require_perm(user, "placements.add_placement")
+    require_scope(user, candidate.municipality_id)
     failures = consent_failures(candidate)
     if programme.status == Programme.Status.CLOSED:
         failures.append(GateFailure(Gate.TRANSITION, _("Programme: %(name)s is closed.") % {"name": programme.name}))
@@ -159,6 +156,7 @@ def placement_move(
 
     on_date: when an early end happened (defaults to today).
     """
+    require_write(user, "placements.change_placement", placement.municipality_id)
     current = Placement.objects.select_for_update().filter(pk=placement.pk).values("stage", "version").first()
     if current is None or (current["stage"], current["version"]) != (placement.stage, placement.version):
         raise GateRefused(
@@ -255,6 +253,7 @@ def placement_update(*, placement: Placement, user, version: int | None = None, 
 
     version: the version the form was opened with; a different one means someone saved meanwhile.
     """
+    require_write(user, "placements.change_placement", placement.municipality_id)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
@@ -277,6 +276,7 @@ def placement_record_return(
 ) -> Placement:
     """Record how a departed placement came home: completed or ended early (→ returned), absconded or
     repatriated (→ those early ends). Every outcome but "completed" needs a reason."""
+    require_write(user, "placements.change_placement", placement.municipality_id)
     Outcome = Placement.ReturnOutcome
     if placement.stage not in (PlacementStage.DEPARTED, PlacementStage.ABROAD):
         raise GateRefused([GateFailure(Gate.TRANSITION, _("Return: only a departed placement can return."))])
@@ -304,6 +304,7 @@ def placement_record_return(
 @transaction.atomic
 def placement_invite_next_season(*, placement: Placement, user) -> Placement:
     """A new placement for a returnee who completed a seasonal programme, reusing their candidate record."""
+    require_write(user, "placements.add_placement", placement.municipality_id)
     if not (
         placement.programme.is_seasonal
         and placement.stage == PlacementStage.RETURNED
@@ -332,7 +333,8 @@ def placement_invite_next_season(*, placement: Placement, user) -> Placement:
 @transaction.atomic
 def language_result_record(*, placement: Placement, user, **fields) -> LanguageResult:
     """A language test result for the placement's candidate (the "ready" gate reads it)."""
-    _check_scope(user, placement.candidate.municipality_id)
+    require_perm(user, "candidates.add_languageresult")
+    require_scope(user, placement.candidate.municipality_id)
     result = LanguageResult(candidate=placement.candidate, **fields)
     result.full_clean(exclude=["candidate"])
     result.save()
@@ -342,18 +344,11 @@ def language_result_record(*, placement: Placement, user, **fields) -> LanguageR
 # --- training --------------------------------------------------------------------------------
 
 
-def _owner(user, municipality: Municipality | None) -> Municipality | None:
-    """The municipality a new record belongs to: the user's own; superusers choose (None = national)."""
-    if user.municipality_id:
-        return user.municipality
-    if not user.is_superuser:
-        raise PermissionDenied
-    return municipality
-
-
 @transaction.atomic
 def provider_create(*, user, municipality: Municipality | None = None, **fields) -> TrainingProvider:
-    provider = TrainingProvider(municipality=_owner(user, municipality), **fields)
+    provider = TrainingProvider(
+        municipality=new_record_owner(user, "placements.add_trainingprovider", municipality), **fields
+    )
     provider.full_clean()
     provider.save()
     return provider
@@ -361,6 +356,7 @@ def provider_create(*, user, municipality: Municipality | None = None, **fields)
 
 @transaction.atomic
 def provider_update(*, provider: TrainingProvider, user, **fields) -> TrainingProvider:
+    require_write(user, "placements.change_trainingprovider", provider.municipality_id)
     fields.pop("municipality", None)  # ownership does not change
     for name, value in fields.items():
         setattr(provider, name, value)
@@ -371,7 +367,7 @@ def provider_update(*, provider: TrainingProvider, user, **fields) -> TrainingPr
 
 @transaction.atomic
 def batch_create(*, user, municipality: Municipality | None = None, **fields) -> TrainingBatch:
-    batch = TrainingBatch(municipality=_owner(user, municipality), **fields)
+    batch = TrainingBatch(municipality=new_record_owner(user, "placements.add_trainingbatch", municipality), **fields)
     batch.full_clean()
     batch.save()
     return batch
@@ -379,6 +375,7 @@ def batch_create(*, user, municipality: Municipality | None = None, **fields) ->
 
 @transaction.atomic
 def batch_update(*, batch: TrainingBatch, user, **fields) -> TrainingBatch:
+    require_write(user, "placements.change_trainingbatch", batch.municipality_id)
     fields.pop("municipality", None)
     locked = TrainingBatch.objects.select_for_update().get(pk=batch.pk)
     enrolled = locked.enrolments.count()
@@ -404,6 +401,7 @@ def enrolment_create_bulk(*, batch: TrainingBatch, placements: Iterable[Placemen
 
     A placement at "documents verified" moves on to "in training" when it is enrolled.
     """
+    require_perm(user, "placements.add_enrolment")
     locked = TrainingBatch.objects.select_for_update().get(pk=batch.pk)
     taken = locked.enrolments.count()
     placements = list(placements)
@@ -455,6 +453,7 @@ def enrolment_update(
     result: str,
     certificate_number: str = "",
 ) -> Enrolment:
+    require_write(user, "placements.change_enrolment", enrolment.placement.municipality_id)
     if attended_hours > enrolment.batch.hours:
         raise ValidationError(
             {"attended_hours": _("At most the batch's %(hours)s hours.") % {"hours": enrolment.batch.hours}}
@@ -470,6 +469,29 @@ def enrolment_update(
     return enrolment
 
 
+class EnrolmentRefused(ValidationError):
+    """A result that breaks a rule, naming the enrolment it belongs to (the form marks that row)."""
+
+    def __init__(self, error: ValidationError, *, enrolment: Enrolment):
+        super().__init__(error)
+        self.enrolment = enrolment
+
+
+@transaction.atomic
+def enrolment_update_bulk(*, changes: Iterable[tuple[Enrolment, dict]], user) -> list[Enrolment]:
+    """Record several results at once, all or nothing: the first refused one undoes the others.
+
+    `changes` pairs each enrolment with enrolment_update's keyword arguments.
+    """
+    updated = []
+    for enrolment, fields in changes:
+        try:
+            updated.append(enrolment_update(enrolment=enrolment, user=user, **fields))
+        except ValidationError as error:
+            raise EnrolmentRefused(error, enrolment=enrolment) from error
+    return updated
+
+
 # --- cohorts ---------------------------------------------------------------------------------
 
 
@@ -480,7 +502,7 @@ def _default_return_due(cohort: Cohort) -> date | None:
 @transaction.atomic
 def cohort_create(*, user, programme: Programme, municipality: Municipality | None = None, **fields) -> Cohort:
     """A new cohort; without a return date, it is computed from the programme's season or contract."""
-    owner = _owner(user, municipality)
+    owner = new_record_owner(user, "placements.add_cohort", municipality)
     if owner is None:
         raise ValidationError({"municipality": _("A cohort belongs to a municipality.")})
     cohort = Cohort(programme=programme, municipality=owner, **fields)
@@ -493,6 +515,7 @@ def cohort_create(*, user, programme: Programme, municipality: Municipality | No
 
 @transaction.atomic
 def cohort_update(*, cohort: Cohort, user, **fields) -> Cohort:
+    require_write(user, "placements.change_cohort", cohort.municipality_id)
     fields.pop("municipality", None)
     if "programme" in fields and fields["programme"].pk != cohort.programme_id and cohort.placements.exists():
         raise ValidationError({"programme": _("The cohort has placements; its programme cannot change.")})
@@ -508,6 +531,7 @@ def cohort_update(*, cohort: Cohort, user, **fields) -> Cohort:
 @transaction.atomic
 def cohort_add_placements(*, cohort: Cohort, placements: Iterable[Placement], user) -> BulkResult:
     """Form the cohort from selected placements (stage "selected" or "visa") of its programme."""
+    require_write(user, "placements.change_cohort", cohort.municipality_id)
     result = BulkResult()
     if cohort.actual_departure:
         for placement in placements:
@@ -541,6 +565,7 @@ def cohort_add_placements(*, cohort: Cohort, placements: Iterable[Placement], us
 
 @transaction.atomic
 def cohort_remove_placement(*, cohort: Cohort, placement: Placement, user) -> Placement:
+    require_write(user, "placements.change_cohort", cohort.municipality_id)
     if placement.cohort_id != cohort.pk:
         raise ValidationError(_("The placement is not in this cohort."))
     if cohort.actual_departure or placement.stage not in PIPELINE[: PIPELINE.index(PlacementStage.DEPARTED)]:
@@ -554,6 +579,7 @@ def cohort_remove_placement(*, cohort: Cohort, placement: Placement, user) -> Pl
 @transaction.atomic
 def cohort_confirm_departure(*, cohort: Cohort, user, on_date: date, note: str = "") -> BulkMoveResult:
     """Record the actual departure and move the cohort's placements to "departed" where the gates allow."""
+    require_write(user, "placements.change_cohort", cohort.municipality_id)
     if cohort.actual_departure:
         raise ValidationError(_("The departure was already confirmed."))
     if on_date > timezone.localdate():
@@ -576,6 +602,7 @@ def cohort_confirm_departure(*, cohort: Cohort, user, on_date: date, note: str =
 
 @transaction.atomic
 def cohort_confirm_arrival(*, cohort: Cohort, user, on_date: date) -> BulkMoveResult:
+    require_write(user, "placements.change_cohort", cohort.municipality_id)
     if cohort.actual_departure is None:
         raise ValidationError(_("Confirm the departure first."))
     if cohort.arrival_confirmed_on:

@@ -13,7 +13,6 @@ from django.db.models import (
     ExpressionWrapper,
     Model,
     Prefetch,
-    Q,
     QuerySet,
     Value,
     When,
@@ -21,7 +20,7 @@ from django.db.models import (
 from django.utils import timezone
 from pghistory.models import MiddlewareEvents
 
-from accounts.access import get_for_user, scope_queryset
+from accounts.access import get_for_user, may_write, scope_queryset, writable_q
 from core.history import HistoryEntry, history_entries
 
 from .models import Agreement, AgreementStageEvent, Partner, Programme, ProgrammeDemand
@@ -40,16 +39,6 @@ def get_partner_for_user(user, pk, *, write: bool = False) -> Partner:
         include_national=True,
         write_perm="programmes.change_partner" if write else None,
     )
-
-
-def writable_q(user, field: str = "municipality") -> Q:
-    """Rows the user may write: their own municipality's (superusers: all). National rows are
-    read-only to municipal users."""
-    if user.is_superuser:
-        return Q()
-    if user.municipality_id is None:
-        return Q(pk__in=[])
-    return Q(**{field: user.municipality_id})
 
 
 def partner_list_for_page(*, user) -> QuerySet[Partner]:
@@ -96,23 +85,16 @@ def get_agreement_for_user(user, pk, *, write: bool = False) -> Agreement:
     )
 
 
-def _may_write(user, perm: str, owner_id: int | None) -> bool:
-    """The rule get_for_user applies on writes, for deciding what a page offers."""
-    if not user.has_perm(perm):
-        return False
-    return user.is_superuser or (owner_id is not None and owner_id == user.municipality_id)
-
-
 def can_write_agreement(user, agreement: Agreement) -> bool:
-    return _may_write(user, "programmes.change_agreement", agreement.municipality_id)
+    return may_write(user, "programmes.change_agreement", agreement.municipality_id)
 
 
 def can_write_programme(user, programme: Programme) -> bool:
-    return _may_write(user, "programmes.change_programme", programme.agreement.municipality_id)
+    return may_write(user, "programmes.change_programme", programme.agreement.municipality_id)
 
 
 def can_write_partner(user, partner: Partner) -> bool:
-    return _may_write(user, "programmes.change_partner", partner.municipality_id)
+    return may_write(user, "programmes.change_partner", partner.municipality_id)
 
 
 def agreement_timeline(*, agreement: Agreement) -> QuerySet[AgreementStageEvent]:
@@ -137,6 +119,11 @@ def agreement_programmes(*, agreement: Agreement) -> QuerySet[Programme]:
 def programme_list(*, user) -> QuerySet[Programme]:
     qs = Programme.objects.select_related("agreement", "agreement__partner", "agreement__municipality")
     return scope_queryset(qs, user, "agreement__municipality", include_national=True)
+
+
+def seasonal_programme_list(*, user) -> QuerySet[Programme]:
+    """The user's programmes with a season pattern (Programme.is_seasonal, asked of the database)."""
+    return programme_list(user=user).filter(season_months_abroad__gt=0, season_periods__gt=0)
 
 
 def get_programme_for_user(user, pk, *, write: bool = False) -> Programme:

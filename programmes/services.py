@@ -1,7 +1,8 @@
 """Writes with rules: partners, agreements and their stage moves, programmes and their demand.
 
-Authorization (who may call these for which municipality) is the views' job, through the access
-helpers in selectors.py; these functions keep the data consistent.
+Every function takes the acting user and checks it through accounts.access: the permission, and
+a record of the user's own municipality (national records: superusers only). A new record's
+municipality is the user's own; only a superuser chooses (None: national).
 """
 
 import re
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.access import new_record_owner, require_write
 from core.models import Municipality
 
 from .models import Agreement, AgreementStage, AgreementStageEvent, Occupation, Partner, Programme, ProgrammeDemand
@@ -47,8 +49,8 @@ def _apply(instance, data: dict[str, Any], allowed: Iterable[str]) -> None:
 
 
 @transaction.atomic
-def partner_create(*, municipality: Municipality | None, data: dict[str, Any]) -> Partner:
-    partner = Partner(municipality=municipality)
+def partner_create(*, user, data: dict[str, Any], municipality: Municipality | None = None) -> Partner:
+    partner = Partner(municipality=new_record_owner(user, "programmes.add_partner", municipality))
     _apply(partner, data, PARTNER_FIELDS)
     partner.full_clean()
     partner.save()
@@ -56,7 +58,8 @@ def partner_create(*, municipality: Municipality | None, data: dict[str, Any]) -
 
 
 @transaction.atomic
-def partner_update(*, partner: Partner, data: dict[str, Any]) -> Partner:
+def partner_update(*, user, partner: Partner, data: dict[str, Any]) -> Partner:
+    require_write(user, "programmes.change_partner", partner.municipality_id)
     _apply(partner, data, PARTNER_FIELDS)
     partner.full_clean()
     partner.save()
@@ -76,14 +79,15 @@ def _check_partner(agreement: Agreement) -> None:
 @transaction.atomic
 def agreement_create(
     *,
-    municipality: Municipality | None,
+    user,
     data: dict[str, Any],
     stage: str,
     stage_entered_on: date,
     note: str = "",
-    user=None,
+    municipality: Municipality | None = None,
 ) -> Agreement:
     """A new agreement in its first stage, with that stage's event on the timeline."""
+    municipality = new_record_owner(user, "programmes.add_agreement", municipality)
     agreement = Agreement(municipality=municipality, stage=stage, stage_entered_on=stage_entered_on)
     _apply(agreement, data, AGREEMENT_FIELDS)
     if stage_entered_on > timezone.localdate():
@@ -98,8 +102,9 @@ def agreement_create(
 
 
 @transaction.atomic
-def agreement_update(*, agreement: Agreement, data: dict[str, Any]) -> Agreement:
+def agreement_update(*, user, agreement: Agreement, data: dict[str, Any]) -> Agreement:
     """Edit the agreement's facts; its stage changes only through agreement_move_stage."""
+    require_write(user, "programmes.change_agreement", agreement.municipality_id)
     _apply(agreement, data, AGREEMENT_FIELDS)
     agreement.full_clean()
     _check_partner(agreement)
@@ -132,13 +137,14 @@ def agreement_move_stage(
     note: str = "",
     reason: str = "",
     document: UploadedFile | None = None,
-    user=None,
+    user,
 ) -> AgreementStageEvent:
     """Move the agreement to `stage` and record the event.
 
     Forward needs a date and a note; back, suspending or terminating needs a reason. The date may
     not be in the future nor before the current stage began. The document must be a PDF.
     """
+    require_write(user, "programmes.change_agreement", agreement.municipality_id)
     # Lock the row: two admins moving the same agreement at once would otherwise both succeed.
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
     note, reason = (note or "").strip(), (reason or "").strip()
@@ -227,8 +233,10 @@ def _set_demands(programme: Programme, demands: Iterable[tuple[Occupation, int]]
 
 @transaction.atomic
 def programme_create(
-    *, agreement: Agreement, data: dict[str, Any], demands: Iterable[tuple[Occupation, int]] = ()
+    *, user, agreement: Agreement, data: dict[str, Any], demands: Iterable[tuple[Occupation, int]] = ()
 ) -> Programme:
+    # Under an agreement the user may write (accounts.access.writable_q): their own, or any for a superuser.
+    require_write(user, "programmes.add_programme", agreement.municipality_id)
     programme = Programme(agreement=agreement)
     _apply(programme, data, PROGRAMME_FIELDS)
     programme.full_clean()
@@ -240,11 +248,15 @@ def programme_create(
 @transaction.atomic
 def programme_update(
     *,
+    user,
     programme: Programme,
     data: dict[str, Any],
     demands: Iterable[tuple[Occupation, int]] | None = None,
 ) -> Programme:
     """Edit the programme; `demands`, when given, replaces its demand per occupation."""
+    require_write(user, "programmes.change_programme", programme.agreement.municipality_id)
+    if "agreement" in data:
+        require_write(user, "programmes.change_programme", data["agreement"].municipality_id)
     _apply(programme, {k: v for k, v in data.items() if k != "agreement"}, PROGRAMME_FIELDS)
     if "agreement" in data:
         programme.agreement = data["agreement"]

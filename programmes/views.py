@@ -4,14 +4,14 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import require_perm
+from accounts.access import may_create, require_create
 from core.forms import add_service_errors
 from core.paging import paginate, querystring
 
@@ -21,17 +21,6 @@ from .forms import AgreementForm, DemandFormSet, PartnerForm, ProgrammeForm, Sta
 from .models import Programme
 
 logger = logging.getLogger(__name__)
-
-
-def _may_create(user, perm: str) -> bool:
-    """Municipal admins create for their municipality; only superusers create national records."""
-    return user.has_perm(perm) and (user.municipality_id is not None or user.is_superuser)
-
-
-def _require_create(user, perm: str) -> None:
-    require_perm(user, perm)
-    if not _may_create(user, perm):
-        raise PermissionDenied
 
 
 # --- agreements ----------------------------------------------------------------------------------
@@ -52,7 +41,7 @@ def agreement_list(request):
             "page_obj": page,
             "querystring_without_page": querystring(request.GET),
             "show_municipality": request.user.sees_all_municipalities,
-            "can_add": _may_create(request.user, "programmes.add_agreement"),
+            "can_add": may_create(request.user, "programmes.add_agreement"),
         },
     )
 
@@ -107,7 +96,7 @@ def agreement_move(request, pk):
 @require_http_methods(["GET", "POST"])
 @login_required
 def agreement_create(request):
-    _require_create(request.user, "programmes.add_agreement")
+    require_create(request.user, "programmes.add_agreement")
     form = AgreementForm(
         request.POST or None,
         user=request.user,
@@ -116,10 +105,9 @@ def agreement_create(request):
     )
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.AGREEMENT_FIELDS}
-        municipality = form.cleaned_data["municipality"] if "municipality" in form.fields else request.user.municipality
         try:
             agreement = services.agreement_create(
-                municipality=municipality,
+                municipality=form.cleaned_data.get("municipality"),
                 data=data,
                 stage=form.cleaned_data["stage"],
                 stage_entered_on=form.cleaned_data["stage_entered_on"],
@@ -148,7 +136,7 @@ def agreement_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.AGREEMENT_FIELDS}
         try:
-            services.agreement_update(agreement=agreement, data=data)
+            services.agreement_update(user=request.user, agreement=agreement, data=data)
         except ValidationError as e:
             add_service_errors(form, e)
         else:
@@ -192,7 +180,7 @@ def partner_list(request):
             "filter": filterset,
             "page_obj": page,
             "querystring_without_page": querystring(request.GET),
-            "can_add": _may_create(request.user, "programmes.add_partner"),
+            "can_add": may_create(request.user, "programmes.add_partner"),
         },
     )
 
@@ -200,11 +188,11 @@ def partner_list(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def partner_create(request):
-    _require_create(request.user, "programmes.add_partner")
+    require_create(request.user, "programmes.add_partner")
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.partner_create(municipality=request.user.municipality, data=form.cleaned_data)
+            services.partner_create(user=request.user, data=form.cleaned_data)
         except ValidationError as e:
             add_service_errors(form, e)
         else:
@@ -220,7 +208,7 @@ def partner_edit(request, pk):
     form = PartnerForm(request.POST or None, instance=partner)
     if request.method == "POST" and form.is_valid():
         try:
-            services.partner_update(partner=partner, data=form.cleaned_data)
+            services.partner_update(user=request.user, partner=partner, data=form.cleaned_data)
         except ValidationError as e:
             add_service_errors(form, e)
         else:
@@ -244,7 +232,7 @@ def programme_list(request):
             "filter": filterset,
             "page_obj": page,
             "querystring_without_page": querystring(request.GET),
-            "can_add": _may_create(request.user, "programmes.add_programme"),
+            "can_add": may_create(request.user, "programmes.add_programme"),
         },
     )
 
@@ -259,11 +247,16 @@ def _programme_form_page(request, programme):
         try:
             if programme.pk is None:
                 programme = services.programme_create(
-                    agreement=form.cleaned_data["agreement"], data=data, demands=demands_from(formset)
+                    user=request.user,
+                    agreement=form.cleaned_data["agreement"],
+                    data=data,
+                    demands=demands_from(formset),
                 )
             else:
                 data["agreement"] = form.cleaned_data["agreement"]
-                services.programme_update(programme=programme, data=data, demands=demands_from(formset))
+                services.programme_update(
+                    user=request.user, programme=programme, data=data, demands=demands_from(formset)
+                )
         except ValidationError as e:
             add_service_errors(form, e)
         else:
@@ -279,7 +272,7 @@ def _programme_form_page(request, programme):
 @require_http_methods(["GET", "POST"])
 @login_required
 def programme_create(request):
-    _require_create(request.user, "programmes.add_programme")
+    require_create(request.user, "programmes.add_programme")
     return _programme_form_page(request, Programme())
 
 

@@ -53,6 +53,12 @@ def choice_label(obj, field_name: str):
 
 
 @register.simple_tag
+def list_cell(column, candidate):
+    """A column contributed by another app (candidates.extensions.ListColumn), for one candidate."""
+    return column.cell_html(candidate)
+
+
+@register.simple_tag
 def sort_header(label: str, key: str, current: str, querystring: str) -> str:
     """A column header that sorts by `key`, and reverses when it already does."""
     descending = current == key

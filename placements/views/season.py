@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import require_perm
 from core.paging import paginate, querystring
-from programmes.selectors import get_programme_for_user, programme_list
+from programmes.selectors import get_programme_for_user, seasonal_programme_list
 
 from .. import selectors, services
 from ..gates import GateRefused
@@ -20,7 +20,7 @@ from ..gates import GateRefused
 @login_required
 def next_season(request):
     user = request.user
-    seasonal = [p for p in programme_list(user=user) if p.is_seasonal]
+    seasonal = seasonal_programme_list(user=user)
     programme = None
     raw = request.GET.get("programme", "")
     if raw:

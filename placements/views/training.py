@@ -5,14 +5,13 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import require_perm
+from accounts.access import may_write, require_perm
 from core.forms import add_service_errors
 from core.paging import PER_PAGE, paginate, querystring
 from programmes.models import Programme
@@ -161,7 +160,7 @@ def _training_detail(request, batch, *, formset=None, enrol_form=None, status=20
         enrol_form = EnrolForm(placements=candidates[:CHOICES_SHOWN])
     if can_results and formset is None:
         formset = EnrolmentResultFormSet(queryset=enrolments)
-    taken = batch.enrolments.count()
+    seats = selectors.batch_seats(batch=batch)
     return render(
         request,
         "placements/training_detail.html",
@@ -170,13 +169,12 @@ def _training_detail(request, batch, *, formset=None, enrol_form=None, status=20
             "enrolments": enrolments if formset is None else None,
             "formset": formset,
             "enrol_form": enrol_form if can_enrol else None,
-            "taken": taken,
-            "seats_left": max(batch.capacity - taken, 0),
+            "taken": seats.taken,
+            "seats_left": seats.left,
             "q": q,
             "stage": stage,
             "enrol_stages": [(s, PlacementStage(s).label) for s in PIPELINE[: PIPELINE.index("ready") + 1]],
-            "can_edit": user.has_perm("placements.change_trainingbatch")
-            and (batch.municipality_id or user.is_superuser),
+            "can_edit": may_write(user, "placements.change_trainingbatch", batch.municipality_id),
         },
         status=status,
     )
@@ -216,20 +214,15 @@ def batch_results(request, pk):
     formset = EnrolmentResultFormSet(request.POST, queryset=selectors.batch_enrolments(batch=batch, user=request.user))
     if not formset.is_valid():
         return _training_detail(request, batch, formset=formset)
+    changed = {form.instance.pk: form for form in formset.initial_forms if form.has_changed()}
+    fields = ("attended_hours", "final_score", "result", "certificate_number")
     try:
-        with transaction.atomic():
-            for form in formset.initial_forms:
-                if form.has_changed():
-                    services.enrolment_update(
-                        enrolment=form.instance,
-                        user=request.user,
-                        attended_hours=form.cleaned_data["attended_hours"],
-                        final_score=form.cleaned_data["final_score"],
-                        result=form.cleaned_data["result"],
-                        certificate_number=form.cleaned_data["certificate_number"],
-                    )
-    except ValidationError as error:
-        add_service_errors(form, error)
+        services.enrolment_update_bulk(
+            changes=[(form.instance, {name: form.cleaned_data[name] for name in fields}) for form in changed.values()],
+            user=request.user,
+        )
+    except services.EnrolmentRefused as refused:
+        add_service_errors(changed[refused.enrolment.pk], refused)
         return _training_detail(request, batch, formset=formset)
     messages.success(request, _("Results saved."))
     return redirect("placements:training_detail", pk=batch.pk)

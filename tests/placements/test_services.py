@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from placements import services
 from placements.gates import Gate, GateRefused
 from placements.models import Cohort, Placement, PlacementStageEvent
-from placements.selectors import next_season_returnees, with_gate_data
+from placements.selectors import Seats, batch_seats, next_season_returnees, with_gate_data
 from tests.factories import (
     CandidateFactory,
     CohortFactory,
@@ -314,6 +314,40 @@ def test_enrolment_hours_cannot_exceed_the_batch(serang_staff):
         services.enrolment_update(
             enrolment=enrolment, user=serang_staff, attended_hours=120, final_score=None, result="pending"
         )
+
+
+def test_a_read_only_official_cannot_move_or_enrol_through_the_services(serang_official, serang):
+    placement = PlacementFactory(candidate=CandidateFactory(municipality=serang))
+    with pytest.raises(PermissionDenied):
+        services.placement_move(placement=placement, to_stage="screened", user=serang_official)
+    with pytest.raises(PermissionDenied):
+        services.enrolment_create_bulk(batch=TrainingBatchFactory(), placements=[placement], user=serang_official)
+    with pytest.raises(PermissionDenied):
+        services.cohort_create(user=serang_official, programme=placement.programme, name="X")
+
+
+def test_bulk_results_are_all_or_nothing_and_name_the_refused_enrolment(serang_staff):
+    batch = TrainingBatchFactory(hours=100)
+    good, bad = EnrolmentFactory.create_batch(2, batch=batch, placement__programme=batch.programme)
+    passed = {"attended_hours": 90, "final_score": 80, "result": "passed", "certificate_number": "S/1"}
+    too_long = {"attended_hours": 120, "final_score": None, "result": "pending", "certificate_number": ""}
+    with pytest.raises(services.EnrolmentRefused) as refused:
+        services.enrolment_update_bulk(changes=[(good, passed), (bad, too_long)], user=serang_staff)
+    assert refused.value.enrolment == bad
+    assert "attended_hours" in refused.value.message_dict
+    good.refresh_from_db()
+    assert (good.attended_hours, good.result) == (0, "pending")
+    services.enrolment_update_bulk(changes=[(good, passed)], user=serang_staff)
+    good.refresh_from_db()
+    assert (good.attended_hours, good.result, good.certificate_number) == (90, "passed", "S/1")
+
+
+def test_batch_seats_count_every_offices_enrolments(serang_staff):
+    batch = TrainingBatchFactory(capacity=3)
+    EnrolmentFactory.create_batch(2, batch=batch, placement__programme=batch.programme)
+    assert batch_seats(batch=batch) == Seats(taken=2, left=1)
+    EnrolmentFactory.create_batch(2, batch=batch, placement__programme=batch.programme)
+    assert batch_seats(batch=batch) == Seats(taken=4, left=0)
 
 
 # --- cohorts -------------------------------------------------------------------------------------

@@ -32,32 +32,42 @@ def test_moving_forward_records_the_event_and_the_current_stage(serang_agreement
     assert list(serang_agreement.stage_events.values_list("stage", flat=True)) == [S.LOA, S.MOU_SIGNED]
 
 
-def test_moving_forward_without_a_note_is_refused(serang_agreement, today):
+def test_moving_forward_without_a_note_is_refused(serang_agreement, today, serang_admin):
     with pytest.raises(ValidationError) as excinfo:
-        agreement_move_stage(agreement=serang_agreement, stage=S.MOU_SIGNED, occurred_on=today, note="  ")
+        agreement_move_stage(
+            user=serang_admin, agreement=serang_agreement, stage=S.MOU_SIGNED, occurred_on=today, note="  "
+        )
     assert list(_errors(excinfo)) == ["note"]
     serang_agreement.refresh_from_db()
     assert serang_agreement.stage == S.LOA
     assert serang_agreement.stage_events.count() == 1
 
 
-def test_moving_forward_without_a_date_is_refused(serang_agreement):
+def test_moving_forward_without_a_date_is_refused(serang_agreement, serang_admin):
     with pytest.raises(ValidationError) as excinfo:
-        agreement_move_stage(agreement=serang_agreement, stage=S.MOU_SIGNED, occurred_on=None, note="Signed")
+        agreement_move_stage(
+            user=serang_admin, agreement=serang_agreement, stage=S.MOU_SIGNED, occurred_on=None, note="Signed"
+        )
     assert list(_errors(excinfo)) == ["occurred_on"]
 
 
 @pytest.mark.parametrize("stage", [S.DPRD_APPROVAL, S.INITIATIVE, S.SUSPENDED, S.TERMINATED])
-def test_moving_back_or_interrupting_without_a_reason_is_refused(serang_agreement, today, stage):
+def test_moving_back_or_interrupting_without_a_reason_is_refused(serang_agreement, today, stage, serang_admin):
     with pytest.raises(ValidationError) as excinfo:
-        agreement_move_stage(agreement=serang_agreement, stage=stage, occurred_on=today, note="a note is not enough")
+        agreement_move_stage(
+            user=serang_admin, agreement=serang_agreement, stage=stage, occurred_on=today, note="a note is not enough"
+        )
     assert list(_errors(excinfo)) == ["reason"]
     assert AgreementStageEvent.objects.filter(agreement=serang_agreement).count() == 1
 
 
-def test_suspending_with_a_reason_needs_no_note(serang_agreement, today):
+def test_suspending_with_a_reason_needs_no_note(serang_agreement, today, serang_admin):
     event = agreement_move_stage(
-        agreement=serang_agreement, stage=S.SUSPENDED, occurred_on=today, reason="Korea menangguhkan penerimaan."
+        user=serang_admin,
+        agreement=serang_agreement,
+        stage=S.SUSPENDED,
+        occurred_on=today,
+        reason="Korea menangguhkan penerimaan.",
     )
     assert event.reason == "Korea menangguhkan penerimaan."
     serang_agreement.refresh_from_db()
@@ -71,29 +81,40 @@ def test_resuming_after_a_suspension_counts_as_moving_back():
     assert stage_move_kind(S.ACTIVE, S.EXPIRED) == "forward"
 
 
-def test_the_same_stage_again_is_refused(serang_agreement, today):
+def test_the_same_stage_again_is_refused(serang_agreement, today, serang_admin):
     with pytest.raises(ValidationError) as excinfo:
-        agreement_move_stage(agreement=serang_agreement, stage=S.LOA, occurred_on=today, note="again")
+        agreement_move_stage(
+            user=serang_admin, agreement=serang_agreement, stage=S.LOA, occurred_on=today, note="again"
+        )
     assert "stage" in _errors(excinfo)
 
 
-def test_a_future_date_is_refused(serang_agreement, today):
+def test_a_future_date_is_refused(serang_agreement, today, serang_admin):
     with pytest.raises(ValidationError) as excinfo:
         agreement_move_stage(
-            agreement=serang_agreement, stage=S.MOU_SIGNED, occurred_on=today + timedelta(days=1), note="Signed"
+            user=serang_admin,
+            agreement=serang_agreement,
+            stage=S.MOU_SIGNED,
+            occurred_on=today + timedelta(days=1),
+            note="Signed",
         )
     assert list(_errors(excinfo)) == ["occurred_on"]
 
 
-def test_a_date_before_the_current_stage_began_is_refused(serang_agreement):
+def test_a_date_before_the_current_stage_began_is_refused(serang_agreement, serang_admin):
     before = serang_agreement.stage_entered_on - timedelta(days=1)
     with pytest.raises(ValidationError) as excinfo:
-        agreement_move_stage(agreement=serang_agreement, stage=S.MOU_SIGNED, occurred_on=before, note="Signed")
+        agreement_move_stage(
+            user=serang_admin, agreement=serang_agreement, stage=S.MOU_SIGNED, occurred_on=before, note="Signed"
+        )
     assert list(_errors(excinfo)) == ["occurred_on"]
 
 
-def test_a_pdf_is_stored_under_a_random_name_and_keeps_its_original_name(serang_agreement, today, private_media):
+def test_a_pdf_is_stored_under_a_random_name_and_keeps_its_original_name(
+    serang_agreement, today, private_media, serang_admin
+):
     event = agreement_move_stage(
+        user=serang_admin,
         agreement=serang_agreement,
         stage=S.MOU_SIGNED,
         occurred_on=today,
@@ -106,9 +127,10 @@ def test_a_pdf_is_stored_under_a_random_name_and_keeps_its_original_name(serang_
     assert (private_media / event.document.name).read_bytes().startswith(b"%PDF-")
 
 
-def test_a_file_that_is_not_a_pdf_by_content_is_refused_whatever_its_name(serang_agreement, today):
+def test_a_file_that_is_not_a_pdf_by_content_is_refused_whatever_its_name(serang_agreement, today, serang_admin):
     with pytest.raises(ValidationError) as excinfo:
         agreement_move_stage(
+            user=serang_admin,
             agreement=serang_agreement,
             stage=S.MOU_SIGNED,
             occurred_on=today,
@@ -119,10 +141,11 @@ def test_a_file_that_is_not_a_pdf_by_content_is_refused_whatever_its_name(serang
     assert serang_agreement.stage_events.count() == 1
 
 
-def test_a_pdf_over_10_mb_is_refused(serang_agreement, today):
+def test_a_pdf_over_10_mb_is_refused(serang_agreement, today, serang_admin):
     big = b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024)
     with pytest.raises(ValidationError) as excinfo:
         agreement_move_stage(
+            user=serang_admin,
             agreement=serang_agreement,
             stage=S.MOU_SIGNED,
             occurred_on=today,
@@ -151,9 +174,10 @@ def test_creating_an_agreement_records_its_first_stage(serang, serang_admin, tod
     )
 
 
-def test_an_agreement_cannot_name_another_municipalitys_partner(serang, blitar, today):
+def test_an_agreement_cannot_name_another_municipalitys_partner(serang, blitar, today, serang_admin):
     with pytest.raises(ValidationError) as excinfo:
         agreement_create(
+            user=serang_admin,
             municipality=serang,
             data={
                 "government_body": "Pemkot",

@@ -124,8 +124,10 @@ def test_detail_shows_the_change_history_with_old_and_new_values(
     assert str(serang_admin) in history
 
 
-def test_history_of_a_service_change_without_a_request_is_shown_as_system(official_client, serang_agreement):
-    agreement_update(agreement=serang_agreement, data={"auto_renew": True})
+def test_history_of_a_service_change_without_a_request_is_shown_as_system(
+    official_client, serang_agreement, serang_admin
+):
+    agreement_update(user=serang_admin, agreement=serang_agreement, data={"auto_renew": True})
     body = official_client.get(f"/agreements/{serang_agreement.pk}/", **EN).content.decode()
     assert "Renews automatically:</span> no → yes" in body
 
@@ -303,8 +305,8 @@ def test_create_and_edit_answer_405_to_other_methods(admin_client_serang, serang
     assert admin_client_serang.delete(f"/agreements/{serang_agreement.pk}/edit/").status_code == 405
 
 
-def test_detail_shows_changes_to_its_programmes(official_client, serang_agreement, serang_programme):
-    programme_update(programme=serang_programme, data={"target_max": 1200, "status": "training"})
+def test_detail_shows_changes_to_its_programmes(official_client, serang_agreement, serang_programme, serang_admin):
+    programme_update(user=serang_admin, programme=serang_programme, data={"target_max": 1200, "status": "training"})
     body = official_client.get(f"/agreements/{serang_agreement.pk}/", **EN).content.decode()
     history = body[body.index('data-testid="programme-history"') :]
     assert serang_programme.name in history
