@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dashboards import views as dashboard_views
-from placements import shortlist_views
+from placements.views import shortlist
 
 admin.site.site_header = "Rantau"
 admin.site.site_title = "Rantau"
@@ -13,7 +13,7 @@ urlpatterns = [
     path("national/", dashboard_views.national, name="national"),
     # The programme page is the programme dashboard (DESIGN §5); it draws on every app.
     path("programmes/<int:pk>/", dashboard_views.programme_detail, name="programme_detail"),
-    path("programmes/<int:pk>/shortlist/", shortlist_views.programme_shortlist, name="programme_shortlist"),
+    path("programmes/<int:pk>/shortlist/", shortlist.programme_shortlist, name="programme_shortlist"),
     path("accounts/", include("accounts.urls")),
     path("candidates/", include("candidates.urls")),
     path("", include("programmes.urls")),
