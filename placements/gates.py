@@ -151,13 +151,27 @@ def return_failures(placement: Placement) -> list[GateFailure]:
 # --- putting them together ---------------------------------------------------------------------
 
 
+def requirement_failures(
+    placement: Placement, stage: str, *, today: date, skip: tuple[Requirement, ...] = ()
+) -> list[GateFailure]:
+    """What the person misses of the requirements `stage` holds (placements.requirements), measured
+    on the placement's basis: its cohort's planned departure and its planned return."""
+    applying = [r for r in STAGE_REQUIREMENTS.get(stage, ()) if r not in skip and r.applies(placement.programme)]
+    if not applying:
+        return []
+    basis, facts = Basis.for_placement(placement, today=today), Facts.of_placement(placement)
+    return [s.failure for r in applying for s in r.check(basis, facts)]
+
+
 def stage_requirements(placement: Placement, stage: str, *, today: date) -> list[GateFailure]:
     """What entering `stage` requires of this placement (consent is checked once per move)."""
-    failures: list[GateFailure] = []
     if stage == PlacementStage.IN_TRAINING:
         return enrolment_failures(placement.enrolments.all())
     if stage == PlacementStage.READY:
-        failures = passed_training_failures(placement.enrolments.all())
+        # No passed training here: the hours are beside the point until there is.
+        progress = passed_training_failures(placement.enrolments.all())
+        skip = (TRAINING,) if progress else ()
+        return progress + requirement_failures(placement, stage, today=today, skip=skip)
     if stage == PlacementStage.SELECTED:
         return selection_failures(placement)
     if stage == PlacementStage.DEPARTED:
@@ -167,15 +181,7 @@ def stage_requirements(placement: Placement, stage: str, *, today: date) -> list
         return arrival_failures(placement)
     if stage == PlacementStage.RETURNED:
         return return_failures(placement)
-    requirements = STAGE_REQUIREMENTS.get(stage, ())
-    if failures:
-        # No passed training here: the hours are beside the point until there is.
-        requirements = tuple(r for r in requirements if r is not TRAINING)
-    applying = [r for r in requirements if r.applies(placement.programme)]
-    if applying:
-        basis, facts = Basis.for_placement(placement, today=today), Facts.of_placement(placement)
-        failures += [s.failure for r in applying for s in r.check(basis, facts)]
-    return failures
+    return requirement_failures(placement, stage, today=today)
 
 
 def _label(stage: str) -> str:
