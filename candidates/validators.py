@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from lokal.nik import parse_nik
 from lokal.phone import parse_phone
 
+from core.dates import age_on
 from core.models import Municipality
 
 MINIMUM_AGE = 18
@@ -94,10 +95,6 @@ def nik_mismatches(check: NikCheck, *, birth_date: date | None, sex: str | None)
             else _("The NIK is one issued to a man, but the sex entered is female.")
         )
     return warnings
-
-
-def age_on(birth_date: date, on: date) -> int:
-    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
 def check_birth_and_registration(*, birth_date: date | None, registered_on: date | None, today: date) -> dict:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import views as core_views
-from placements import shortlist_views
+from placements.views import shortlist
 
 admin.site.site_header = "Rantau"
 admin.site.site_title = "Rantau"
@@ -10,7 +10,7 @@ admin.site.site_title = "Rantau"
 urlpatterns = [
     path("", include("dashboards.urls")),
     path("healthz", core_views.healthz, name="healthz"),
-    path("programmes/<int:pk>/shortlist/", shortlist_views.programme_shortlist, name="programme_shortlist"),
+    path("programmes/<int:pk>/shortlist/", shortlist.programme_shortlist, name="programme_shortlist"),
     path("accounts/", include("accounts.urls")),
     path("candidates/", include("candidates.urls")),
     path("", include("programmes.urls")),

@@ -3,7 +3,7 @@
 import calendar
 from datetime import date
 
-from django.db.models import DateField, Func
+from django.db.models import DateField, Func, Q
 
 
 def add_months(day: date, months: int) -> date:
@@ -27,3 +27,30 @@ class AddMonths(Func):
 def age_on(birth_date: date, day: date) -> int:
     """Whole years between `birth_date` and `day` (a birthday on `day` counts)."""
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def latest_birth_date(day: date, age: int) -> date:
+    """The last birth date of someone who is at least `age` on `day`: the SQL side of age_on
+    (birth_date <= latest_birth_date(day, age) ⇔ age_on(birth_date, day) >= age)."""
+    return add_months(day, -12 * age)
+
+
+# (key, youngest age, oldest age): the bands of every list filter and dashboard; "<18" catches data errors.
+AGE_BANDS: list[tuple[str, int, int | None]] = [
+    ("<18", 0, 17),
+    ("18-24", 18, 24),
+    ("25-29", 25, 29),
+    ("30-34", 30, 34),
+    ("35-39", 35, 39),
+    ("40-44", 40, 44),
+    ("45+", 45, None),
+]
+
+
+def age_band_q(key: str, day: date, *, field: str = "birth_date") -> Q:
+    """Rows whose `field` (a birth date) puts them in age band `key` on `day`."""
+    _key, youngest, oldest = next(band for band in AGE_BANDS if band[0] == key)
+    q = Q(**{f"{field}__lte": latest_birth_date(day, youngest)})
+    if oldest is not None:
+        q &= Q(**{f"{field}__gt": latest_birth_date(day, oldest + 1)})
+    return q

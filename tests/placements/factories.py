@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from candidates.models import Candidate
 from placements.models import Cohort, Placement
-from programmes.models import Programme
+from programmes.models import AgreementStage, Programme
 from tests.factories import (
     CandidateFactory,
     CohortFactory,
@@ -26,8 +26,10 @@ def today():
 
 
 def ruled_programme(**overrides) -> Programme:
-    """An EPS programme with every rule the gates read: documents, EPS-TOPIK 80, 240 hours, 36 months."""
+    """An EPS programme with every rule the gates read: documents, EPS-TOPIK 80, 240 hours, 36 months,
+    under an active agreement (nobody departs before the agreement is signed)."""
     fields = dict(
+        agreement__stage=AgreementStage.ACTIVE,
         required_documents=REQUIRED,
         language_test="eps_topik",
         min_language_score=80,

@@ -9,6 +9,7 @@ from core.dates import add_months
 from placements.gates import Gate, check_move, planned_return, return_due
 from placements.models import Placement
 from placements.selectors import with_gate_data
+from programmes.models import Agreement, AgreementStage
 from tests.factories import (
     CohortFactory,
     DocumentFactory,
@@ -113,9 +114,17 @@ def test_documents_gate(case, setup, expected):
 
 
 def test_documents_gate_holds_when_the_programme_requires_none():
-    placement = complete_placement(programme=ruled_programme(required_documents=[]))
+    placement = complete_placement(programme=ruled_programme(required_documents=[], health_certificate_required=False))
     placement.candidate.documents.all().delete()
     assert _check(placement, "screened", "documents_verified") == []
+
+
+def test_a_programme_that_requires_a_health_certificate_needs_it_verified_even_if_not_listed():
+    placement = complete_placement(programme=ruled_programme(required_documents=["ktp"]))
+    placement.candidate.documents.filter(doc_type="health").update(verified_at=None)
+    assert _messages(_check(placement, "screened", "documents_verified")) == (
+        "Documents: not verified yet: Health certificate."
+    )
 
 
 # --- training and language -----------------------------------------------------------------------
@@ -318,6 +327,43 @@ def test_departed_gate_refuses_without_cohort_and_visa():
     placement = complete_placement()
     Placement.objects.filter(pk=placement.pk).update(cohort=None, visa_number="")
     assert {f.gate for f in _check(placement, "visa", "departed")} == {Gate.VISA, Gate.COHORT}
+
+
+AGREEMENT_STAGES = [
+    # the programme's agreement stage → may its placements depart?
+    ("loa", False),
+    ("full_power", False),
+    ("mou_signed", True),
+    ("active", True),
+    ("evaluation", True),
+    ("renewed", True),
+    ("suspended", False),
+    ("terminated", False),
+    ("expired", False),
+]
+
+
+@pytest.mark.parametrize(("stage", "may_depart"), AGREEMENT_STAGES)
+def test_departed_gate_needs_the_programme_agreement_signed(stage, may_depart):
+    placement = complete_placement()
+    Agreement.objects.filter(pk=placement.programme.agreement_id).update(stage=stage)
+    failures = _check(placement, "visa", "departed")
+    if may_depart:
+        assert failures == []
+    else:
+        assert [f.gate for f in failures] == [Gate.AGREEMENT]
+        label = str(AgreementStage(stage).label)
+        assert _messages(failures) == (
+            f"Agreement: {placement.programme.agreement.title} is at “{label}”; "
+            "departure needs a signed MoU or an active agreement."
+        )
+
+
+def test_an_unsigned_agreement_holds_back_only_the_departure():
+    placement = complete_placement()
+    Agreement.objects.filter(pk=placement.programme.agreement_id).update(stage="loa")
+    assert _check(placement, "registered", "visa") == []
+    assert [f.gate for f in _check(placement, "registered", "departed")] == [Gate.AGREEMENT]
 
 
 def test_abroad_gate_needs_the_arrival_confirmed():

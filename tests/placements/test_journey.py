@@ -7,6 +7,7 @@ import pytest
 
 from candidates.models import Document
 from placements.models import Cohort, Placement
+from programmes.services import agreement_move_stage
 from tests.factories import CandidateFactory, ProgrammeFactory, TrainingBatchFactory, TrainingProviderFactory
 
 from .factories import today
@@ -33,7 +34,9 @@ def changnyeong(serang):
     )
 
 
-def test_serang_staff_take_a_candidate_from_registered_to_departed(staff_client, serang_staff, changnyeong, serang):
+def test_serang_staff_take_a_candidate_from_registered_to_departed(
+    staff_client, serang_staff, serang_admin, changnyeong, serang
+):
     client = staff_client
     candidate = CandidateFactory(municipality=serang, education="sma", birth_date=today() - timedelta(days=25 * 365))
     batch = TrainingBatchFactory(
@@ -136,8 +139,16 @@ def test_serang_staff_take_a_candidate_from_registered_to_departed(staff_client,
     add_document("passport", expires_in_days=10 * 365)
     moved(move("visa"), "visa")
 
-    # Departed: needs the visa recorded and the cohort's departure confirmed.
-    refused(move("departed"), "Visa: the visa number and issue date are not recorded.", "has not departed yet")
+    # Departed: needs the visa recorded, the cohort's departure confirmed and the agreement signed.
+    refused(
+        move("departed"),
+        "Visa: the visa number and issue date are not recorded.",
+        "has not departed yet",
+        "departure needs a signed MoU or an active agreement",
+    )
+    agreement_move_stage(
+        agreement=changnyeong.agreement, stage="mou_signed", occurred_on=today(), note="Signed", user=serang_admin
+    )
     current = Placement.objects.get(candidate=candidate)
     client.post(
         f"/placements/{placement.pk}/edit/",

@@ -1,10 +1,12 @@
 """One placement through the UI: detail with gates, moves, edits, returns, language results, starts."""
 
+import re
 from datetime import timedelta
 
 import pytest
 
 from placements.models import Placement, PlacementStageEvent
+from programmes.models import Agreement
 from tests.factories import CandidateFactory, PlacementFactory
 
 from .factories import complete_placement, ruled_programme, today
@@ -22,6 +24,18 @@ def test_detail_shows_the_next_gate_with_a_link_to_the_candidate_page(staff_clie
     assert "Next stage: Documents verified" in body
     assert "Documents: missing Passport." in body
     assert f'href="/candidates/{placement.candidate_id}/"' in body
+
+
+def test_detail_links_an_unsigned_agreement_to_the_agreement_page(staff_client):
+    placement = complete_placement()
+    Placement.objects.filter(pk=placement.pk).update(stage="visa")
+    Agreement.objects.filter(pk=placement.programme.agreement_id).update(stage="loa")
+    body = staff_client.get(f"/placements/{placement.pk}/", **EN).content.decode()
+    assert "Next stage: Departed" in body
+    gate = re.search(r'<li data-gate="agreement">(.*?)</li>', body, re.S)
+    assert gate is not None
+    assert "departure needs a signed MoU or an active agreement" in gate.group(1)
+    assert f'href="/agreements/{placement.programme.agreement_id}/"' in gate.group(1)
 
 
 def test_detail_says_when_every_gate_holds(staff_client):

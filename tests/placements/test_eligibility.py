@@ -1,5 +1,6 @@
 """The eligibility shortlist: a table of candidates who each miss exactly one rule (and one who meets
-all), the exact reasons, a query count that does not grow with the candidates, scoping and roles."""
+all), the exact reasons, a query count that does not grow with the candidates, scoping and roles.
+How each requirement's SQL and Python agree is tested in test_requirements.py."""
 
 import re
 from dataclasses import dataclass, field
@@ -8,13 +9,15 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from candidates.models import Candidate
 from core.dates import add_months
 from placements.eligibility import Criteria
+from programmes.models import AgreementStage, AgreementStageEvent
 from tests.factories import (
+    AgreementFactory,
     CandidateFactory,
     DocumentFactory,
     EnrolmentFactory,
@@ -25,6 +28,23 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def serang_agreement(serang, today):
+    """Serang's sister-city agreement, at the LoA stage (candidates are shortlisted before it is signed)."""
+    agreement = AgreementFactory(
+        municipality=serang, title="Kota kembar Serang–Changnyeong", stage_entered_on=today - timedelta(days=10)
+    )
+    AgreementStageEvent.objects.create(
+        agreement=agreement, stage=AgreementStage.LOA, occurred_on=agreement.stage_entered_on, note="Menunggu LoA"
+    )
+    return agreement
 
 
 @pytest.fixture
@@ -59,7 +79,7 @@ class Person:
     jlpt: int | None = 4
     jlpt_expired: bool = False
     training_hours: int = 120
-    health: str = "valid"  # valid, none, expired
+    health: str = "valid"  # valid, none, unverified, expired, expiring (before departure)
     passport: str = "valid"  # valid, short, none
     placements_here: list[str] = field(default_factory=list)
     municipality: str = "serang"
@@ -89,9 +109,16 @@ def make(name: str, person: Person, programme, today, munis) -> Candidate:
         earlier = PlacementFactory(candidate=candidate, stage="returned")
         EnrolmentFactory(placement=earlier, attended_hours=person.training_hours, result="passed")
     if person.health != "none":
-        expires = today + timedelta(days=90) if person.health == "valid" else today - timedelta(days=1)
+        expires = {
+            "expired": today - timedelta(days=1),
+            "expiring": criteria.departure - timedelta(days=1),
+        }.get(person.health, criteria.departure + timedelta(days=90))
         DocumentFactory(
-            candidate=candidate, doc_type="health", issued_on=today - timedelta(days=200), expires_on=expires
+            candidate=candidate,
+            doc_type="health",
+            issued_on=today - timedelta(days=200),
+            expires_on=expires,
+            verified_at=None if person.health == "unverified" else timezone.now(),
         )
     if person.passport != "none":
         delta = timedelta(days=30) if person.passport == "valid" else -timedelta(days=1)
@@ -127,8 +154,13 @@ TABLE = {
     "No Language Test": (Person(jlpt=None), [("language", "no valid JLPT result, needs N4")]),
     "Expired Language Test": (Person(jlpt_expired=True), [("language", "no valid JLPT result, needs N4")]),
     "Little Training": (Person(training_hours=50), [("training", "training 50 h, needs 100 h")]),
-    "No Health Certificate": (Person(health="none"), [("health", "no health certificate")]),
-    "Expired Health Certificate": (Person(health="expired"), [("health", "no health certificate")]),
+    "No Health Certificate": (Person(health="none"), [("documents", "missing Health certificate")]),
+    "Unverified Health Certificate": (Person(health="unverified"), [("documents", "not verified: Health certificate")]),
+    "Expired Health Certificate": (Person(health="expired"), [("documents", "expired: Health certificate")]),
+    "Health Certificate Ends Before Departure": (
+        Person(health="expiring"),
+        [("documents", "expires before departure: Health certificate")],
+    ),
     "Short Passport": (Person(passport="short"), "passport"),
     "No Passport": (Person(passport="none"), [("passport", "no passport")]),
     "No Consent": (Person(consent="none"), [("consent", "no consent")]),
@@ -176,7 +208,7 @@ def test_the_page_lists_who_meets_every_requirement(staff_client, programme, tab
     body = staff_client.get(f"/programmes/{programme.pk}/shortlist/", **EN).content.decode()
     listed = {int(pk) for pk in re.findall(r'<tr data-candidate="(\d+)">', body)}
     assert listed == {people[n].pk for n, r in expected.items() if r == []}
-    assert 'data-count-eligible="3"' in body and 'data-count-missing="14"' in body
+    assert 'data-count-eligible="3"' in body and 'data-count-missing="16"' in body
     assert "JLPT N3" in body  # the language column writes levels as levels
 
 
@@ -201,11 +233,36 @@ def test_a_programme_without_language_training_or_health_rules_does_not_check_th
     assert list(criteria.eligible(serang_staff)) == [candidate]
 
 
-def test_age_and_passport_are_measured_from_today_when_no_departure_is_planned(serang_agreement, today):
-    programme = ProgrammeFactory(agreement=serang_agreement, planned_departure=None, contract_months=36)
+@pytest.mark.parametrize("planned", [None, "past"])
+def test_age_and_passport_are_measured_from_today_when_no_departure_is_planned_or_it_has_passed(
+    serang_agreement, today, planned
+):
+    departure = today - timedelta(days=30) if planned else None
+    programme = ProgrammeFactory(agreement=serang_agreement, planned_departure=departure, contract_months=36)
     criteria = Criteria.for_programme(programme, today=today)
     assert criteria.departure == today
     assert criteria.passport_valid_until == add_months(today, 36 + 6)
+
+
+def test_the_page_says_on_which_day_requirements_are_measured(staff_client, programme):
+    body = staff_client.get(f"/programmes/{programme.pk}/shortlist/", **EN).content.decode()
+    departure = date_format(programme.planned_departure, "j M Y")
+    assert f"Age, documents and language results on departure ({departure})" in body
+
+
+def test_a_required_document_type_must_be_there_verified(serang_agreement, serang_staff, today):
+    programme = ProgrammeFactory(
+        agreement=serang_agreement, health_certificate_required=False, required_documents=["skck"]
+    )
+    candidate = CandidateFactory()
+    criteria = Criteria.for_programme(programme, today=today)
+    DocumentFactory(candidate=candidate, doc_type="passport", expires_on=criteria.passport_valid_until)
+    assert list(criteria.eligible(serang_staff)) == []
+    with translation.override("en"):
+        [row] = criteria.with_reasons([candidate.pk])
+        assert criteria.reasons(row) == [("documents", "missing Police clearance (SKCK)")]
+    DocumentFactory(candidate=candidate, doc_type="skck", expires_on=None, verified_at=timezone.now())
+    assert list(criteria.eligible(serang_staff)) == [candidate]
 
 
 def test_query_count_does_not_grow_with_the_candidates(staff_client, programme, today, serang, blitar):
@@ -227,8 +284,9 @@ def test_query_count_does_not_grow_with_the_candidates(staff_client, programme, 
         make(f"Missing {i}", Person(age=50, passport="none"), programme, today, munis)
     # session, user, the programme (agreement, partner, municipality joined), its demand with
     # occupations, the ids of one page with the list's length, COUNT of the candidates considered,
-    # those candidates with every requirement annotated, and the user's permissions (2).
-    assert {name: queries(name) for name in ("eligible", "missing")} == few == {"eligible": 9, "missing": 9}
+    # the page's candidates, their documents, language results and passed enrolments (for what
+    # they miss and the columns), and the user's permissions (2).
+    assert {name: queries(name) for name in ("eligible", "missing")} == few == {"eligible": 12, "missing": 12}
 
 
 def test_staff_get_checkboxes_and_a_form_to_start_placements(staff_client, programme, table):
