@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import new_record_owner, require_perm, require_scope, require_write
 from candidates.models import Candidate, LanguageResult
+from core.locking import StaleRecordError, bump_version, lock_version
 from core.models import Municipality
 from programmes.models import Occupation, Programme
 
@@ -151,17 +152,16 @@ def placement_move(
     note: str = "",
     reason: str = "",
     on_date: date | None = None,
+    version: int | None = None,
 ) -> Placement:
     """Move a placement to `to_stage` if the gates allow it; raise GateRefused saying which failed.
 
-    on_date: when an early end happened (defaults to today).
+    on_date: when an early end happened (defaults to today). version: the version the page showed
+    (default: the one `placement` was read with); StaleRecordError when someone moved it meanwhile.
     """
     require_write(user, "placements.change_placement", placement.municipality_id)
-    current = Placement.objects.select_for_update().filter(pk=placement.pk).values("stage", "version").first()
-    if current is None or (current["stage"], current["version"]) != (placement.stage, placement.version):
-        raise GateRefused(
-            [GateFailure(Gate.TRANSITION, _("Placement: changed by someone else meanwhile; reload the page."))]
-        )
+    # Every move and edit bumps the version, so an unchanged version also means an unchanged stage.
+    lock_version(Placement.objects.all(), placement.pk, placement.version if version is None else version)
     from_stage = placement.stage
     reached = _reached_before_end(placement) if from_stage in EARLY_ENDS else ""
     failures = check_move(placement, to_stage, reason=reason, reached=reached)
@@ -204,7 +204,7 @@ def placement_move(
     now = timezone.now()
     placement.stage = to_stage
     placement.stage_changed_at = now
-    placement.version += 1
+    bump_version(placement)
     placement.full_clean(exclude=PLACEMENT_FKS)
     placement.save()
     PlacementStageEvent.objects.create(
@@ -229,7 +229,7 @@ def placement_bulk_move(
         try:
             with transaction.atomic():
                 placement_move(placement=placement, to_stage=to_stage, user=user, note=note, reason=reason)
-        except GateRefused as refused:
+        except (GateRefused, StaleRecordError) as refused:
             result.refused.append((placement, refused.messages))
         else:
             result.moved.append(placement)
@@ -257,14 +257,10 @@ def placement_update(*, placement: Placement, user, version: int | None = None, 
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
-    current = Placement.objects.select_for_update().filter(pk=placement.pk).values_list("version", flat=True).first()
-    if version is not None and current != version:
-        raise ValidationError(
-            _("Someone else saved this placement after you opened it. Reload the page and make your changes again.")
-        )
+    current = lock_version(Placement.objects.all(), placement.pk, version)
     for name, value in fields.items():
         setattr(placement, name, value)
-    placement.version = (current or placement.version) + 1
+    placement.version = current.version + 1
     placement.full_clean(exclude=PLACEMENT_FKS)
     placement.save()
     return placement
@@ -571,7 +567,7 @@ def cohort_remove_placement(*, cohort: Cohort, placement: Placement, user) -> Pl
     if cohort.actual_departure or placement.stage not in PIPELINE[: PIPELINE.index(PlacementStage.DEPARTED)]:
         raise ValidationError(_("A placement cannot leave a cohort after departure."))
     placement.cohort = None
-    placement.version += 1
+    bump_version(placement)
     placement.save(update_fields=["cohort", "version", "updated_at"])
     return placement
 

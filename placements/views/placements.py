@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import require_perm
 from candidates.selectors import candidate_list
 from core.forms import add_service_errors
+from core.locking import StaleRecordError
 from core.paging import paginate, querystring
 from programmes.models import Programme
 from programmes.selectors import programme_list
@@ -202,13 +203,18 @@ def placement_move(request, pk):
     if not form.is_valid():
         return _detail(request, placement, move_form=form)
     data = form.cleaned_data
-    if data["version"] != placement.version:
-        form.add_error(None, _("Someone else moved or edited this placement meanwhile; check its stage and try again."))
-        return _detail(request, placement, move_form=form)
     try:
         services.placement_move(
-            placement=placement, to_stage=data["to_stage"], user=request.user, note=data["note"], reason=data["reason"]
+            placement=placement,
+            to_stage=data["to_stage"],
+            user=request.user,
+            note=data["note"],
+            reason=data["reason"],
+            version=data["version"],
         )
+    except StaleRecordError as stale:
+        add_service_errors(form, stale)
+        return _detail(request, placement, move_form=form, status=409)
     except GateRefused as refused:
         placement = selectors.get_placement_with_gate_data(request.user, pk)
         return _detail(request, placement, move_form=form, refused=_with_links(placement, refused.failures))
@@ -230,6 +236,9 @@ def placement_edit(request, pk):
                 version=data["version"],
                 **{name: data[name] for name in PlacementEditForm.Meta.fields},
             )
+        except StaleRecordError as stale:
+            add_service_errors(form, stale)
+            return render(request, "placements/placement_form.html", {"form": form, "placement": placement}, status=409)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

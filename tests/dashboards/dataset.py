@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from placements.filters import years_before
+from core.dates import latest_birth_date
 from placements.models import Enrolment, PlacementStageEvent
 from programmes.models import ProgrammeDemand
 from tests.factories import (
@@ -35,7 +35,7 @@ def aware(d: date) -> datetime:
 
 def birth_for_age(today: date, age: int) -> date:
     """A birth date that makes someone `age` years old today (100 days past the birthday)."""
-    return years_before(today, age) - timedelta(days=100)
+    return latest_birth_date(today, age) - timedelta(days=100)
 
 
 A, B = SERANG_KEC_A, SERANG_KEC_B

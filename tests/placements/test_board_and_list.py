@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from placements.filters import years_before
+from core.dates import latest_birth_date
 from placements.models import Placement
 from tests.factories import CandidateFactory, CohortFactory, OccupationFactory, PlacementFactory, ProgrammeFactory
 
@@ -127,7 +127,7 @@ def population(serang):
     kecamatans = [w.code for w in list_wilayah(serang.code)]
     today_ = timezone.localdate()
     for sex, age, kec, edu, stage, occ, registered, departed, in_cohort, name in people:
-        birth = years_before(today_, age) - timedelta(days=10)
+        birth = latest_birth_date(today_, age) - timedelta(days=10)
         candidate = CandidateFactory(
             sex=sex, birth_date=birth, kecamatan_code=kecamatans[kec], education=edu, full_name=name
         )

@@ -460,8 +460,3 @@ def test_return_due_for_a_5_2_5_season_is_twelve_months_after_departure():
 def test_return_due_for_a_three_year_contract_is_36_months_after_departure():
     programme = ruled_programme(contract_months=36)
     assert return_due(programme, date(2026, 1, 31)) == date(2029, 1, 31)
-
-
-def test_add_months_clamps_to_the_end_of_the_month():
-    assert add_months(date(2027, 1, 31), 1) == date(2027, 2, 28)
-    assert add_months(date(2027, 1, 31), 13) == date(2028, 2, 29)

@@ -79,7 +79,8 @@ def test_a_move_from_a_stale_page_is_refused(staff_client):
     response = staff_client.post(
         f"/placements/{placement.pk}/move/", {"to_stage": "screened", "version": placement.version - 1}, **EN
     )
-    assert b"Someone else moved or edited this placement" in response.content
+    assert response.status_code == 409
+    assert b"Someone else saved this record" in response.content
     placement.refresh_from_db()
     assert placement.stage == "registered"
 
@@ -132,7 +133,8 @@ def test_edit_refuses_a_stale_version(staff_client):
     placement = PlacementFactory(programme=ruled_programme())
     Placement.objects.filter(pk=placement.pk).update(version=5)
     response = staff_client.post(f"/placements/{placement.pk}/edit/", {"employer": "X", "version": 1}, **EN)
-    assert b"Someone else saved this placement" in response.content
+    assert response.status_code == 409
+    assert b"Someone else saved this record" in response.content
     placement.refresh_from_db()
     assert placement.employer == ""
 

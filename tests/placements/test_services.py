@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from core.locking import StaleRecordError
 from placements import services
 from placements.gates import Gate, GateRefused
 from placements.models import Cohort, Placement, PlacementStageEvent
@@ -156,9 +157,12 @@ def test_every_move_bumps_the_version_and_a_stale_copy_is_refused(serang_staff):
     stale = _fresh(placement)
     moved = services.placement_move(placement=_fresh(placement), to_stage="screened", user=serang_staff)
     assert moved.version == stale.version + 1
-    with pytest.raises(GateRefused) as refused:
+    with pytest.raises(StaleRecordError):
         services.placement_move(placement=stale, to_stage="screened", user=serang_staff)
-    assert "changed by someone else" in refused.value.messages[0]
+    with pytest.raises(StaleRecordError):
+        services.placement_move(
+            placement=moved, to_stage="documents_verified", user=serang_staff, version=stale.version
+        )
 
 
 # --- early ends ----------------------------------------------------------------------------------
