@@ -1,6 +1,10 @@
-"""factory_boy factories with Faker id_ID. NIKs are valid for the candidate's municipality."""
+"""The one factories module: factory_boy factories with Faker id_ID (NIKs valid for the candidate's
+municipality), valid entry-form data and genuine tiny files, and placements built to a point of the
+pipeline."""
 
 import itertools
+import struct
+import zlib
 from datetime import date, timedelta
 
 import factory
@@ -175,3 +179,141 @@ class CohortFactory(DjangoModelFactory):
     municipality = factory.SelfAttribute("programme.agreement.municipality")
     name = factory.Sequence(lambda n: f"Kloter {n}")
     planned_departure = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+
+
+# --- candidate entry: valid form data and small genuine files ------------------------------------
+
+
+def serang_kecamatan() -> tuple[str, str]:
+    """(kecamatan code, one of its kelurahan codes) in Kota Serang."""
+    kec = list_wilayah("36.73")[0].code
+    return kec, list_wilayah(kec)[0].code
+
+
+def candidate_form_data(**overrides) -> dict:
+    """A complete, valid POST for the entry form of a Serang candidate."""
+    birth = overrides.pop("birth", date(1995, 3, 14))
+    sex = overrides.pop("sex", "M")
+    kec, kel = serang_kecamatan()
+    serang = Municipality.objects.get(code="36.73")
+    data = {
+        "nik": make_nik(serang, birth, sex, kecamatan_code=kec, serial=overrides.pop("serial", 4321)),
+        "full_name": "Nur Agies Pratama",
+        "sex": sex,
+        "birth_date": birth.isoformat(),
+        "birth_place": "Serang",
+        "address": "Jl. Ahmad Yani No. 5",
+        "kecamatan_code": kec,
+        "kelurahan_code": kel,
+        "phone": "0812-3456-7890",
+        "email": "",
+        "education": "sma",
+        "registered_on": date(2026, 1, 5).isoformat(),
+        "notes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def png_bytes(width: int = 2, height: int = 2) -> bytes:
+    """A real (tiny) PNG."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def jpeg_bytes() -> bytes:
+    """The segments of a minimal baseline JPEG: SOI, a frame header (8×8, 1 component), a scan, EOI."""
+    sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, 8, 8, 1) + b"\x01\x11\x00"
+    sos = b"\xff\xda" + struct.pack(">HB", 8, 1) + b"\x01\x00\x00\x3f\x00"
+    return (
+        b"\xff\xd8\xff\xe0"
+        + struct.pack(">H", 16)
+        + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+        + sof
+        + sos
+        + b"\x12\x34"
+        + b"\xff\xd9"
+    )
+
+
+def pdf_bytes(extra: bytes = b"") -> bytes:
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n" + extra + b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+# --- placements at a given point of the pipeline ------------------------------------------------
+
+REQUIRED = ["ktp", "passport", "health"]
+
+
+def today():
+    return timezone.localdate()
+
+
+def ruled_programme(**overrides) -> Programme:
+    """An EPS programme with every rule the gates read: documents, EPS-TOPIK 80, 240 hours, 36 months,
+    under an active agreement (nobody departs before the agreement is signed)."""
+    fields = dict(
+        agreement__stage=AgreementStage.ACTIVE,
+        required_documents=REQUIRED,
+        language_test="eps_topik",
+        min_language_score=80,
+        min_training_hours=240,
+        passport_months_beyond_return=6,
+        contract_months=36,
+        min_age=18,
+        max_age=45,
+    )
+    fields.update(overrides)
+    return ProgrammeFactory(**fields)
+
+
+def verified_documents(candidate: Candidate, types=REQUIRED, **extra) -> None:
+    for doc_type in types:
+        DocumentFactory(candidate=candidate, doc_type=doc_type, verified_at=timezone.now(), **extra)
+
+
+def passed_training(placement: Placement, hours: int = 240) -> None:
+    EnrolmentFactory(
+        placement=placement,
+        batch=TrainingBatchFactory(programme=placement.programme, hours=max(hours, 1)),
+        attended_hours=hours,
+        result="passed",
+        final_score=85,
+    )
+
+
+def departed_cohort(programme: Programme, **extra) -> Cohort:
+    departure = today() - timedelta(days=2)
+    return CohortFactory(
+        programme=programme,
+        planned_departure=departure,
+        actual_departure=departure,
+        return_due_on=departure + timedelta(days=3 * 365),
+        **extra,
+    )
+
+
+def complete_placement(*, programme: Programme | None = None, **candidate_fields) -> Placement:
+    """A placement at "registered" holding everything every gate needs; tests take away one thing."""
+    programme = programme or ruled_programme()
+    candidate = CandidateFactory(**candidate_fields)
+    placement = PlacementFactory(candidate=candidate, programme=programme)
+    verified_documents(candidate)
+    LanguageResultFactory(candidate=candidate, score=120)
+    passed_training(placement)
+    placement.employer = "Changnyeong Logistics"
+    placement.contract_start = today() + timedelta(days=30)
+    placement.contract_end = today() + timedelta(days=30 + 3 * 365)
+    placement.visa_number = "V1234567"
+    placement.visa_issued_on = today()
+    placement.cohort = departed_cohort(programme, municipality=candidate.municipality)
+    placement.save()
+    return placement

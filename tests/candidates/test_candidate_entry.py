@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from candidates.models import Candidate
-from tests.candidates.factories import candidate_form_data
-from tests.factories import CandidateFactory, make_nik
+from tests.factories import CandidateFactory, candidate_form_data, make_nik
 
 NEW = reverse("candidates:candidate_create")
 

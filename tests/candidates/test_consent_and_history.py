@@ -9,8 +9,7 @@ from django.utils import timezone, translation
 
 from candidates.models import Candidate, CandidateEvent
 from candidates.selectors import candidate_history
-from tests.candidates.factories import candidate_form_data
-from tests.factories import CandidateFactory, DocumentFactory
+from tests.factories import CandidateFactory, DocumentFactory, candidate_form_data
 
 
 @pytest.mark.django_db

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Document, DocumentAccessLog
-from tests.candidates.factories import jpeg_bytes, pdf_bytes, png_bytes
-from tests.factories import CandidateFactory, DocumentFactory, PlacementFactory
+from tests.factories import CandidateFactory, DocumentFactory, PlacementFactory, jpeg_bytes, pdf_bytes, png_bytes
 
 
 def _upload(client, candidate, content: bytes, name: str, **fields):

@@ -9,8 +9,7 @@ import pytest
 from django.urls import reverse
 
 from candidates.models import Candidate
-from tests.candidates.factories import candidate_form_data
-from tests.factories import CandidateFactory, DocumentFactory
+from tests.factories import CandidateFactory, DocumentFactory, candidate_form_data
 
 
 @pytest.fixture

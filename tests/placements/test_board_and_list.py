@@ -10,9 +10,14 @@ from django.utils import timezone
 
 from core.dates import latest_birth_date
 from placements.models import Placement
-from tests.factories import CandidateFactory, CohortFactory, OccupationFactory, PlacementFactory, ProgrammeFactory
-
-from .factories import ruled_programme
+from tests.factories import (
+    CandidateFactory,
+    CohortFactory,
+    OccupationFactory,
+    PlacementFactory,
+    ProgrammeFactory,
+    ruled_programme,
+)
 
 pytestmark = pytest.mark.django_db
 

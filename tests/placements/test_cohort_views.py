@@ -7,9 +7,16 @@ import pytest
 from openpyxl import load_workbook
 
 from placements.models import Cohort, Placement
-from tests.factories import CandidateFactory, CohortFactory, DocumentFactory, PlacementFactory, ProgrammeFactory
-
-from .factories import complete_placement, ruled_programme, today
+from tests.factories import (
+    CandidateFactory,
+    CohortFactory,
+    DocumentFactory,
+    PlacementFactory,
+    ProgrammeFactory,
+    complete_placement,
+    ruled_programme,
+    today,
+)
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

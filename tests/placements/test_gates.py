@@ -16,9 +16,10 @@ from tests.factories import (
     EnrolmentFactory,
     LanguageResultFactory,
     TrainingBatchFactory,
+    complete_placement,
+    ruled_programme,
+    today,
 )
-
-from .factories import complete_placement, ruled_programme, today
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,7 @@ import pytest
 from candidates.models import Document
 from placements.models import Cohort, Placement
 from programmes.services import agreement_move_stage
-from tests.factories import CandidateFactory, ProgrammeFactory, TrainingBatchFactory, TrainingProviderFactory
-
-from .factories import today
+from tests.factories import CandidateFactory, ProgrammeFactory, TrainingBatchFactory, TrainingProviderFactory, today
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

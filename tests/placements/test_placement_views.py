@@ -7,9 +7,7 @@ import pytest
 
 from placements.models import Placement, PlacementStageEvent
 from programmes.models import Agreement
-from tests.factories import CandidateFactory, PlacementFactory
-
-from .factories import complete_placement, ruled_programme, today
+from tests.factories import CandidateFactory, PlacementFactory, complete_placement, ruled_programme, today
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

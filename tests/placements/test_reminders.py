@@ -17,9 +17,9 @@ from tests.factories import (
     DocumentFactory,
     PlacementFactory,
     TrainingProviderFactory,
+    ruled_programme,
+    today,
 )
-
-from .factories import ruled_programme, today
 
 pytestmark = pytest.mark.django_db
 

@@ -20,9 +20,11 @@ from tests.factories import (
     PlacementFactory,
     ProgrammeFactory,
     TrainingBatchFactory,
+    complete_placement,
+    ruled_programme,
+    today,
+    verified_documents,
 )
-
-from .factories import complete_placement, ruled_programme, today, verified_documents
 
 pytestmark = pytest.mark.django_db
 

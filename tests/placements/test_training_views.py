@@ -5,9 +5,14 @@ from datetime import timedelta
 import pytest
 
 from placements.models import Enrolment, TrainingBatch, TrainingProvider
-from tests.factories import EnrolmentFactory, PlacementFactory, TrainingBatchFactory, TrainingProviderFactory
-
-from .factories import ruled_programme, today
+from tests.factories import (
+    EnrolmentFactory,
+    PlacementFactory,
+    TrainingBatchFactory,
+    TrainingProviderFactory,
+    ruled_programme,
+    today,
+)
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

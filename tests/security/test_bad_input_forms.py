@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from candidates.models import Candidate
 from programmes.models import AgreementStage, AgreementStageEvent
-from tests.candidates.factories import candidate_form_data
+from tests.factories import candidate_form_data
 from tests.security.conftest import field_errors, form_values, stored_files
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,7 @@ from openpyxl import Workbook
 
 from candidates.models import Candidate, Document
 from programmes.models import AgreementStage, AgreementStageEvent
-from tests.candidates.factories import pdf_bytes, serang_kecamatan
-from tests.factories import AgreementFactory, CandidateFactory, make_nik
+from tests.factories import AgreementFactory, CandidateFactory, make_nik, pdf_bytes, serang_kecamatan
 from tests.security.conftest import field_errors, raw_multipart, stored_files
 
 pytestmark = pytest.mark.django_db
