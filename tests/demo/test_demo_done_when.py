@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
-from dashboards.demo import DemoBuilder
+from demo.builder import DemoBuilder
 from programmes.models import Agreement, AgreementStage, Programme
 from tests.programmes.conftest import pdf_upload
 
