@@ -89,4 +89,4 @@ def test_done_when_on_the_demo_data(demo):
     reasons = re.findall(r'data-reason="(\w+)">([^<]*)<', body)
     assert reasons, "the missing list shows at least one reason"
     assert {"language", "passport"} <= {code for code, _ in reasons}
-    assert "no valid EPS-TOPIK result, needs 80" in body
+    assert "no valid TOPIK result, needs 2" in body
