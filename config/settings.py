@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "candidates",
     "placements",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [

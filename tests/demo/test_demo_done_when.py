@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
-from dashboards.demo import DemoBuilder
+from demo.builder import DemoBuilder
 from programmes.models import Agreement, AgreementStage, Programme
 from tests.programmes.conftest import pdf_upload
 
@@ -89,4 +89,4 @@ def test_done_when_on_the_demo_data(demo):
     reasons = re.findall(r'data-reason="(\w+)">([^<]*)<', body)
     assert reasons, "the missing list shows at least one reason"
     assert {"language", "passport"} <= {code for code, _ in reasons}
-    assert "no valid EPS-TOPIK result, needs 80" in body
+    assert "no valid TOPIK result, needs 2" in body

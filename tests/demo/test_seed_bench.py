@@ -12,6 +12,7 @@ from lokal import is_valid_nik
 
 from accounts.models import Role, User
 from candidates.models import Candidate, Document, LanguageResult
+from demo.rules import check_sample
 from placements.models import Cohort, Enrolment, Placement, PlacementStage, PlacementStageEvent, TrainingBatch
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +161,22 @@ def test_seed_bench_rebuilds_every_index_it_drops_for_the_load(settings):
     before = _indexes()
     call_command("seed_bench", candidates=50, stdout=StringIO())
     assert _indexes() == before
+
+
+def test_seed_bench_placements_passed_the_gate_of_every_stage_they_reached(seeded):
+    checked, broken = check_sample(10_000)
+    assert checked == Placement.objects.count() > N
+    assert broken == {}
+    assert f"rules: {checked if checked < 2000 else 2000:,} placements sampled, 0 break a gate" in seeded
+
+
+def test_seed_bench_at_two_thousand_candidates_passes_the_rules_on_a_sample(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_bench", candidates=2000, stdout=StringIO())
+    checked, broken = check_sample(2000, seed=1)
+    assert checked == 2000
+    assert broken == {}
+    # The sample reaches departures, under signed agreements only.
+    departed = Placement.objects.filter(departed_on__isnull=False)
+    assert departed.exists()
+    assert set(departed.values_list("programme__agreement__stage", flat=True)) <= {"mou_signed", "active"}

