@@ -117,6 +117,7 @@ class Journey(NamedTuple):
     documents_on: int | None  # entered "documents verified"
     ready_on: int | None  # entered "ready"
     passport_until: int | None  # the passport must be valid until then (visa gate)
+    departs_on: int | None  # the cohort's planned departure: documents are measured on it
 
 
 def education_rank(value: str) -> int:
@@ -473,7 +474,9 @@ class BenchBuilder:
                 first_registered = min(first_registered, journey.registered - rng.randint(0, 60))
                 last_move = max(last_move, journey.last_move)
                 if journey.documents_on is not None:
-                    needs.append((journey.documents_on, programme["documents"], journey.passport_until))
+                    needs.append(
+                        (journey.documents_on, programme["documents"], journey.passport_until, journey.departs_on)
+                    )
                 if programme["language"] and journey.reached >= 1:
                     language_tests[programme["language"]] = journey.ready_on
             registered_on = first_registered
@@ -650,7 +653,8 @@ class BenchBuilder:
         if "visa" in path:
             passport_until = cohort_key[2] + away + programme["passport_days"]
         last_move = max((t for step, t in zip(path, times, strict=True) if step in CONSENTED), default=times[0])
-        return Journey(times[0], reached, last_move, documents_on, ready_on, passport_until)
+        departs_on = cohort_key[2] if cohort_key is not None else None
+        return Journey(times[0], reached, last_move, documents_on, ready_on, passport_until, departs_on)
 
     def screening_holds(self, programme, stage, birth, education, screened_on, cohort_key) -> bool:
         """The screening gate on the day of screening, and for an open placement also on the day its
@@ -705,14 +709,18 @@ class BenchBuilder:
         T = self.T
         verified = bool(needs)
         docs = [["ktp", nik, birth + 17 * 365 + rng.randint(0, 2000), None, verified]]
-        for day, types, passport_until in sorted(needs, key=lambda n: n[0]):
+        for day, types, passport_until, departs_on in sorted(needs, key=lambda n: n[0]):
             for doc_type in types:
-                valid_until = max(day, passport_until or 0) if doc_type == "passport" else day
+                # Measured on the planned departure (placements.requirements); a passport also beyond the return.
+                valid_until = max(day, departs_on or 0, passport_until or 0 if doc_type == "passport" else 0)
                 held = [d for d in docs if d[0] == doc_type and d[2] <= day and (d[3] is None or d[3] >= valid_until)]
                 if held:
                     continue
                 issued = day - rng.randint(200, 3000) if doc_type == "kk" else day - rng.randint(5, 60)
                 expires = issued + VALID_DAYS[doc_type] if doc_type in VALID_DAYS else None
+                if expires is not None and expires < valid_until:
+                    # A certificate renewed before the departure, written as one valid through it.
+                    expires = valid_until + 7
                 if doc_type == "passport":
                     expires = issued + (10 if issued >= TEN_YEAR_PASSPORTS else 5) * 365
                     expires = max(expires, (passport_until or 0) + 30)

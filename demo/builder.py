@@ -224,9 +224,9 @@ class DemoBuilder:
             )
 
     @staticmethod
-    def _partner(municipality, **data) -> Partner:
+    def _partner(municipality, *, user, **data) -> Partner:
         existing = Partner.objects.filter(name=data["name"]).first()
-        return existing or partner_create(municipality=municipality, data=data)
+        return existing or partner_create(user=user, municipality=municipality, data=data)
 
     @staticmethod
     def _agreement(*, municipality, events, user, **data) -> Agreement:
@@ -249,16 +249,23 @@ class DemoBuilder:
         if existing is not None:
             return existing
         demand = [(self.occ[key], requested) for key, requested in demands]
-        return programme_create(agreement=agreement, data={"name": name, **data}, demands=demand)
+        return programme_create(user=self.superuser, agreement=agreement, data={"name": name, **data}, demands=demand)
 
     def agreements_and_programmes(self, users):
         serang, blitar = self.muni["serang"], self.muni["blitar"]
         A = AgreementStage
+        self.superuser = users["admin"]
         changnyeong = self._partner(
-            serang, name="Changnyeong County", local_name="창녕군", country=Country.KOREA, level=Partner.Level.COUNTY
+            serang,
+            user=users["serang.admin"],
+            name="Changnyeong County",
+            local_name="창녕군",
+            country=Country.KOREA,
+            level=Partner.Level.COUNTY,
         )
         korea_blitar = self._partner(
             blitar,
+            user=users["admin"],
             name="Mitra daerah di Korea Selatan (ilustrasi)",
             local_name="",
             country=Country.KOREA,
@@ -267,6 +274,7 @@ class DemoBuilder:
         )
         joe = self._partner(
             None,
+            user=users["admin"],
             name="JOE Cooperative",
             local_name="JOE協同組合",
             country=Country.JAPAN,
@@ -340,7 +348,7 @@ class DemoBuilder:
             target_max=1000,
             application_opens=date(2026, 1, 5),
             application_closes=date(2027, 6, 30),
-            planned_departure=date(2027, 3, 1),
+            # No departure date: the seeds have the agreement waiting for Kemendagri's LoA.
             min_age=18,
             max_age=39,
             min_education=Education.SMA,
@@ -704,6 +712,11 @@ class DemoBuilder:
         days = dict(j.steps)
         staff = self.staff[j.muni_key]
         verified_on = days.get(S.DOCUMENTS_VERIFIED)
+        # The gates measure documents on the planned departure: the programme's until the placement
+        # joins a cohort, the cohort's after.
+        cohort = self.cohort.get((j.muni_key, j.wave))
+        planned = [d for d in (programme.planned_departure, cohort and cohort.planned_departure) if d]
+        departs = max(planned, default=None)
         if verified_on is not None:
             ktp = j.documents[0]
             ktp.verified_by, ktp.verified_at = staff, _aware(verified_on - timedelta(days=1), 60)
@@ -716,6 +729,10 @@ class DemoBuilder:
                     DocumentType.SKCK: issued + timedelta(days=182),
                     DocumentType.HEALTH: issued + timedelta(days=90),
                 }.get(doc_type)
+                if doc_type in (DocumentType.SKCK, DocumentType.HEALTH) and departs and expires < departs:
+                    # Measured on the planned departure (placements.requirements): a certificate
+                    # renewed before it, written as one valid through it.
+                    expires = departs + timedelta(days=7)
                 if doc_type == DocumentType.KK:
                     issued = verified_on - timedelta(days=rng.randint(200, 3000))
                 j.documents.append(
@@ -792,6 +809,8 @@ class DemoBuilder:
         _cache(j.candidate, "documents", j.documents)
         _cache(j.candidate, "language_results", j.results)
         _cache(p, "enrolments", [j.enrolment] if j.enrolment else [])
+        # Training hours count over all of a person's placements (placements.requirements.Facts).
+        _cache(j.candidate, "placements", [p])
         rng = random.Random(f"{j.candidate.nik}-walk")
         staff = self.staff[j.muni_key]
         cohort = self.cohort.get((j.muni_key, j.wave))
