@@ -36,6 +36,7 @@ def _reference_data_after_flush(request):
     if not Municipality.objects.filter(code="36.73").exists():
         importlib.import_module("programmes.migrations.0002_load_municipalities").load(apps, None)
     importlib.import_module("accounts.migrations.0003_role_groups").create_groups(apps, None)
+    importlib.import_module("protection.migrations.0002_role_permissions").grant(apps, None)
 
 
 @pytest.fixture
