@@ -253,9 +253,9 @@ def protection_dashboard(*, user, group: str = "programme", today: date | None =
     rows: dict[object, GroupRow] = {}
     for r in placements.values(*values).annotate(
         n_departed=Count("*"),
-        n_absconded=Count("*", filter=Q(stage=PlacementStage.ABSCONDED)),
-        n_abroad=Count("*", filter=Q(stage__in=ABROAD)),
-        n_contacted=Count("*", filter=Q(stage__in=ABROAD) & ~OVERDUE_Q),
+        n_absconded=Count("pk", filter=Q(stage=PlacementStage.ABSCONDED)),
+        n_abroad=Count("pk", filter=Q(stage__in=ABROAD)),
+        n_contacted=Count("pk", filter=Q(stage__in=ABROAD) & ~OVERDUE_Q),
     ):
         key = r[key_field]
         label = r[label_field] if label_field else (wilayah_name(key) or key)
@@ -270,7 +270,7 @@ def protection_dashboard(*, user, group: str = "programme", today: date | None =
     cases = scope_queryset(Case.objects.unresolved(), user).order_by()
     for r in cases.values(f"placement__{key_field}").annotate(
         n_open=Count("*"),
-        n_late=Count("*", filter=Q(first_action_at__isnull=True, first_action_due__lt=now)),
+        n_late=Count("pk", filter=Q(first_action_at__isnull=True, first_action_due__lt=now)),
     ):
         row = rows.get(r[f"placement__{key_field}"])
         if row is not None:
