@@ -360,3 +360,37 @@ def next_season_rows(*, user, programme) -> list[tuple[Placement, list[str]]]:
         )
         for p in returnees
     ]
+
+
+# --- list filters (the dashboard's numbers link to these) ----------------------------------------
+
+
+def _group_q(data: dict, prefix: str = "") -> Q:
+    q = Q()
+    for group in GROUPS:
+        value = data.get(group)
+        if value not in (None, ""):
+            q &= Q(**{prefix + GROUPS[group][0]: value})
+    return q
+
+
+def filter_cases(qs: QuerySet[Case], data: dict, *, now: datetime | None = None) -> QuerySet[Case]:
+    """Cases by status ("unresolved" too), type, severity, past deadline, programme, cohort,
+    partner, kecamatan (cleaned data of CaseFilterForm)."""
+    status = data.get("status")
+    if status == "unresolved":
+        qs = qs.unresolved()
+    elif status:
+        qs = qs.filter(status=status)
+    if data.get("case_type"):
+        qs = qs.filter(case_type=data["case_type"])
+    if data.get("severity"):
+        qs = qs.filter(severity=data["severity"])
+    if data.get("late"):
+        qs = qs.past_deadline(now or timezone.now())
+    return qs.filter(_group_q(data, "placement__"))
+
+
+def filter_workers(qs: QuerySet[Placement], data: dict) -> QuerySet[Placement]:
+    qs = qs.filter(WORKER_STATES[data.get("state") or "abroad"])
+    return qs.filter(_group_q(data))

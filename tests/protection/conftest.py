@@ -10,7 +10,9 @@ from tests.factories import CandidateFactory, CohortFactory, PlacementFactory, P
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english(settings):
+    # Requests without an Accept-Language header get LANGUAGE_CODE; the test code itself too.
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 
