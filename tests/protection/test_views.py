@@ -130,7 +130,8 @@ def test_escalate_resolve_repatriated_and_close(staff_client, case, abroad):
     def post(name, data):
         fresh = Case.objects.get(pk=case.pk)
         prefix = name.removeprefix("case_")
-        body = {f"{prefix}-{k}": v for k, v in {"version": fresh.version, "acted_on": today().isoformat(), **data}.items()}
+        fields = {"version": fresh.version, "acted_on": today().isoformat(), **data}
+        body = {f"{prefix}-{k}": v for k, v in fields.items()}
         return staff_client.post(_case_url(name, case), body)
 
     assert post("case_escalate", {"to": "embassy", "what": "Called KBRI"}).status_code == 302
@@ -250,7 +251,7 @@ def test_the_case_export_writes_formulas_as_text(staff_client, abroad, serang_st
     response = staff_client.get(reverse("protection:case_list") + "?format=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     cell = sheet.cell(row=2, column=11)
-    assert cell.value == "'=HYPERLINK(\"http://evil.example\",\"x\")" and cell.data_type == "s"
+    assert cell.value == '\'=HYPERLINK("http://evil.example","x")' and cell.data_type == "s"
 
 
 def _grow(serang, serang_staff, programme, n):
