@@ -15,9 +15,10 @@ ADMIN_WRITES = ["programmehold", "protectionsettings"]
 
 def grant(apps, schema_editor):
     app_config = apps.get_app_config("protection")
-    app_config.models_module = True
+    models_module = getattr(app_config, "models_module", None)  # None in a migration's state; kept as it was
+    app_config.models_module = models_module or True
     create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     protection = Permission.objects.filter(content_type__app_label="protection")
