@@ -43,7 +43,8 @@ class CaseForm(BootstrapMixin, forms.Form):
         input_formats=DATETIME_INPUT_FORMATS,
         required=False,
         help_text=_(
-            "Empty: the programme's deadline for the severity (critical 24 hours, high 3 days, normal 7 days)."
+            "Empty: the programme's deadline for the severity (by default critical 24 hours, high 3 days, "
+            "normal 7 days)."
         ),
     )
 
