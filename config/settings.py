@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "programmes",
     "candidates",
     "placements",
+    "protection",
     "dashboards",
     "demo",
 ]

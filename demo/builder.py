@@ -45,6 +45,7 @@ from placements.models import (
 from placements.services import batch_create, cohort_create, provider_create
 from programmes.models import Agreement, AgreementStage, Country, Occupation, Partner, Payer, Programme
 from programmes.services import agreement_create, agreement_move_stage, partner_create, programme_create
+from protection.demo import seed_protection_demo
 
 from .people import END_REASONS, name_maker, nik_for
 from .rules import agreement_signed_on
@@ -176,6 +177,9 @@ class DemoBuilder:
         self.training(users)
         self.cohorts()
         refused = self.people()
+        # Welfare cases and contacts for each office's workers abroad, through the protection services.
+        for staff in self.staff.values():
+            seed_protection_demo(user=staff, today=self.today)
         return DemoResult(
             users=len(users),
             candidates=Candidate.objects.filter(is_demo=True).count(),

@@ -19,6 +19,7 @@ from core.locking import StaleRecordError, bump_version, lock_version
 from core.models import Municipality
 from programmes.models import Occupation, Programme
 
+from .extensions import departure_failures
 from .gates import (
     CLOSED,
     COHORT_STAGES,
@@ -165,6 +166,9 @@ def placement_move(
     from_stage = placement.stage
     reached = _reached_before_end(placement) if from_stage in EARLY_ENDS else ""
     failures = check_move(placement, to_stage, reason=reason, reached=reached)
+    departs = PIPELINE.index(PlacementStage.DEPARTED)
+    if from_stage in PIPELINE[:departs] and to_stage in PIPELINE[departs:]:
+        failures += departure_failures(placement.programme)  # extension points (e.g. a partner's hold)
     reopening = from_stage in CLOSED and to_stage not in CLOSED
     if (
         not failures
@@ -580,6 +584,9 @@ def cohort_confirm_departure(*, cohort: Cohort, user, on_date: date, note: str =
         raise ValidationError(_("The departure was already confirmed."))
     if on_date > timezone.localdate():
         raise ValidationError({"on_date": _("The departure date cannot be in the future.")})
+    held = departure_failures(cohort.programme)
+    if held:
+        raise ValidationError([f.message for f in held])
     computed_before = _default_return_due(cohort)
     cohort.actual_departure = on_date
     if cohort.return_due_on is None or cohort.return_due_on == computed_before:

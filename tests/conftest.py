@@ -41,6 +41,7 @@ def _reference_data_after_flush(request):
         importlib.import_module("programmes.migrations.0002_load_municipalities").load(historical, None)
     importlib.import_module("accounts.migrations.0003_role_groups").create_groups(historical, None)
     importlib.import_module("programmes.migrations.0003_municipality_in_core").move_content_type(apps, None)
+    importlib.import_module("protection.migrations.0002_role_permissions").grant(apps, None)
 
 
 @functools.cache
