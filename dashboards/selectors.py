@@ -341,8 +341,9 @@ def _breakdowns(placements, today: date) -> dict[str, list[Breakdown]]:
     }
 
 
-def _months(placements) -> list[MonthRow]:
-    """Registrations and departures per calendar month, gaps filled (2 GROUP BY queries)."""
+def _months(placements, today: date) -> list[MonthRow]:
+    """Registrations and departures per calendar month through the current one, gaps filled
+    (2 GROUP BY queries)."""
     registered = {
         row["m"]: row["n"]
         for row in placements.annotate(m=TruncMonth("registered_on")).values("m").annotate(n=Count("id")).order_by()
@@ -358,7 +359,7 @@ def _months(placements) -> list[MonthRow]:
     months = set(registered) | set(departed)
     if not months:
         return []
-    first, last = min(months), max(months)
+    first, last = min(months), max(*months, today.replace(day=1))
     out, month = [], first
     while month <= last:
         out.append(MonthRow(month, registered.get(month, 0), departed.get(month, 0)))
@@ -438,7 +439,7 @@ def programme_dashboard(*, user, programme: Programme, today: date) -> Programme
         stages=PIPELINE,
         funnel=funnel,
         occupations=occupations,
-        months=_months(placements),
+        months=_months(placements, today),
         providers=_providers(user, programme),
         median_days=scalars["median_days"],
         median_count=scalars["median_count"],

@@ -7,7 +7,7 @@ import pytest
 from placements.models import Placement
 from protection import services
 from tests.browser.conftest import login, submit
-from tests.placements.factories import today
+from tests.factories import today
 from tests.protection.conftest import abroad_placement
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

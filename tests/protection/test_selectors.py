@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from protection import selectors, services
 from protection.models import ProtectionSettings
-from tests.placements.factories import today
+from tests.factories import today
 
 from .conftest import abroad_placement
 from .test_services import open_case

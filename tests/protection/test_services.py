@@ -14,8 +14,7 @@ from placements.models import Placement, PlacementStageEvent
 from protection import services
 from protection.models import Case, CaseAction, Contact, ProgrammeHold, ProtectionSettings, ReinviteOverride
 from protection.selectors import reinvite_blockers
-from tests.factories import CohortFactory, PlacementFactory
-from tests.placements.factories import complete_placement, today
+from tests.factories import CohortFactory, PlacementFactory, complete_placement, today
 
 from .conftest import abroad_placement
 

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from placements.models import Placement
 from protection import services
 from protection.models import Case, CaseAccessLog, Contact, ProgrammeHold
-from tests.placements.factories import today
+from tests.factories import today
 from tests.security.test_no_pii_in_logs import all_log_output
 
 from .conftest import abroad_placement

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from placements.models import Placement
 from protection.models import FollowUp, ReturnDebrief
-from tests.placements.factories import today
+from tests.factories import today
 
 pytestmark = pytest.mark.django_db
 
