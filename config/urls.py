@@ -15,6 +15,7 @@ urlpatterns = [
     path("candidates/", include("candidates.urls")),
     path("", include("programmes.urls")),
     path("placements/", include("placements.urls")),
+    path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,7 @@ from core.locking import StaleRecordError, bump_version, lock_version
 from core.models import Municipality
 from programmes.models import Occupation, Programme
 
+from . import extensions
 from .gates import (
     CLOSED,
     COHORT_STAGES,
@@ -116,9 +117,10 @@ def placement_start(
         raise GateRefused(
             [GateFailure(Gate.OPEN_PLACEMENT, _("Placement: the candidate already has an open placement here."))]
         ) from exc
-    PlacementStageEvent.objects.create(
+    event = PlacementStageEvent.objects.create(
         placement=placement, from_stage="", to_stage=PlacementStage.REGISTERED, moved_at=now, moved_by=user, note=note
     )
+    extensions.stage_changed(placement=placement, event=event)
     return placement
 
 
@@ -207,7 +209,7 @@ def placement_move(
     bump_version(placement)
     placement.full_clean(exclude=PLACEMENT_FKS)
     placement.save()
-    PlacementStageEvent.objects.create(
+    event = PlacementStageEvent.objects.create(
         placement=placement,
         from_stage=from_stage,
         to_stage=to_stage,
@@ -216,6 +218,7 @@ def placement_move(
         note=note.strip(),
         reason=reason.strip(),
     )
+    extensions.stage_changed(placement=placement, event=event)
     return placement
 
 
