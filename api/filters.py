@@ -35,8 +35,8 @@ class FilterBackend(DjangoFilterBackend):
 
 
 class CandidateApiFilter(CandidateFilter):
+    # `sort` stays (the FilterSet's form needs it) but pages come in id order (api.pagination).
     q = None
-    sort = None
     updated_since = _updated_since()
 
 
