@@ -4,6 +4,7 @@ municipality). Every write goes through api.services; a new token or secret is s
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ScopedAdminMixin
@@ -74,6 +75,7 @@ class ApiClientAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 class SubscriptionForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=_("events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -101,9 +103,7 @@ class WebhookSubscriptionAdmin(ScopedAdminMixin, admin.ModelAdmin):
             user=request.user, client=data["client"], url=data["url"], events=data["events"]
         )
         obj.pk = subscription.pk
-        messages.warning(
-            request, _("The signing secret, shown only now: %(secret)s") % {"secret": subscription.secret}
-        )
+        messages.warning(request, _("The signing secret, shown only now: %(secret)s") % {"secret": subscription.secret})
 
 
 @admin.register(OutboxMessage)
@@ -121,8 +121,6 @@ class OutboxMessageAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Deliver again (from now)"))
     def retry(self, request, queryset):
-        from django.utils import timezone
-
         queryset.exclude(status=OutboxMessage.Status.DELIVERED).update(
             status=OutboxMessage.Status.PENDING, next_attempt_at=timezone.now()
         )

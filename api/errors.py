@@ -72,9 +72,7 @@ def _handle(exc) -> Response | None:
         )
     if isinstance(exc, DjangoValidationError):
         fields = django_validation_fields(exc)
-        return Response(
-            error_body("invalid", _("The data is not valid."), fields), status=status.HTTP_400_BAD_REQUEST
-        )
+        return Response(error_body("invalid", _("The data is not valid."), fields), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

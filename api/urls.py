@@ -6,7 +6,8 @@ from .errors import not_found
 
 app_name = "api"
 
-router = SimpleRouter()
+# Ids are integers in the URL (<int:pk>): anything else is a 404 from the catch-all below.
+router = SimpleRouter(use_regex_path=False)
 router.register("candidates", views.CandidateViewSet, basename="candidate")
 router.register("documents", views.DocumentViewSet, basename="document")
 router.register("language-results", views.LanguageResultViewSet, basename="languageresult")

@@ -34,10 +34,9 @@ from programmes.models import ProgrammeDemand
 from . import filters
 from . import serializers as s
 from .auth import TokenAuthentication, client_of, has_personal_data_scope
-from .errors import ApiError, django_validation_fields
+from .errors import ApiError
 from .idempotency import idempotent
 from .models import ApiRequestLog
-
 
 ERRORS = {
     400: inline_serializer(
@@ -58,6 +57,8 @@ ERRORS = {
 
 class ApiView:
     """Logs each request of a client (method, path without query string, status)."""
+
+    lookup_value_converter = "int"
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -219,10 +220,10 @@ class PlacementViewSet(ReadViewSet):
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     @idempotent
     def move(self, request, pk=None):
+        placement = placement_selectors.get_placement_with_gate_data(request.user, pk, write=True)
         payload = s.PlacementMoveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        placement = placement_selectors.get_placement_with_gate_data(request.user, pk, write=True)
         placement_services.placement_move(
             placement=placement,
             to_stage=data["to_stage"],

@@ -8,134 +8,238 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OutboxMessage',
+            name="OutboxMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(choices=[('candidate.created', 'Candidate created'), ('candidate.updated', 'Candidate updated'), ('placement.stage_changed', 'Placement stage changed')], max_length=40)),
-                ('message_id', models.CharField(max_length=40, unique=True)),
-                ('record_key', models.CharField(help_text='e.g. candidate:12, for ordering per record', max_length=60)),
-                ('payload', models.JSONField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('delivered', 'Delivered'), ('failed', 'Failed (gave up)')], default='pending', max_length=10)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("candidate.created", "Candidate created"),
+                            ("candidate.updated", "Candidate updated"),
+                            ("placement.stage_changed", "Placement stage changed"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("message_id", models.CharField(max_length=40, unique=True)),
+                ("record_key", models.CharField(help_text="e.g. candidate:12, for ordering per record", max_length=60)),
+                ("payload", models.JSONField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("delivered", "Delivered"), ("failed", "Failed (gave up)")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("next_attempt_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'webhook message',
-                'verbose_name_plural': 'webhook messages',
-                'ordering': ['pk'],
+                "verbose_name": "webhook message",
+                "verbose_name_plural": "webhook messages",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='ApiClient',
+            name="ApiClient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('scopes', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('read', 'Read'), ('write', 'Write'), ('personal-data', 'Personal data')], max_length=20), default=list, size=None, verbose_name='scopes')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('token_hint', models.CharField(editable=False, max_length=8, verbose_name='token ends with')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='expires at')),
-                ('last_used_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last used at')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(blank=True, help_text='Empty: a national client, which reads aggregate statistics only.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.municipality', verbose_name='municipality')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='service account')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                (
+                    "scopes",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[("read", "Read"), ("write", "Write"), ("personal-data", "Personal data")],
+                            max_length=20,
+                        ),
+                        default=list,
+                        size=None,
+                        verbose_name="scopes",
+                    ),
+                ),
+                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("token_hint", models.CharField(editable=False, max_length=8, verbose_name="token ends with")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("expires_at", models.DateTimeField(blank=True, null=True, verbose_name="expires at")),
+                (
+                    "last_used_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="last used at"),
+                ),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty: a national client, which reads aggregate statistics only.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="service account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API client',
-                'verbose_name_plural': 'API clients',
-                'ordering': ['name'],
+                "verbose_name": "API client",
+                "verbose_name_plural": "API clients",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='DeliveryAttempt',
+            name="DeliveryAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('status_code', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('error', models.CharField(blank=True, max_length=255)),
-                ('succeeded', models.BooleanField(default=False)),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='api.outboxmessage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("status_code", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("error", models.CharField(blank=True, max_length=255)),
+                ("succeeded", models.BooleanField(default=False)),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deliveries", to="api.outboxmessage"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'webhook delivery attempt',
-                'verbose_name_plural': 'webhook delivery attempts',
-                'ordering': ['at'],
+                "verbose_name": "webhook delivery attempt",
+                "verbose_name_plural": "webhook delivery attempts",
+                "ordering": ["at"],
             },
         ),
         migrations.CreateModel(
-            name='WebhookSubscription',
+            name="WebhookSubscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=500, verbose_name='URL')),
-                ('events', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('candidate.created', 'Candidate created'), ('candidate.updated', 'Candidate updated'), ('placement.stage_changed', 'Placement stage changed')], max_length=40), default=list, size=None, verbose_name='events')),
-                ('secret', models.CharField(editable=False, max_length=100, verbose_name='signing secret')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhooks', to='api.apiclient', verbose_name='client')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("url", models.URLField(max_length=500, verbose_name="URL")),
+                (
+                    "events",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("candidate.created", "Candidate created"),
+                                ("candidate.updated", "Candidate updated"),
+                                ("placement.stage_changed", "Placement stage changed"),
+                            ],
+                            max_length=40,
+                        ),
+                        default=list,
+                        size=None,
+                        verbose_name="events",
+                    ),
+                ),
+                ("secret", models.CharField(editable=False, max_length=100, verbose_name="signing secret")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="webhooks",
+                        to="api.apiclient",
+                        verbose_name="client",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'webhook subscription',
-                'verbose_name_plural': 'webhook subscriptions',
+                "verbose_name": "webhook subscription",
+                "verbose_name_plural": "webhook subscriptions",
             },
         ),
         migrations.AddField(
-            model_name='outboxmessage',
-            name='subscription',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outbox', to='api.webhooksubscription'),
+            model_name="outboxmessage",
+            name="subscription",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="outbox", to="api.webhooksubscription"
+            ),
         ),
         migrations.CreateModel(
-            name='ApiRequestLog',
+            name="ApiRequestLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('method', models.CharField(max_length=10)),
-                ('path', models.CharField(max_length=255)),
-                ('status', models.PositiveSmallIntegerField()),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requests', to='api.apiclient')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("method", models.CharField(max_length=10)),
+                ("path", models.CharField(max_length=255)),
+                ("status", models.PositiveSmallIntegerField()),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="requests", to="api.apiclient"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API request',
-                'verbose_name_plural': 'API requests',
-                'ordering': ['-at'],
-                'indexes': [models.Index(fields=['client', '-at'], name='apirequest_client_at_idx')],
+                "verbose_name": "API request",
+                "verbose_name_plural": "API requests",
+                "ordering": ["-at"],
+                "indexes": [models.Index(fields=["client", "-at"], name="apirequest_client_at_idx")],
             },
         ),
         migrations.CreateModel(
-            name='IdempotencyRecord',
+            name="IdempotencyRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=255)),
-                ('method', models.CharField(max_length=10)),
-                ('path', models.CharField(max_length=255)),
-                ('request_hash', models.CharField(max_length=64)),
-                ('status', models.PositiveSmallIntegerField()),
-                ('body', models.JSONField(null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='api.apiclient')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=255)),
+                ("method", models.CharField(max_length=10)),
+                ("path", models.CharField(max_length=255)),
+                ("request_hash", models.CharField(max_length=64)),
+                ("status", models.PositiveSmallIntegerField()),
+                ("body", models.JSONField(null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="api.apiclient"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('client', 'key'), name='idempotency_client_key_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("client", "key"), name="idempotency_client_key_unique")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='outboxmessage',
-            index=models.Index(condition=models.Q(('status', 'pending')), fields=['next_attempt_at', 'id'], name='outbox_pending_due_idx'),
+            model_name="outboxmessage",
+            index=models.Index(
+                condition=models.Q(("status", "pending")),
+                fields=["next_attempt_at", "id"],
+                name="outbox_pending_due_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='outboxmessage',
-            index=models.Index(fields=['subscription', 'record_key', 'id'], name='outbox_sub_record_idx'),
+            model_name="outboxmessage",
+            index=models.Index(fields=["subscription", "record_key", "id"], name="outbox_sub_record_idx"),
         ),
     ]

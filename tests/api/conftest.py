@@ -42,14 +42,10 @@ class ApiCaller:
         return self.http.get(path, params or {}, **self._headers(headers))
 
     def post(self, path, body=None, headers=None):
-        return self.http.post(
-            path, json.dumps(body or {}), content_type="application/json", **self._headers(headers)
-        )
+        return self.http.post(path, json.dumps(body or {}), content_type="application/json", **self._headers(headers))
 
     def patch(self, path, body=None, headers=None):
-        return self.http.patch(
-            path, json.dumps(body or {}), content_type="application/json", **self._headers(headers)
-        )
+        return self.http.patch(path, json.dumps(body or {}), content_type="application/json", **self._headers(headers))
 
 
 def make_api_client(name, municipality, scopes) -> ApiCaller:

@@ -20,7 +20,14 @@ pytestmark = pytest.mark.django_db
 def test_create_api_client_prints_the_token_once_and_stores_only_its_hash(serang):
     out, err = io.StringIO(), io.StringIO()
     call_command(
-        "create_api_client", "--name", "siskop", "--municipality", "36.73", "--scopes", "read,write", stdout=out,
+        "create_api_client",
+        "--name",
+        "siskop",
+        "--municipality",
+        "36.73",
+        "--scopes",
+        "read,write",
+        stdout=out,
         stderr=err,
     )
     token = out.getvalue().strip()

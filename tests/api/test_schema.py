@@ -8,7 +8,8 @@ import re
 import pytest
 import schemathesis
 from django.core.management import call_command
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
@@ -63,7 +64,7 @@ def test_the_live_api_answers_without_5xx_and_as_its_schema_says(live_server, se
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(
+        @hypothesis_settings(
             max_examples=EXAMPLES_PER_OPERATION,
             deadline=None,
             database=None,

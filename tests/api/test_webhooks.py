@@ -83,8 +83,9 @@ def test_a_refused_change_leaves_no_outbox_message(serang_writer, subscription, 
             placement=placement, to_stage="documents_verified", user=serang_writer.record.user
         )
     assert not OutboxMessage.objects.exists()
-    placement_services.placement_move(placement=placement, to_stage="registered", user=serang_writer.record.user,
-                                      reason="correction")
+    placement_services.placement_move(
+        placement=placement, to_stage="registered", user=serang_writer.record.user, reason="correction"
+    )
     message = OutboxMessage.objects.get()
     assert message.event == "placement.stage_changed" and message.record_key == f"placement:{placement.pk}"
     assert (message.payload["data"]["from_stage"], message.payload["data"]["to_stage"]) == ("screened", "registered")
@@ -100,7 +101,7 @@ def test_delivery_is_signed_so_the_receiver_can_verify_it(serang_writer, subscri
     serang_writer.post("/api/v1/candidates/", candidate_body())
     run = webhooks.deliver_due()
     assert run.delivered == 1
-    (body, headers), = receiver.received
+    ((body, headers),) = receiver.received
     payload = Webhook(subscription.secret).verify(body, headers)
     assert payload["type"] == "candidate.created"
     message = OutboxMessage.objects.get()
@@ -113,7 +114,7 @@ def test_a_forged_signature_does_not_verify(serang_writer, subscription, receive
 
     serang_writer.post("/api/v1/candidates/", candidate_body())
     webhooks.deliver_due()
-    (body, headers), = receiver.received
+    ((body, headers),) = receiver.received
     with pytest.raises(WebhookVerificationError):
         Webhook(webhooks.new_secret()).verify(body, headers)
 

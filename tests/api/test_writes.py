@@ -107,7 +107,9 @@ def test_an_update_of_another_municipalitys_candidate_answers_404(serang_writer,
 def test_put_is_not_offered(serang_writer, serang):
     candidate = CandidateFactory(municipality=serang)
     response = serang_writer.http.put(
-        f"/api/v1/candidates/{candidate.pk}/", "{}", content_type="application/json",
+        f"/api/v1/candidates/{candidate.pk}/",
+        "{}",
+        content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {serang_writer.token}",
     )
     assert response.status_code == 405
