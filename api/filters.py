@@ -4,8 +4,12 @@ Searching by name or NIK (`q`) is left out: a NIK must never travel in a URL (or
 """
 
 import inspect
+from datetime import UTC
 
 import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 
 from candidates.filters import CandidateFilter
@@ -15,8 +19,23 @@ from placements.models import Cohort, Enrolment, PlacementStageEvent
 from programmes.filters import AgreementFilter, ProgrammeFilter
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time in UTC: PostgreSQL refuses offsets beyond ±15 h ("+16:48" is valid ISO)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return value.astimezone(UTC) if value is not None else None
+        except OverflowError as exc:
+            raise forms.ValidationError(_("Enter a valid date/time.")) from exc
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 def _updated_since(field_name: str = "updated_at"):
-    return django_filters.IsoDateTimeFilter(
+    return UtcDateTimeFilter(
         field_name=field_name,
         lookup_expr="gte",
         label=f"Only records with {field_name} at or after this time (ISO 8601), for incremental sync.",

@@ -155,3 +155,14 @@ def test_statistics_count_the_clients_municipality_only(serang_reader, records):
     body = serang_reader.get("/api/v1/statistics/").json()
     assert body["candidates"] == [{"municipality": "36.73", "count": 1}]
     assert [(r["municipality"], r["stage"], r["count"]) for r in body["placements"]] == [("36.73", "registered", 1)]
+
+
+def test_updated_since_with_an_offset_postgresql_refuses_is_read_in_utc(serang_reader, serang):
+    # Found by Schemathesis: "+16:48" is valid ISO 8601 but out of PostgreSQL's range (a 500 before).
+    CandidateFactory(municipality=serang)
+    response = serang_reader.get("/api/v1/candidates/", {"updated_since": "1126-04-13T02:51:37+16:48"})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 1
+    too_early = serang_reader.get("/api/v1/candidates/", {"updated_since": "0001-01-01T00:00:00+10:00"})
+    assert too_early.status_code == 400
+    assert "updated_since" in error_of(too_early)["fields"]
