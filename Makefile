@@ -12,7 +12,7 @@ PORT ?= 8000
 help:
 	@echo "make run    – install, migrate, load demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test   – install and run the whole test suite"
-	@echo "make lint   – ruff check and format check, the import layers contract, makemigrations --check"
+	@echo "make lint   – ruff check and format check, the import layers contract, makemigrations --check, the API schema"
 	@echo "make bench  – benchmark at 100,000 and 1,000,000 candidates (docs/benchmarks.md)"
 	@echo "make load   – 50 staff and officials for 60 s against gunicorn on the demo data (docs/security.md)"
 
@@ -49,6 +49,7 @@ lint: install i18n-check
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	DEBUG=True $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=True $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 check: install
 	DEBUG=False SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=rantau.example.go.id \

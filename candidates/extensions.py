@@ -80,3 +80,21 @@ def list_filters() -> list[ListFilters]:
 
 def detail_sections() -> list[DetailSection]:
     return list(_sections.values())
+
+
+# --- change listeners -------------------------------------------------------------------------
+# Apps above candidates that must hear of a change in the same transaction (the API's webhook
+# outbox) register a listener; candidates.services calls them after each save.
+
+ChangeListener = Callable[..., None]
+_candidate_listeners: dict[str, ChangeListener] = {}
+
+
+def register_candidate_listener(key: str, listener: ChangeListener) -> None:
+    """`listener(candidate=..., created=...)` runs inside the service's transaction."""
+    _candidate_listeners[key] = listener
+
+
+def candidate_changed(*, candidate, created: bool) -> None:
+    for listener in _candidate_listeners.values():
+        listener(candidate=candidate, created=created)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.access import require_perm
 from core.locking import bump_version, lock_version
 
+from . import extensions
 from .files import CheckedFile, random_storage_name, safe_original_name
 from .models import CANDIDATE_DATA_FIELDS, Candidate, Document, DocumentAccessLog
 
@@ -32,6 +33,7 @@ def candidate_create(*, user, data: dict) -> Candidate:
             candidate.save()
     except IntegrityError as exc:  # a concurrent save of the same NIK got there first
         raise ValidationError({"nik": _("This NIK is already registered.")}) from exc
+    extensions.candidate_changed(candidate=candidate, created=True)
     return candidate
 
 
@@ -43,7 +45,9 @@ def candidate_update(*, user, candidate: Candidate, data: dict, expected_version
     for name in CANDIDATE_DATA_FIELDS:
         if name in data:
             setattr(locked, name, data[name])
-    return _save(locked)
+    saved = _save(locked)
+    extensions.candidate_changed(candidate=saved, created=False)
+    return saved
 
 
 @transaction.atomic

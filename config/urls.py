@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("programmes.urls")),
     path("placements/", include("placements.urls")),
     path("protection/", include("protection.urls")),
+    path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

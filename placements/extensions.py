@@ -1,8 +1,10 @@
-"""Extension points: a higher app (protection) adds checks here from its AppConfig.ready(), so
-placements consults them without ever importing it.
+"""Extension points of placements, filled in by the apps above it from their AppConfig.ready():
+placements may not name a higher app, so it declares what it consults and they register.
 
-departure_checks: each takes the programme a placement or cohort departs in and returns the
-GateFailures that refuse the departure (a partner's hold on the programme, for one).
+- departure_checks: each takes the programme a placement or cohort departs in and returns the
+  GateFailures that refuse the departure (protection: a partner's hold on the programme).
+- stage listeners: called after every stage change (PlacementStageEvent), inside the service's
+  transaction, so what they write commits or rolls back with the change (api: the webhook outbox).
 """
 
 from collections.abc import Callable
@@ -14,3 +16,17 @@ departure_checks: list[Callable[..., list[GateFailure]]] = []
 
 def departure_failures(programme) -> list[GateFailure]:
     return [failure for check in departure_checks for failure in check(programme)]
+
+
+StageListener = Callable[..., None]
+_stage_listeners: dict[str, StageListener] = {}
+
+
+def register_stage_listener(key: str, listener: StageListener) -> None:
+    """`listener(placement=..., event=...)` after every stage change (PlacementStageEvent)."""
+    _stage_listeners[key] = listener
+
+
+def stage_changed(*, placement, event) -> None:
+    for listener in _stage_listeners.values():
+        listener(placement=placement, event=event)

@@ -19,7 +19,7 @@ from core.locking import StaleRecordError, bump_version, lock_version
 from core.models import Municipality
 from programmes.models import Occupation, Programme
 
-from .extensions import departure_failures
+from . import extensions
 from .gates import (
     CLOSED,
     COHORT_STAGES,
@@ -117,9 +117,10 @@ def placement_start(
         raise GateRefused(
             [GateFailure(Gate.OPEN_PLACEMENT, _("Placement: the candidate already has an open placement here."))]
         ) from exc
-    PlacementStageEvent.objects.create(
+    event = PlacementStageEvent.objects.create(
         placement=placement, from_stage="", to_stage=PlacementStage.REGISTERED, moved_at=now, moved_by=user, note=note
     )
+    extensions.stage_changed(placement=placement, event=event)
     return placement
 
 
@@ -168,7 +169,7 @@ def placement_move(
     failures = check_move(placement, to_stage, reason=reason, reached=reached)
     departs = PIPELINE.index(PlacementStage.DEPARTED)
     if from_stage in PIPELINE[:departs] and to_stage in PIPELINE[departs:]:
-        failures += departure_failures(placement.programme)  # extension points (e.g. a partner's hold)
+        failures += extensions.departure_failures(placement.programme)  # extension points (e.g. a partner's hold)
     reopening = from_stage in CLOSED and to_stage not in CLOSED
     if (
         not failures
@@ -211,7 +212,7 @@ def placement_move(
     bump_version(placement)
     placement.full_clean(exclude=PLACEMENT_FKS)
     placement.save()
-    PlacementStageEvent.objects.create(
+    event = PlacementStageEvent.objects.create(
         placement=placement,
         from_stage=from_stage,
         to_stage=to_stage,
@@ -220,6 +221,7 @@ def placement_move(
         note=note.strip(),
         reason=reason.strip(),
     )
+    extensions.stage_changed(placement=placement, event=event)
     return placement
 
 
@@ -584,7 +586,7 @@ def cohort_confirm_departure(*, cohort: Cohort, user, on_date: date, note: str =
         raise ValidationError(_("The departure was already confirmed."))
     if on_date > timezone.localdate():
         raise ValidationError({"on_date": _("The departure date cannot be in the future.")})
-    held = departure_failures(cohort.programme)
+    held = extensions.departure_failures(cohort.programme)
     if held:
         raise ValidationError([f.message for f in held])
     computed_before = _default_return_due(cohort)

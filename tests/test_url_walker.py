@@ -58,7 +58,7 @@ def test_the_walker_finds_the_main_areas():
 @pytest.mark.parametrize(("name", "pattern"), ALL_URLS, ids=[f"{n}|{p}" for n, p in ALL_URLS])
 @pytest.mark.django_db
 def test_anonymous_request_is_sent_to_login(client, name, pattern):
-    if name in ALLOWED_ANONYMOUS or pattern.startswith("static/"):
+    if name in ALLOWED_ANONYMOUS or pattern.startswith("static/") or name in API_TOKEN_URLS:
         return
     url = _concrete(pattern)
     for method in ("get", "post"):
@@ -76,3 +76,103 @@ def test_anonymous_request_is_sent_to_login(client, name, pattern):
 def test_allowed_anonymous_urls_are_what_they_claim(client):
     assert client.get("/accounts/login/").status_code == 200
     assert client.get("/healthz").json() == {"status": "ok", "database": True}
+
+
+# --- the API (/api/v1/): tokens instead of the login page ------------------------------------------
+# Every API URL but the docs page (HTML, for signed-in staff) answers an anonymous request with 401,
+# another municipality's record with 404, and a read-only client's write with 403.
+
+API_URLS = [(name, pattern) for name, pattern in ALL_URLS if pattern.startswith("api/")]
+API_TOKEN_URLS = {name for name, _ in API_URLS if name not in ("api:docs", "api:not_found")}
+
+
+def test_the_walker_finds_the_api():
+    names = {name for name, _ in API_URLS}
+    assert {"api:candidate-list", "api:candidate-detail", "api:placement-move", "api:statistics"} <= names
+    assert len(API_TOKEN_URLS) >= 20
+
+
+@pytest.mark.parametrize(("name", "pattern"), API_URLS, ids=[f"{n}|{p}" for n, p in API_URLS])
+@pytest.mark.django_db
+def test_anonymous_api_request_answers_401(client, name, pattern):
+    if name not in API_TOKEN_URLS:
+        return
+    url = _concrete(pattern)
+    for method in ("get", "post", "patch"):
+        response = getattr(client, method)(url)
+        assert response.status_code == 401, f"{method.upper()} {url} answered {response.status_code} anonymously"
+        assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def _blitar_records() -> dict[str, int]:
+    """One Blitar record per API resource, by the route's basename."""
+    from django.utils import timezone
+
+    from placements.models import PlacementStageEvent
+    from tests.factories import (
+        CandidateFactory,
+        CohortFactory,
+        DocumentFactory,
+        EnrolmentFactory,
+        LanguageResultFactory,
+        PlacementFactory,
+        TrainingBatchFactory,
+        municipality,
+    )
+
+    blitar = municipality("35.72")
+    placement = PlacementFactory(candidate=CandidateFactory(municipality=blitar))
+    event = PlacementStageEvent.objects.create(placement=placement, to_stage="registered", moved_at=timezone.now())
+    batch = TrainingBatchFactory(programme=placement.programme, municipality=blitar)
+    return {
+        "candidate": placement.candidate_id,
+        "document": DocumentFactory(candidate=placement.candidate).pk,
+        "languageresult": LanguageResultFactory(candidate=placement.candidate).pk,
+        "placement": placement.pk,
+        "placementevent": event.pk,
+        "programme": placement.programme_id,
+        "agreement": placement.programme.agreement_id,
+        "trainingbatch": batch.pk,
+        "enrolment": EnrolmentFactory(batch=batch, placement=placement).pk,
+        "cohort": CohortFactory(programme=placement.programme, municipality=blitar).pk,
+    }
+
+
+def _api_caller(scopes):
+    from api.services import SYSTEM, api_client_create
+    from core.models import Municipality
+
+    serang = Municipality.objects.get(code="36.73")
+    _record, token = api_client_create(user=SYSTEM, name="walker", municipality=serang, scopes=scopes)
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+@pytest.mark.django_db
+def test_another_municipalitys_record_answers_404_on_every_api_url(client):
+    records = _blitar_records()
+    auth = _api_caller(["read", "write", "personal-data"])
+    detail = [(name, pattern) for name, pattern in API_URLS if "<int:pk>" in pattern]
+    assert len(detail) >= 10
+    for name, pattern in detail:
+        basename = name.split(":")[1].rsplit("-", 1)[0]
+        assert basename in records, f"{name}: add a Blitar record of this kind to _blitar_records"
+        url = "/" + pattern.replace("<int:pk>", str(records[basename]))
+        for method in ("get", "post", "patch"):
+            body = {} if method == "get" else {"data": "{}", "content_type": "application/json"}
+            response = getattr(client, method)(url, **body, **auth)
+            assert response.status_code in (404, 405), f"{method.upper()} {url} answered {response.status_code}"
+            # The method the URL serves (GET; POST for an action) must say 404, not 405.
+            if method == ("post" if name.endswith("-move") else "get"):
+                assert response.status_code == 404, f"{method.upper()} {url} answered {response.status_code}"
+
+
+@pytest.mark.django_db
+def test_a_read_only_api_client_gets_403_on_every_write(client):
+    auth = _api_caller(["read"])
+    writable = [(n, p) for n, p in API_URLS if n in API_TOKEN_URLS and n != "api:schema"]
+    assert len(writable) >= 20
+    for _name, pattern in writable:
+        url = _concrete(pattern)
+        for method in ("post", "patch", "put", "delete"):
+            response = getattr(client, method)(url, data="{}", content_type="application/json", **auth)
+            assert response.status_code == 403, f"{method.upper()} {url} answered {response.status_code}"
