@@ -19,6 +19,7 @@ urlpatterns = [
     path("candidates/", include("candidates.urls")),
     path("", include("programmes.urls")),
     path("placements/", include("placements.urls")),
+    path("messages/", include("messaging.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
