@@ -44,7 +44,15 @@ ALL_URLS = sorted(set(_walk(get_resolver())), key=lambda x: x[1])
 
 def test_the_walker_finds_the_main_areas():
     names = {name for name, _ in ALL_URLS}
-    for expected in ["home", "candidates:candidate_list", "programmes:agreement_list", "placements:placement_list"]:
+    for expected in [
+        "home",
+        "candidates:candidate_list",
+        "programmes:agreement_list",
+        "placements:placement_list",
+        "messaging:send_to_list",
+        "messaging:broadcast_detail",
+        "messaging:consent_give",
+    ]:
         assert expected in names
 
 
