@@ -52,7 +52,7 @@ def send_one(message_id: str) -> str:
     except ProviderError as exc:
         if exc.transient:
             raise ProviderUnavailable(exc.reason) from exc
-        _fail(message_id, exc.reason, provider.name)
+        fail(message_id, exc.reason, provider.name)
         return "failed"
     Message.objects.filter(pk=message_id).update(
         status=Message.Status.SENT, provider=provider.name, provider_message_id=provider_id, sent_at=timezone.now()
@@ -60,7 +60,7 @@ def send_one(message_id: str) -> str:
     return "sent"
 
 
-def _fail(message_id: str, reason: str, provider: str = "") -> None:
+def fail(message_id: str, reason: str, provider: str = "") -> None:
     Message.objects.filter(pk=message_id).update(
         status=Message.Status.FAILED, reason=reason, provider=provider, failed_at=timezone.now()
     )
@@ -74,4 +74,4 @@ def requeue(exc: BaseException, attempt: int, message_id: str) -> None:
 
 
 def give_up(exc: BaseException, attempt: int, message_id: str) -> None:
-    _fail(message_id, _("gave up after %(n)s attempts: %(reason)s") % {"n": attempt, "reason": exc})
+    fail(message_id, _("gave up after %(n)s attempts: %(reason)s") % {"n": attempt, "reason": exc})

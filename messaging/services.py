@@ -15,6 +15,9 @@ from .models import Broadcast, Channel, ContactConsent, Message, MessageTemplate
 from .placeholders import placeholders_in, render
 from .recipients import build_list
 
+# Messages per sending job: the first attempt of 10,000 messages is 100 jobs, not 10,000.
+SEND_CHUNK = 100
+
 
 @transaction.atomic
 def consent_give(*, user, candidate: Candidate, channel: str, given_on: date) -> ContactConsent:
@@ -67,7 +70,7 @@ def broadcast_create(*, user, template: MessageTemplate, source: str, source_que
 
 @transaction.atomic
 def broadcast_prepare(*, broadcast_id: int) -> int:
-    """Make the messages of a send (queued, or skipped with the reason) and queue one job per message.
+    """Make the messages of a send (queued, or skipped with the reason) and queue the jobs that send them.
     Runs once: a second run finds the send already prepared and does nothing. Returns messages queued."""
     broadcast = Broadcast.objects.select_for_update().select_related("template", "created_by").get(pk=broadcast_id)
     if broadcast.status != Broadcast.Status.PREPARING:
@@ -81,11 +84,11 @@ def broadcast_prepare(*, broadcast_id: int) -> int:
         for r in recipients.recipients
     ]
     Message.objects.bulk_create(messages, batch_size=1000)
-    from .tasks import send_message
+    from .tasks import send_messages
 
-    queued = [m for m in messages if m.status == Message.Status.QUEUED]
-    for message in queued:
-        enqueue(send_message, str(message.pk))
+    queued = [str(m.pk) for m in messages if m.status == Message.Status.QUEUED]
+    for start in range(0, len(queued), SEND_CHUNK):
+        enqueue(send_messages, queued[start : start + SEND_CHUNK])
     broadcast.status = Broadcast.Status.SENDING
     broadcast.save(update_fields=["status", "updated_at"])
     return len(queued)

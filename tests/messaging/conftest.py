@@ -13,7 +13,9 @@ from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english(settings):
+    # Requests without an Accept-Language header get LANGUAGE_CODE; the test code and the jobs too.
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 
