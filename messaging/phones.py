@@ -15,6 +15,13 @@ def normalise_phone(raw: str, region: str = "ID") -> str:
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as exc:
+        if exc.error_type == phonenumbers.NumberParseException.TOO_LONG:
+            raise InvalidPhone(_("“%(raw)s” has too many digits.") % {"raw": raw}) from exc
+        if exc.error_type in (
+            phonenumbers.NumberParseException.TOO_SHORT_NSN,
+            phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD,
+        ):
+            raise InvalidPhone(_("“%(raw)s” has too few digits.") % {"raw": raw}) from exc
         raise InvalidPhone(_("“%(raw)s” is not a phone number.") % {"raw": raw}) from exc
     if not phonenumbers.is_valid_number(number):
         reason = phonenumbers.is_possible_number_with_reason(number)

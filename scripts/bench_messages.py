@@ -163,6 +163,7 @@ def percentile(values, q):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--write", action="store_true", help="Write the figures to docs/benchmarks_messages.md.")
     args = parser.parse_args()
     DBTaskResult.objects.all().delete()
     t = time.perf_counter()

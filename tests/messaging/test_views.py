@@ -228,3 +228,10 @@ def test_a_whatsapp_template_needs_the_providers_template_name():
     with pytest.raises(Exception) as caught:
         template.full_clean()
     assert "provider_template_id" in caught.value.message_dict
+
+
+def test_the_candidate_list_offers_to_send_to_its_current_filter(staff_client, official_client):
+    CandidateFactory(sex="M")
+    page = staff_client.get("/candidates/?sex=M").content.decode()
+    assert 'href="/messages/send/?source=candidates&amp;sex=M"' in page
+    assert "/messages/send/" not in official_client.get("/candidates/?sex=M").content.decode()
