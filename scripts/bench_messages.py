@@ -231,16 +231,36 @@ def main():
         Message.objects.filter(broadcast=broadcast).values_list("status").annotate(n=django.db.models.Count("*"))
     )
     sent = counts.get("sent", 0)
-    print(f"request that queues the send: {queue_request * 1000:.0f} ms")
-    print(f"prepare job (build {args.people} messages, queue {args.people} jobs): {prepared_at or 0:.1f} s")
-    print(f"all sent by one worker: {total:.1f} s ({sent / total:.0f} messages/s); statuses {counts}")
-    print(f"outbox entries written: {OutboxEntry.objects.count() - outbox_before}")
+    lines = [
+        f"- the request that queues the send: {queue_request * 1000:.0f} ms",
+        f"- the job that prepares it ({args.people:,} messages made, their sending jobs queued): "
+        f"done {prepared_at or 0:.1f} s after the worker started",
+        f"- every message sent by one worker through the outbox provider: {total:.1f} s "
+        f"({sent / total:.0f} messages/s); statuses {counts}",
+        f"- outbox entries written: {OutboxEntry.objects.count() - outbox_before:,}",
+    ]
     for name, values in latencies.items():
-        print(
-            f"{name} during it: n={len(values)} p50={statistics.median(values) * 1000:.0f} ms "
-            f"p95={percentile(values, 0.95) * 1000:.0f} ms"
+        lines.append(
+            f"- {name} meanwhile (in-process, {len(values)} requests): "
+            f"p50 {statistics.median(values) * 1000:.0f} ms, p95 {percentile(values, 0.95) * 1000:.0f} ms"
         )
+    print("\n".join(lines))
     assert sent == args.people, counts
+    if args.write:
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        header = [
+            "# Messages benchmark",
+            "",
+            "Written by `scripts/bench_messages.py --write` (nothing typed by hand): one send to a training",
+            f"batch of {args.people:,} people, each with consent to be contacted on WhatsApp, processed by one",
+            "`db_worker` process through the outbox provider, while Django's test client reads two pages in",
+            "the benchmark's own process (server time, no network).",
+            "",
+            f"{timezone.localtime():%Y-%m-%d %H:%M %Z}, {os.cpu_count()} CPUs, load average at the end {load}, "
+            f"PostgreSQL {connection.pg_version // 10000}.",
+            "",
+        ]
+        (ROOT / "docs" / "benchmarks_messages.md").write_text("\n".join(header + lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

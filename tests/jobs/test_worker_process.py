@@ -35,7 +35,7 @@ def worker_env() -> dict:
     }
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_process_runs_a_committed_job():
     result = enqueue(touch, "done by the worker process")
     completed = subprocess.run(
