@@ -17,7 +17,7 @@ ROLES = {
 def grant(apps, schema_editor):
     # Permissions are normally created after all migrations; this migration needs them now.
     app_config = apps.get_app_config("messaging")
-    previous = app_config.models_module
+    previous = getattr(app_config, "models_module", None)
     app_config.models_module = previous or True
     create_permissions(app_config, apps=apps, verbosity=0)
     app_config.models_module = previous
