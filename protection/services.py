@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import require_scope
 from core.locking import bump_version, lock_version
 from placements.gates import GateRefused
 from placements.models import Cohort, Placement
@@ -45,11 +46,6 @@ PLACEMENT_ENDS = {
 }
 
 
-def _check_scope(user, municipality_id: int | None) -> None:
-    if not user.sees_all_municipalities and municipality_id != user.municipality_id:
-        raise PermissionDenied
-
-
 def _not_future(value: date, name: str) -> None:
     if value > timezone.localdate():
         raise ValidationError({name: _("The date cannot be in the future.")})
@@ -73,7 +69,7 @@ def case_open(
 ) -> Case:
     """Open a case on a placement that left the country; its first-action deadline follows the
     severity (the programme's settings) unless a sooner one is given."""
-    _check_scope(user, placement.municipality_id)
+    require_scope(user, placement.municipality_id)
     if placement.stage not in DEPARTED_EVER:
         raise ValidationError(
             {"placement": _("A protection case is opened on a placement abroad or after its return.")}
@@ -122,7 +118,7 @@ def case_open(
 
 
 def _locked(case: Case, user, version: int | None) -> Case:
-    _check_scope(user, case.municipality_id)
+    require_scope(user, case.municipality_id)
     locked = lock_version(Case.objects.select_related("placement"), case.pk, version)
     if locked.status == Status.CLOSED:
         raise ValidationError(_("The case is closed."))
@@ -254,7 +250,7 @@ CONTACT_RECORD_FIELDS = [
 
 @transaction.atomic
 def contact_record_save(*, user, placement: Placement, **fields) -> ContactRecord:
-    _check_scope(user, placement.municipality_id)
+    require_scope(user, placement.municipality_id)
     unknown = set(fields) - set(CONTACT_RECORD_FIELDS)
     if unknown:
         raise ValueError(f"Not a contact record field: {sorted(unknown)}")
@@ -280,7 +276,7 @@ def contact_create(
     *, user, placement: Placement, contacted_on: date, channel: str, wellbeing: str, note: str = ""
 ) -> Contact:
     """One welfare contact with a worker abroad."""
-    _check_scope(user, placement.municipality_id)
+    require_scope(user, placement.municipality_id)
     _not_future(contacted_on, "contacted_on")
     refusal = _contact_refusal(placement, contacted_on)
     if refusal:
@@ -317,7 +313,7 @@ def contact_create_bulk(
     note: str = "",
 ) -> BulkContactResult:
     """After a group call: one contact per placement reached, each with its own wellbeing."""
-    _check_scope(user, cohort.municipality_id)
+    require_scope(user, cohort.municipality_id)
     _not_future(contacted_on, "contacted_on")
     result = BulkContactResult()
     for placement in placements:
@@ -381,7 +377,7 @@ def hold_lift(*, user, hold: ProgrammeHold, lifted_on: date) -> ProgrammeHold:
 @transaction.atomic
 def debrief_save(*, user, placement: Placement, **fields) -> ReturnDebrief:
     """The debrief after the return (one per placement; saving again corrects it)."""
-    _check_scope(user, placement.municipality_id)
+    require_scope(user, placement.municipality_id)
     if placement.returned_on is None:
         raise ValidationError(_("Debrief: the placement has no return recorded."))
     if fields.get("debriefed_on") and fields["debriefed_on"] < placement.returned_on:
@@ -399,7 +395,7 @@ def debrief_save(*, user, placement: Placement, **fields) -> ReturnDebrief:
 @transaction.atomic
 def follow_up_save(*, user, placement: Placement, month: int, **fields) -> FollowUp:
     """The 3- or 6-month follow-up after the return."""
-    _check_scope(user, placement.municipality_id)
+    require_scope(user, placement.municipality_id)
     if placement.returned_on is None:
         raise ValidationError(_("Follow-up: the placement has no return recorded."))
     if month not in FollowUp.Month.values:
@@ -420,7 +416,7 @@ def follow_up_save(*, user, placement: Placement, month: int, **fields) -> Follo
 def returnee_reinvite(*, user, placement: Placement, override_reason: str = "") -> Placement:
     """Invite a returnee to the next season. Absconders, unresolved cases and a debrief without the
     wish to go again keep them out by default; staff may override with a reason (recorded)."""
-    _check_scope(user, placement.municipality_id)
+    require_scope(user, placement.municipality_id)
     blockers = reinvite_blockers(placement)
     if blockers and not override_reason.strip():
         raise ValidationError(

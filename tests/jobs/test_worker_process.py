@@ -27,12 +27,16 @@ def database_url() -> str:
 
 
 def worker_env() -> dict:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": database_url(),
-        "PYTHONPATH": str(settings.BASE_DIR),
-    }
+    """The environment of a process that works on this test database: the embedded server's (by
+    its database name) or a server's (by DATABASE_URL)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(settings.BASE_DIR)}
+    env.pop("TEST_DATABASE_NAME", None)
+    if settings.DATABASES["default"]["ENGINE"] == "config.embedded_postgres":
+        env.pop("DATABASE_URL", None)
+        env["EMBEDDED_DATABASE_NAME"] = connection.settings_dict["NAME"]
+    else:
+        env["DATABASE_URL"] = database_url()
+    return env
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
