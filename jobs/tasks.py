@@ -24,5 +24,5 @@ def prune_job_results() -> int:
     now = timezone.now()
     done, _ = DBTaskResult.objects.successful().filter(finished_at__lt=now - keep).delete()
     failed, _ = DBTaskResult.objects.failed().filter(finished_at__lt=now - 2 * keep).delete()
-    ScheduledRun.objects.filter(due_on__lt=(now - 2 * keep).date()).delete()
+    ScheduledRun.objects.filter(due_on__lt=timezone.localdate(now - 2 * keep)).delete()
     return done + failed
