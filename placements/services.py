@@ -38,6 +38,8 @@ from .selectors import with_gate_data
 
 __all__ = ["GateRefused", "BulkMoveResult", "placement_start", "placement_move", "placement_bulk_move"]
 
+# A placement in these stages is abroad (its cohort has not returned while one is).
+AWAY = (PlacementStage.DEPARTED, PlacementStage.ABROAD)
 # Foreign keys are resolved by the views' scoped selectors; full_clean skips re-fetching them.
 PLACEMENT_FKS = ["candidate", "programme", "municipality", "occupation", "cohort", "previous_placement"]
 
@@ -222,6 +224,10 @@ def placement_move(
         reason=reason.strip(),
     )
     extensions.stage_changed(placement=placement, event=event)
+    # The cohort has returned once none of its placements is still away.
+    came_home = placement.cohort_id and from_stage in AWAY and to_stage not in AWAY
+    if came_home and not Placement.objects.filter(cohort_id=placement.cohort_id, stage__in=AWAY).exists():
+        extensions.cohort_changed(cohort=placement.cohort, event=extensions.COHORT_RETURNED)
     return placement
 
 
@@ -602,7 +608,9 @@ def cohort_confirm_departure(*, cohort: Cohort, user, on_date: date, note: str =
     )
     for placement in placements:
         placement.cohort = cohort  # the confirmed departure, not the stale row from the query
-    return placement_bulk_move(placements=placements, to_stage=PlacementStage.DEPARTED, user=user, note=note)
+    result = placement_bulk_move(placements=placements, to_stage=PlacementStage.DEPARTED, user=user, note=note)
+    extensions.cohort_changed(cohort=cohort, event=extensions.COHORT_DEPARTED)
+    return result
 
 
 @transaction.atomic
@@ -622,4 +630,6 @@ def cohort_confirm_arrival(*, cohort: Cohort, user, on_date: date) -> BulkMoveRe
     placements = list(with_gate_data(Placement.objects.filter(cohort=cohort, stage=PlacementStage.DEPARTED)))
     for placement in placements:
         placement.cohort = cohort
-    return placement_bulk_move(placements=placements, to_stage=PlacementStage.ABROAD, user=user)
+    result = placement_bulk_move(placements=placements, to_stage=PlacementStage.ABROAD, user=user)
+    extensions.cohort_changed(cohort=cohort, event=extensions.COHORT_ARRIVED)
+    return result
