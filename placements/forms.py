@@ -351,6 +351,17 @@ class DateConfirmForm(BootstrapMixin, forms.Form):
         return value
 
 
+class ConfirmationUploadForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Partner's confirmations"),
+        help_text=_(
+            "XLSX or CSV with the columns passport_number, event (arrival or return), date, and for a return "
+            "outcome (completed, ended_early, absconded, repatriated) and reason."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
+    )
+
+
 class CohortAddForm(forms.Form):
     placements = PlacementChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
 
