@@ -233,3 +233,32 @@ def test_the_confirmation_pages_preview_and_commit(staff_client, official_client
     assert done.status_code == 302 and done["Location"] == f"/placements/cohorts/{cohort.pk}/"
     first.refresh_from_db()
     assert first.stage == "abroad"
+
+
+def test_the_placement_form_records_the_ids_and_a_taken_one_saves_nothing(staff_client, serang, serang_staff):
+    placement, other = (PlacementFactory(candidate=CandidateFactory(municipality=serang)) for _ in range(2))
+    services.external_id_set(user=serang_staff, system=REGISTRATION, value="S2M-0009", placement=other)
+    url = f"/placements/{placement.pk}/edit/"
+    taken = staff_client.post(
+        url,
+        {"employer": "Changnyeong Farm", "siskop2mi_registration": "s2m-0009", "version": placement.version},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert 'data-field-error="siskop2mi_registration"' in taken.content.decode()
+    assert "is recorded for another worker" in taken.content.decode()
+    placement.refresh_from_db()
+    assert placement.employer == "" and placement.version == 1  # the whole save rolled back
+    saved = staff_client.post(
+        url,
+        {
+            "employer": "Changnyeong Farm",
+            "siskop2mi_registration": "S2M-0010",
+            "national_worker_id": "PMI-36-0042",
+            "version": placement.version,
+        },
+    )
+    assert saved.status_code == 302
+    assert placement.external_ids.get().value == "S2M-0010"
+    assert placement.candidate.external_ids.get().value == "PMI-36-0042"
+    form = staff_client.get(url).context["form"]
+    assert (form["siskop2mi_registration"].initial, form["national_worker_id"].initial) == ("S2M-0010", "PMI-36-0042")
