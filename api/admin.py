@@ -4,12 +4,13 @@ municipality). Every write goes through api.services; a new token or secret is s
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ScopedAdminMixin
 
-from . import services
+from . import services, webhooks
 from .models import ApiClient, ApiRequestLog, DeliveryAttempt, OutboxMessage, WebhookEvent, WebhookSubscription
 
 
@@ -121,9 +122,13 @@ class OutboxMessageAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Deliver again (from now)"))
     def retry(self, request, queryset):
-        queryset.exclude(status=OutboxMessage.Status.DELIVERED).update(
-            status=OutboxMessage.Status.PENDING, next_attempt_at=timezone.now()
-        )
+        with transaction.atomic():
+            again = list(queryset.exclude(status=OutboxMessage.Status.DELIVERED).values_list("pk", flat=True))
+            OutboxMessage.objects.filter(pk__in=again).update(
+                status=OutboxMessage.Status.PENDING, next_attempt_at=timezone.now()
+            )
+            for message_id in again:
+                webhooks.queue_delivery(message_id)
 
 
 @admin.register(DeliveryAttempt)

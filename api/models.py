@@ -133,6 +133,11 @@ class WebhookEvent(models.TextChoices):
     CANDIDATE_CREATED = "candidate.created", _("Candidate created")
     CANDIDATE_UPDATED = "candidate.updated", _("Candidate updated")
     PLACEMENT_STAGE_CHANGED = "placement.stage_changed", _("Placement stage changed")
+    COHORT_DEPARTED = "cohort.departed", _("Cohort departed")
+    COHORT_ARRIVED = "cohort.arrived", _("Cohort arrived")
+    COHORT_RETURNED = "cohort.returned", _("Cohort returned")
+    CASE_OPENED = "case.opened", _("Protection case opened")
+    CASE_ESCALATED = "case.escalated", _("Protection case escalated")
 
 
 class WebhookSubscription(models.Model):

@@ -236,7 +236,7 @@ class PlacementMoveSerializer(StrictSerializer):
 class OccupationSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = Occupation
-        fields = ["id", "name", "name_en", "kbji_code"]
+        fields = ["id", "name", "name_en", "isco_code", "kbji_code"]
 
 
 class DemandSerializer(ReadOnlyModelSerializer):
@@ -310,6 +310,23 @@ class CandidateCountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class OccupationCountSerializer(serializers.Serializer):
+    municipality = serializers.CharField(allow_null=True)
+    programme = serializers.IntegerField()
+    isco_code = serializers.CharField(allow_null=True, help_text="ISCO-08 unit group; null: no occupation or no code")
+    kbji_code = serializers.CharField(allow_null=True, help_text="KBJI 2014 code")
+    count = serializers.IntegerField()
+
+
+class DemandCountSerializer(serializers.Serializer):
+    programme = serializers.IntegerField()
+    isco_code = serializers.CharField(allow_null=True)
+    kbji_code = serializers.CharField(allow_null=True)
+    requested = serializers.IntegerField()
+
+
 class StatisticsSerializer(serializers.Serializer):
     placements = StageCountSerializer(many=True)
+    placements_by_occupation = OccupationCountSerializer(many=True)
+    demand_by_occupation = DemandCountSerializer(many=True)
     candidates = CandidateCountSerializer(many=True)

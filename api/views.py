@@ -2,7 +2,7 @@
 screens' forms and services; errors in one JSON shape (api.errors)."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Sum
 from django.utils.translation import gettext as _
 from drf_spectacular.renderers import (
     OpenApiJsonRenderer,
@@ -295,7 +295,8 @@ class CohortViewSet(ReadViewSet):
 
 
 class StatisticsView(ApiView, APIView):
-    """Counts only, no person: placements per municipality, programme and stage; candidates per
+    """Counts only, no person: placements per municipality, programme and stage, and per occupation
+    code (ISCO-08 and KBJI 2014); demand per programme and occupation code; candidates per
     municipality. The one endpoint a national client may read."""
 
     national_allowed = True
@@ -316,6 +317,21 @@ class StatisticsView(ApiView, APIView):
             .annotate(count=Count("*"))
             .order_by("municipality__code", "programme_id", "stage")
         )
+        occupation_rows = (
+            placements.values("municipality__code", "programme_id", "occupation__isco_code", "occupation__kbji_code")
+            .annotate(count=Count("*"))
+            .order_by("municipality__code", "programme_id", "occupation__isco_code", "occupation__kbji_code")
+        )
+        demands = ProgrammeDemand.objects.filter(
+            programme__in=programme_selectors.programme_list(user=request.user).order_by().values("pk")
+        )
+        if programme:
+            demands = demands.filter(programme_id=int(programme))
+        demand_rows = (
+            demands.values("programme_id", "occupation__isco_code", "occupation__kbji_code")
+            .annotate(requested=Sum("requested"))
+            .order_by("programme_id", "occupation__isco_code", "occupation__kbji_code")
+        )
         candidate_rows = (
             candidate_selectors.candidate_list(user=request.user)
             .select_related(None)
@@ -333,6 +349,25 @@ class StatisticsView(ApiView, APIView):
                     "count": r["count"],
                 }
                 for r in stage_rows
+            ],
+            "placements_by_occupation": [
+                {
+                    "municipality": r["municipality__code"],
+                    "programme": r["programme_id"],
+                    "isco_code": r["occupation__isco_code"] or None,
+                    "kbji_code": r["occupation__kbji_code"] or None,
+                    "count": r["count"],
+                }
+                for r in occupation_rows
+            ],
+            "demand_by_occupation": [
+                {
+                    "programme": r["programme_id"],
+                    "isco_code": r["occupation__isco_code"] or None,
+                    "kbji_code": r["occupation__kbji_code"] or None,
+                    "requested": r["requested"],
+                }
+                for r in demand_rows
             ],
             "candidates": [{"municipality": r["municipality__code"], "count": r["count"]} for r in candidate_rows],
         }

@@ -1,5 +1,13 @@
 """Webhooks: the outbox written in the transaction of each change, Standard Webhooks signatures,
-and delivery with retries (`manage.py deliver_webhooks`; the queue will call `deliver_due`).
+and delivery by the job queue with retries.
+
+Each outbox message gets a delivery job (api.tasks.deliver_webhook) in the transaction that writes
+it, so a change that commits always has its job and one that rolls back has neither. A failed
+attempt queues the next one at the backoff's time, and a delivered message queues the next pending
+message of its record, both in the transaction that logs the attempt. A message whose earlier
+sibling (same subscription and record) is not delivered yet waits for it: one record's events reach
+the receiver in order. `deliver_due` (`manage.py deliver_webhooks`, and the daily sweep) delivers
+what is due without a job, e.g. after a worker died mid-delivery.
 
 A receiver verifies with the `standardwebhooks` library: Webhook(secret).verify(body, headers).
 """
@@ -19,7 +27,9 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from candidates import extensions as candidate_extensions
+from jobs import queue
 from placements import extensions as placement_extensions
+from protection import extensions as protection_extensions
 
 from .models import ApiClient, DeliveryAttempt, OutboxMessage, WebhookEvent, WebhookSubscription
 
@@ -63,7 +73,18 @@ def enqueue(*, event: str, municipality_id: int | None, record_key: str, data: d
         )
         for subscription in _subscriptions(event, municipality_id)
     ]
-    return OutboxMessage.objects.bulk_create(messages)
+    created = OutboxMessage.objects.bulk_create(messages)
+    for message in created:
+        queue_delivery(message.pk)
+    return created
+
+
+def queue_delivery(message_id: int, run_after: datetime | None = None) -> None:
+    """A delivery job for the message, written in the current transaction."""
+    from .tasks import deliver_webhook  # the job module imports this one
+
+    job = deliver_webhook.using(run_after=run_after) if run_after else deliver_webhook
+    queue.enqueue(job, message_id)
 
 
 def on_candidate_changed(*, candidate, created: bool) -> None:
@@ -93,9 +114,55 @@ def on_stage_changed(*, placement, event) -> None:
     )
 
 
+COHORT_EVENTS = {
+    placement_extensions.COHORT_DEPARTED: WebhookEvent.COHORT_DEPARTED,
+    placement_extensions.COHORT_ARRIVED: WebhookEvent.COHORT_ARRIVED,
+    placement_extensions.COHORT_RETURNED: WebhookEvent.COHORT_RETURNED,
+}
+
+
+def on_cohort_changed(*, cohort, event: str) -> None:
+    enqueue(
+        event=COHORT_EVENTS[event],
+        municipality_id=cohort.municipality_id,
+        record_key=f"cohort:{cohort.pk}",
+        data={
+            "id": cohort.pk,
+            "programme": cohort.programme_id,
+            "actual_departure": cohort.actual_departure.isoformat() if cohort.actual_departure else None,
+            "arrival_confirmed_on": cohort.arrival_confirmed_on.isoformat() if cohort.arrival_confirmed_on else None,
+        },
+    )
+
+
+CASE_EVENTS = {
+    protection_extensions.CASE_OPENED: WebhookEvent.CASE_OPENED,
+    protection_extensions.CASE_ESCALATED: WebhookEvent.CASE_ESCALATED,
+}
+
+
+def on_case_changed(*, case, event: str) -> None:
+    # Ids, status and severity only: what happened to the worker stays in Rantau (and its access log).
+    enqueue(
+        event=CASE_EVENTS[event],
+        municipality_id=case.municipality_id,
+        record_key=f"case:{case.pk}",
+        data={
+            "id": case.pk,
+            "placement": case.placement_id,
+            "status": case.status,
+            "severity": case.severity,
+            "escalated_to": case.escalated_to or None,
+            "version": case.version,
+        },
+    )
+
+
 def register() -> None:
     candidate_extensions.register_candidate_listener("api.webhooks", on_candidate_changed)
     placement_extensions.register_stage_listener("api.webhooks", on_stage_changed)
+    placement_extensions.register_cohort_listener("api.webhooks", on_cohort_changed)
+    protection_extensions.register_case_listener("api.webhooks", on_case_changed)
 
 
 # --- signing and delivery -------------------------------------------------------------------------
@@ -144,7 +211,8 @@ def _blocked(message: OutboxMessage) -> bool:
 
 
 def deliver_one(message: OutboxMessage, *, now: datetime | None = None) -> bool:
-    """Attempt one delivery, log it, schedule the retry. The caller holds the row lock."""
+    """Attempt one delivery, log it, queue the retry (or the record's next message). The caller
+    holds the row lock in a transaction, which the attempt's log and the next job join."""
     now = now or timezone.now()
     subscription = message.subscription
     body, headers = signed_request(message, subscription.secret)
@@ -164,9 +232,49 @@ def deliver_one(message: OutboxMessage, *, now: datetime | None = None) -> bool:
     else:
         message.next_attempt_at = now + timedelta(seconds=BACKOFF[message.attempts - 1])
     message.save(update_fields=["attempts", "status", "delivered_at", "next_attempt_at"])
+    if ok:
+        following = (
+            OutboxMessage.objects.filter(
+                subscription_id=message.subscription_id,
+                record_key=message.record_key,
+                pk__gt=message.pk,
+                status=OutboxMessage.Status.PENDING,
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if following is not None:
+            queue_delivery(following)
+    elif message.status == OutboxMessage.Status.PENDING:
+        queue_delivery(message.pk, run_after=message.next_attempt_at)
     if not ok:
         logger.warning("webhook %s to subscription %s failed: %s", message.message_id, subscription.pk, status or error)
     return ok
+
+
+def deliver_message(message_id: int, *, now: datetime | None = None) -> str:
+    """The delivery job's work: one attempt at one message, unless it is delivered or given up
+    already, another worker holds it, or an earlier message of its record is still undelivered (that
+    one's delivery queues this one). Returns what happened, for the job's result."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("subscription")
+            .filter(pk=message_id)
+            .first()
+        )
+        if message is None:
+            return "gone or held by another worker"
+        if message.status != OutboxMessage.Status.PENDING:
+            return f"already {message.status}"
+        if _blocked(message):
+            return "waiting for an earlier message of the record"
+        if deliver_one(message, now=now):
+            return "delivered"
+        if message.status == OutboxMessage.Status.FAILED:
+            return f"gave up after {message.attempts} attempts"
+        return f"attempt {message.attempts} failed; next at {message.next_attempt_at.isoformat()}"
 
 
 def deliver_due(*, limit: int = 100, now: datetime | None = None) -> DeliveryRun:

@@ -805,3 +805,12 @@ def import_template_xlsx(municipality: Municipality | None) -> bytes:
 
 def import_template_csv() -> str:
     return ",".join(c.header_id for c in COLUMNS) + "\r\n"
+
+
+# --- for the other imports (placements' partner confirmations) ------------------------------------
+# The same file checks (size, old Excel, zip bombs, encodings, blank rows) and cell reading.
+read_table = _read_table
+detect_kind = _detect_kind
+cell_text = _text
+cell_date = _date_value
+display_name = _display_name

@@ -285,6 +285,7 @@ RANTAU_SCHEDULE = {
     "clearsessions": {"task": "jobs.tasks.clear_sessions", "at": "02:30"},
     "prune-job-results": {"task": "jobs.tasks.prune_job_results", "at": "02:45"},
     "reminders-email": {"task": "messaging.tasks.email_daily_reminders", "at": "06:30"},
+    "webhooks-sweep": {"task": "api.tasks.deliver_stranded_webhooks", "at": "03:00"},
 }
 # Finished job rows are deleted after this many days (failed ones are kept twice as long).
 JOB_RESULTS_KEEP_DAYS = env.int("JOB_RESULTS_KEEP_DAYS", default=30)

@@ -129,7 +129,7 @@ def funnel_table(d: ProgrammeDashboard) -> Table:
 def occupations_table(d: ProgrammeDashboard) -> Table:
     p, stages = d.programme, HOME_FUNNEL
 
-    def row_for(occupation_id, name, requested, funnel):
+    def row_for(occupation_id, name, isco, kbji, requested, funnel):
         filters = {"programme": p.pk, "occupation": occupation_id}
         counts = [funnel.reached[s] for s in stages] + [funnel.ended]
         if occupation_id is None:
@@ -138,12 +138,14 @@ def occupations_table(d: ProgrammeDashboard) -> Table:
         else:
             cells = [count(funnel.reached[s], reached=s, **filters) for s in stages]
             cells.append(count(funnel.ended, stage="ended", **filters))
-        return [text(name or _("Not assigned yet")), number(requested), *cells]
+        return [text(name or _("Not assigned yet")), text(isco), text(kbji), number(requested), *cells]
 
-    rows = [row_for(o.occupation_id, o.name, o.requested, o.funnel) for o in d.occupations]
+    rows = [row_for(o.occupation_id, o.name, o.isco_code, o.kbji_code, o.requested, o.funnel) for o in d.occupations]
     requested = sum(o.requested or 0 for o in d.occupations)
     footer = [
         text(_("All occupations")),
+        text(""),
+        text(""),
         number(requested),
         *[count(d.funnel.reached[s], programme=p.pk, reached=s) for s in stages],
         count(d.funnel.ended, programme=p.pk, stage="ended"),
@@ -151,7 +153,9 @@ def occupations_table(d: ProgrammeDashboard) -> Table:
     table = Table(
         key="occupations",
         title=_("Funnel against demand, per occupation"),
-        columns=[_("Occupation"), _("Requested")] + [stage_label(s) for s in stages] + [_("Ended early")],
+        columns=[_("Occupation"), _("ISCO-08"), _("KBJI"), _("Requested")]
+        + [stage_label(s) for s in stages]
+        + [_("Ended early")],
         rows=rows,
         footer=footer,
         note=cumulative_note(),
@@ -161,9 +165,9 @@ def occupations_table(d: ProgrammeDashboard) -> Table:
         ChartSpec(
             "bar",
             [
-                Dataset(_("Requested"), 1),
-                Dataset(_("Reached Ready"), 2 + stages.index("ready")),
-                Dataset(_("Reached departure"), 2 + stages.index("departed")),
+                Dataset(_("Requested"), 3),
+                Dataset(_("Reached Ready"), 4 + stages.index("ready")),
+                Dataset(_("Reached departure"), 4 + stages.index("departed")),
             ],
         ),
     )

@@ -192,6 +192,8 @@ class OccupationFunnel:
     name: str
     requested: int | None
     funnel: Funnel
+    isco_code: str = ""
+    kbji_code: str = ""
 
 
 @dataclass
@@ -265,18 +267,34 @@ def _occupation_funnels(placements, programme: Programme) -> list[OccupationFunn
         [programme], Prefetch("demands", queryset=ProgrammeDemand.objects.select_related("occupation"))
     )
     demands = list(programme.demands.all())
-    rows = _funnel_rows(placements, "occupation_id", PIPELINE, "occupation__name")
+    codes = ("occupation__isco_code", "occupation__kbji_code")
+    rows = _funnel_rows(placements, "occupation_id", PIPELINE, "occupation__name", *codes)
     out = []
     for demand in demands:
         row = rows.pop(demand.occupation_id, None)
+        occupation = demand.occupation
         out.append(
             OccupationFunnel(
-                demand.occupation_id, demand.occupation.name, demand.requested, Funnel.from_row(row, PIPELINE)
+                demand.occupation_id,
+                occupation.name,
+                demand.requested,
+                Funnel.from_row(row, PIPELINE),
+                occupation.isco_code,
+                occupation.kbji_code,
             )
         )
     # Placements in an occupation the partner did not ask for, or with none yet, come last.
     for occupation_id, row in sorted(rows.items(), key=lambda kv: (kv[0] is None, kv[1]["occupation__name"] or "")):
-        out.append(OccupationFunnel(occupation_id, row["occupation__name"] or "", None, Funnel.from_row(row, PIPELINE)))
+        out.append(
+            OccupationFunnel(
+                occupation_id,
+                row["occupation__name"] or "",
+                None,
+                Funnel.from_row(row, PIPELINE),
+                row["occupation__isco_code"] or "",
+                row["occupation__kbji_code"] or "",
+            )
+        )
     return out
 
 

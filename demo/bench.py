@@ -192,7 +192,7 @@ class BenchBuilder:
             ("food", "Pengolah makanan", "Food processing worker", "7512"),
         ]:
             self.occ[key], _ = Occupation.objects.get_or_create(
-                name=name, defaults={"name_en": name_en, "kbji_code": kbji}
+                name=name, defaults={"name_en": name_en, "isco_code": kbji, "kbji_code": kbji}
             )
 
     def _agreement(self, title, municipality, partner, body, kind, stages) -> Agreement:

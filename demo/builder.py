@@ -224,7 +224,7 @@ class DemoBuilder:
             ("machine", "Operator mesin", "Machine operator", "8189"),
         ]:
             self.occ[key], _ = Occupation.objects.get_or_create(
-                name=name, defaults={"name_en": name_en, "kbji_code": kbji}
+                name=name, defaults={"name_en": name_en, "isco_code": kbji, "kbji_code": kbji}
             )
 
     @staticmethod

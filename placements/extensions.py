@@ -5,6 +5,7 @@ placements may not name a higher app, so it declares what it consults and they r
   GateFailures that refuse the departure (protection: a partner's hold on the programme).
 - stage listeners: called after every stage change (PlacementStageEvent), inside the service's
   transaction, so what they write commits or rolls back with the change (api: the webhook outbox).
+- cohort listeners: the same, when a cohort departs, arrives or returns.
 """
 
 from collections.abc import Callable
@@ -30,3 +31,19 @@ def register_stage_listener(key: str, listener: StageListener) -> None:
 def stage_changed(*, placement, event) -> None:
     for listener in _stage_listeners.values():
         listener(placement=placement, event=event)
+
+
+CohortListener = Callable[..., None]
+_cohort_listeners: dict[str, CohortListener] = {}
+COHORT_DEPARTED, COHORT_ARRIVED, COHORT_RETURNED = "departed", "arrived", "returned"
+
+
+def register_cohort_listener(key: str, listener: CohortListener) -> None:
+    """`listener(cohort=..., event=...)` inside the service's transaction when a cohort departs
+    (confirmed departure), arrives (confirmed arrival) or returns (its last placement abroad came home)."""
+    _cohort_listeners[key] = listener
+
+
+def cohort_changed(*, cohort, event: str) -> None:
+    for listener in _cohort_listeners.values():
+        listener(cohort=cohort, event=event)

@@ -1,6 +1,7 @@
 """Forms for placements, training and cohorts: validation only, writes go to placements.services."""
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,7 @@ from core.models import Municipality
 from programmes.models import Occupation
 
 from .gates import move_targets, next_stage
-from .models import Cohort, Enrolment, Placement, PlacementStage, TrainingBatch, TrainingProvider
+from .models import Cohort, Enrolment, ExternalId, Placement, PlacementStage, TrainingBatch, TrainingProvider
 
 
 class ServiceValidated:
@@ -107,9 +108,30 @@ class PlacementEditForm(ServiceValidated, BootstrapMixin, forms.ModelForm):
             "planned_return_on": _("Only when the placement has no cohort; a cohort's return date comes first."),
         }
 
+    # External ids (placements.ExternalId), saved by the view through services.external_id_set.
+    siskop2mi_registration = forms.CharField(label=_("SISKOP2MI registration number"), max_length=50, required=False)
+    national_worker_id = forms.CharField(
+        label=_("National worker id (SISKOP2MI)"),
+        max_length=50,
+        required=False,
+        help_text=_("The worker's id in the national system; it belongs to the candidate, for every placement."),
+    )
+    EXTERNAL_IDS = {
+        "siskop2mi_registration": ExternalId.System.SISKOP2MI_REGISTRATION,
+        "national_worker_id": ExternalId.System.NATIONAL_WORKER_ID,
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+        if self.instance.pk:
+            recorded = dict(
+                ExternalId.objects.filter(
+                    Q(placement=self.instance) | Q(candidate_id=self.instance.candidate_id)
+                ).values_list("system", "value")
+            )
+            for name, system in self.EXTERNAL_IDS.items():
+                self.fields[name].initial = recorded.get(system, "")
         demanded = Occupation.objects.filter(programmedemand__programme=self.instance.programme_id)
         if demanded.exists():
             self.fields["occupation"].queryset = demanded
@@ -349,6 +371,17 @@ class DateConfirmForm(BootstrapMixin, forms.Form):
         if value > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
         return value
+
+
+class ConfirmationUploadForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Partner's confirmations"),
+        help_text=_(
+            "XLSX or CSV with the columns passport_number, event (arrival or return), date, and for a return "
+            "outcome (completed, ended_early, absconded, repatriated) and reason."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
+    )
 
 
 class CohortAddForm(forms.Form):

@@ -340,3 +340,62 @@ class Cohort(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+
+class ExternalId(models.Model):
+    """A worker's id in another system: the national worker id (on the candidate: one per person)
+    and the SISKOP2MI registration number (on the placement: one per departure).
+
+    One table rather than a column per id: each value is unique within its system (one constraint
+    for every system), a record has at most one id per system, a file's ids are matched in one
+    query by (system, value), and the partner's own numbers can join as another system without a
+    migration of candidates or placements.
+    """
+
+    class System(models.TextChoices):
+        NATIONAL_WORKER_ID = "national_worker_id", _("National worker id (SISKOP2MI)")
+        SISKOP2MI_REGISTRATION = "siskop2mi_registration", _("SISKOP2MI registration number")
+
+    # Which record each system's ids belong to.
+    ON_CANDIDATE = (System.NATIONAL_WORKER_ID,)
+    ON_PLACEMENT = (System.SISKOP2MI_REGISTRATION,)
+
+    system = models.CharField(_("system"), max_length=30, choices=System.choices)
+    value = models.CharField(_("number"), max_length=50)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, null=True, blank=True, related_name="external_ids"
+    )
+    placement = models.ForeignKey(
+        "Placement", on_delete=models.CASCADE, null=True, blank=True, related_name="external_ids"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("external id")
+        verbose_name_plural = _("external ids")
+        ordering = ["system", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "value"], name="externalid_unique_per_system"),
+            models.UniqueConstraint(
+                fields=["system", "candidate"],
+                condition=Q(candidate__isnull=False),
+                name="externalid_one_per_candidate",
+            ),
+            models.UniqueConstraint(
+                fields=["system", "placement"],
+                condition=Q(placement__isnull=False),
+                name="externalid_one_per_placement",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(system__in=["national_worker_id"], candidate__isnull=False, placement__isnull=True)
+                    | Q(system__in=["siskop2mi_registration"], placement__isnull=False, candidate__isnull=True)
+                ),
+                name="externalid_on_its_systems_record",
+            ),
+            models.CheckConstraint(condition=Q(value__regex=r"^[A-Z0-9][A-Z0-9./-]*$"), name="externalid_value_format"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_system_display()}: {self.value}"

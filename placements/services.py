@@ -4,6 +4,7 @@ Gates live in placements.gates; every stage change goes through `placement_move`
 PlacementStageEvent and bumps `Placement.version`.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,11 +34,22 @@ from .gates import (
     consent_failures,
     return_due,
 )
-from .models import Cohort, Enrolment, Placement, PlacementStage, PlacementStageEvent, TrainingBatch, TrainingProvider
+from .models import (
+    Cohort,
+    Enrolment,
+    ExternalId,
+    Placement,
+    PlacementStage,
+    PlacementStageEvent,
+    TrainingBatch,
+    TrainingProvider,
+)
 from .selectors import with_gate_data
 
 __all__ = ["GateRefused", "BulkMoveResult", "placement_start", "placement_move", "placement_bulk_move"]
 
+# A placement in these stages is abroad (its cohort has not returned while one is).
+AWAY = (PlacementStage.DEPARTED, PlacementStage.ABROAD)
 # Foreign keys are resolved by the views' scoped selectors; full_clean skips re-fetching them.
 PLACEMENT_FKS = ["candidate", "programme", "municipality", "occupation", "cohort", "previous_placement"]
 
@@ -222,6 +234,10 @@ def placement_move(
         reason=reason.strip(),
     )
     extensions.stage_changed(placement=placement, event=event)
+    # The cohort has returned once none of its placements is still away.
+    came_home = placement.cohort_id and from_stage in AWAY and to_stage not in AWAY
+    if came_home and not Placement.objects.filter(cohort_id=placement.cohort_id, stage__in=AWAY).exists():
+        extensions.cohort_changed(cohort=placement.cohort, event=extensions.COHORT_RETURNED)
     return placement
 
 
@@ -602,7 +618,9 @@ def cohort_confirm_departure(*, cohort: Cohort, user, on_date: date, note: str =
     )
     for placement in placements:
         placement.cohort = cohort  # the confirmed departure, not the stale row from the query
-    return placement_bulk_move(placements=placements, to_stage=PlacementStage.DEPARTED, user=user, note=note)
+    result = placement_bulk_move(placements=placements, to_stage=PlacementStage.DEPARTED, user=user, note=note)
+    extensions.cohort_changed(cohort=cohort, event=extensions.COHORT_DEPARTED)
+    return result
 
 
 @transaction.atomic
@@ -622,4 +640,47 @@ def cohort_confirm_arrival(*, cohort: Cohort, user, on_date: date) -> BulkMoveRe
     placements = list(with_gate_data(Placement.objects.filter(cohort=cohort, stage=PlacementStage.DEPARTED)))
     for placement in placements:
         placement.cohort = cohort
-    return placement_bulk_move(placements=placements, to_stage=PlacementStage.ABROAD, user=user)
+    result = placement_bulk_move(placements=placements, to_stage=PlacementStage.ABROAD, user=user)
+    extensions.cohort_changed(cohort=cohort, event=extensions.COHORT_ARRIVED)
+    return result
+
+
+# --- external ids --------------------------------------------------------------------------------
+
+EXTERNAL_ID_FORMAT = re.compile(r"^[A-Z0-9][A-Z0-9./-]*$")
+
+
+@transaction.atomic
+def external_id_set(*, user, system: str, value: str, candidate: Candidate | None = None, placement=None):
+    """Record (or change, or with an empty value remove) a record's id in another system: the
+    national worker id on a candidate, the SISKOP2MI registration number on a placement. A value
+    already recorded for another record of the system is refused."""
+    System = ExternalId.System
+    if system not in System.values:
+        raise ValueError(f"Unknown system: {system}")
+    record = candidate if system in ExternalId.ON_CANDIDATE else placement
+    if record is None or (candidate is not None and placement is not None):
+        raise ValueError(f"{system} belongs on a {'candidate' if system in ExternalId.ON_CANDIDATE else 'placement'}")
+    require_write(user, "placements.change_placement", record.municipality_id)
+    owner = {"candidate": record} if system in ExternalId.ON_CANDIDATE else {"placement": record}
+    value = "".join(value.split()).upper()
+    if not value:
+        ExternalId.objects.filter(system=system, **owner).delete()
+        return None
+    if len(value) > 50 or not EXTERNAL_ID_FORMAT.match(value):
+        raise ValidationError({"value": _("Letters, digits, dots, slashes and hyphens only (at most 50).")})
+    label = System(system).label
+    if ExternalId.objects.filter(system=system, value=value).exclude(**owner).exists():
+        raise ValidationError(
+            {"value": _("%(system)s %(value)s is recorded for another worker.") % {"system": label, "value": value}}
+        )
+    try:
+        with transaction.atomic():
+            external, _created = ExternalId.objects.update_or_create(
+                system=system, **owner, defaults={"value": value, "municipality_id": record.municipality_id}
+            )
+    except IntegrityError as exc:  # recorded by someone else a moment ago
+        raise ValidationError(
+            {"value": _("%(system)s %(value)s is recorded for another worker.") % {"system": label, "value": value}}
+        ) from exc
+    return external

@@ -36,4 +36,11 @@ urlpatterns = [
     path("cohorts/<int:pk>/depart/", cohorts.cohort_depart, name="cohort_depart"),
     path("cohorts/<int:pk>/arrive/", cohorts.cohort_arrive, name="cohort_arrive"),
     path("cohorts/<int:pk>/manifest.xlsx", cohorts.cohort_manifest, name="cohort_manifest"),
+    path("cohorts/<int:pk>/siskop2mi.<str:fmt>", cohorts.cohort_national_export, name="cohort_national_export"),
+    path("cohorts/<int:pk>/confirmations/", cohorts.cohort_confirmations, name="cohort_confirmations"),
+    path(
+        "cohorts/<int:pk>/confirmations/commit/",
+        cohorts.cohort_confirmations_commit,
+        name="cohort_confirmations_commit",
+    ),
 ]

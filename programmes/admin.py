@@ -49,8 +49,8 @@ class StageDurationAdmin(admin.ModelAdmin):
 
 @admin.register(Occupation)
 class OccupationAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_en", "kbji_code"]
-    search_fields = ["name", "name_en", "kbji_code"]
+    list_display = ["name", "name_en", "isco_code", "kbji_code"]
+    search_fields = ["name", "name_en", "isco_code", "kbji_code"]
 
 
 class ProgrammeDemandInline(admin.TabularInline):

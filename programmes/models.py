@@ -6,6 +6,7 @@ import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Case, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
@@ -241,15 +242,42 @@ class StageDuration(models.Model):
         return f"{self.get_stage_display()}: {self.expected_days}"
 
 
+# ISCO-08 unit group: 4 digits. KBJI 2014 follows ISCO-08 and adds national digits: the 4-digit unit
+# group, or the unit group, a dot and a 2-digit national occupation (e.g. 5321.01).
+ISCO_CODE = r"^[0-9]{4}$"
+KBJI_CODE = r"^[0-9]{4}(\.[0-9]{2})?$"
+
+
 class Occupation(models.Model):
+    """An occupation of the partners' demand, with its codes in the international (ISCO-08) and the
+    national (KBJI 2014) classification, by which demand and placements are reported."""
+
     name = models.CharField(_("name"), max_length=150, unique=True)
     name_en = models.CharField(_("name in English"), max_length=150, blank=True)
-    kbji_code = models.CharField(_("KBJI code"), max_length=10, blank=True)
+    isco_code = models.CharField(
+        _("ISCO-08 code"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(ISCO_CODE, _("An ISCO-08 code has 4 digits, e.g. 5321."))],
+        help_text=_("The 4-digit unit group of ISCO-08."),
+    )
+    kbji_code = models.CharField(
+        _("KBJI code"),
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(KBJI_CODE, _("A KBJI 2014 code has 4 digits, or 4 digits, a dot and 2 digits."))],
+        help_text=_("KBJI 2014: the 4-digit unit group, or with the national occupation, e.g. 5321.01."),
+    )
 
     class Meta:
         verbose_name = _("occupation")
         verbose_name_plural = _("occupations")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(isco_code="") | Q(isco_code__regex=ISCO_CODE), name="occupation_isco_code_format"
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -20,6 +20,7 @@ from placements.models import Cohort, Placement
 from placements.selectors import with_gate_data
 from placements.services import placement_invite_next_season, placement_record_return
 
+from . import extensions
 from .models import (
     Case,
     CaseAccessLog,
@@ -114,6 +115,7 @@ def case_open(
         what=case.summary,
         status_after=case.status,
     )
+    extensions.case_changed(case=case, event=extensions.CASE_OPENED)
     return case
 
 
@@ -170,6 +172,7 @@ def case_escalate(
         raise ValidationError({"to": _("Choose to whom the case is escalated.")})
     case.status, case.escalated_to = Status.ESCALATED, to
     _log(case, user=user, kind=CaseAction.Kind.ESCALATED, acted_on=acted_on, what=what, next_step=next_step)
+    extensions.case_changed(case=case, event=extensions.CASE_ESCALATED)
     return case
 
 

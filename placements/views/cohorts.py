@@ -1,25 +1,29 @@
 """Cohorts: forming them from selected placements, departure, arrival, returns, the manifest."""
 
 import logging
+from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import require_perm
+from candidates.exports import csv_lines, xlsx_workbook
+from candidates.privacy import sees_full_identifiers
 from core.forms import add_service_errors
 from core.paging import paginate, querystring
 from programmes.selectors import programme_list
 
-from .. import selectors, services
+from .. import exchange, selectors, services
 from ..forms import (
     CohortAddForm,
     CohortForm,
+    ConfirmationUploadForm,
     DateConfirmForm,
 )
 from ..gates import PIPELINE
@@ -213,3 +217,67 @@ def cohort_manifest(request, pk):
     )
     response["Content-Disposition"] = f'attachment; filename="manifest-cohort-{cohort.pk}.xlsx"'
     return response
+
+
+@require_GET
+@login_required
+def cohort_national_export(request, pk, fmt):
+    """The cohort's travellers with the national system's (SISKOP2MI) field set, full NIKs included:
+    for staff who may see them (others 403)."""
+    cohort = selectors.get_cohort_for_user(request.user, pk)
+    require_perm(request.user, "placements.change_cohort")
+    if not sees_full_identifiers(request.user):
+        raise PermissionDenied
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    rows = exchange.national_placements(cohort=cohort, user=request.user)
+    logger.info("national export cohort=%s user=%s rows=%s format=%s", cohort.pk, request.user.pk, len(rows), fmt)
+    filename = f"siskop2mi-cohort-{cohort.pk}.{fmt}"
+    header, body = exchange.national_header(), exchange.national_rows(rows)
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_lines(header, body), content_type="text/csv; charset=utf-8")
+    else:
+        buffer = BytesIO()
+        xlsx_workbook(header, body, title="SISKOP2MI").save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def cohort_confirmations(request, pk):
+    """The partner's arrival and return confirmations: upload, then a preview to commit or not."""
+    cohort = selectors.get_cohort_for_user(request.user, pk, write=True)
+    form = ConfirmationUploadForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        preview = exchange.confirmations_validate(
+            user=request.user, cohort=cohort, uploaded_file=form.cleaned_data["file"]
+        )
+    return render(request, "placements/cohort_confirmations.html", {"cohort": cohort, "form": form, "preview": preview})
+
+
+@require_POST
+@login_required
+def cohort_confirmations_commit(request, pk):
+    cohort = selectors.get_cohort_for_user(request.user, pk, write=True)
+    token = request.POST.get("token", "")
+    try:
+        if request.POST.get("cancel"):
+            exchange.confirmations_discard(user=request.user, cohort=cohort, token=token)
+            messages.info(request, _("The import was cancelled; nothing was imported."))
+            return redirect("placements:cohort_detail", pk=cohort.pk)
+        result = exchange.confirmations_commit(user=request.user, cohort=cohort, token=token)
+    except exchange.ConfirmationImportError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("placements:cohort_confirmations", pk=cohort.pk)
+    messages.success(
+        request,
+        _("Partner confirmations imported: %(arrived)s arrivals, %(returned)s returns, %(unchanged)s already recorded.")
+        % {"arrived": result.arrived, "returned": result.returned, "unchanged": result.unchanged},
+    )
+    return redirect("placements:cohort_detail", pk=cohort.pk)

@@ -4,6 +4,7 @@ returns and language results."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from ..forms import (
     ReturnForm,
 )
 from ..gates import EARLY_ENDS, Gate, GateRefused, check_move, next_stage, planned_return
-from ..models import Placement, PlacementStage
+from ..models import ExternalId, Placement, PlacementStage
 from ._common import report
 
 
@@ -230,12 +231,14 @@ def placement_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.placement_update(
-                placement=placement,
-                user=request.user,
-                version=data["version"],
-                **{name: data[name] for name in PlacementEditForm.Meta.fields},
-            )
+            with transaction.atomic():
+                services.placement_update(
+                    placement=placement,
+                    user=request.user,
+                    version=data["version"],
+                    **{name: data[name] for name in PlacementEditForm.Meta.fields},
+                )
+                _save_external_ids(form, placement, request.user)
         except StaleRecordError as stale:
             add_service_errors(form, stale)
             return render(request, "placements/placement_form.html", {"form": form, "placement": placement}, status=409)
@@ -245,6 +248,16 @@ def placement_edit(request, pk):
             messages.success(request, _("Placement saved."))
             return redirect("placements:placement_detail", pk=placement.pk)
     return render(request, "placements/placement_form.html", {"form": form, "placement": placement})
+
+
+def _save_external_ids(form, placement, user) -> None:
+    """The form's external ids, each through the service; a refused one fails the whole save."""
+    for name, system in PlacementEditForm.EXTERNAL_IDS.items():
+        owner = {"candidate": placement.candidate} if system in ExternalId.ON_CANDIDATE else {"placement": placement}
+        try:
+            services.external_id_set(user=user, system=system, value=form.cleaned_data[name], **owner)
+        except ValidationError as error:
+            raise ValidationError({name: error.message_dict.get("value", error.messages)}) from error
 
 
 @require_http_methods(["GET", "POST"])

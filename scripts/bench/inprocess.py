@@ -7,6 +7,10 @@ with the same settings as the gunicorn under test. Writes JSON: the pages (label
 queries per request of each page (Django's test Client and CaptureQueriesContext, the second of
 two requests, so one-off work such as a first session write is not counted), the database's
 settings and row counts. Called by scripts/bench/run.py.
+
+The API pages are read with a client created here (Kota Serang, read and personal-data, valid for a
+day; earlier bench clients are revoked): its token goes to run.py in the JSON, which drops it
+before keeping the results.
 """
 
 import json
@@ -15,6 +19,7 @@ import re
 import sys
 import time
 from collections import Counter
+from datetime import UTC, timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -29,14 +34,21 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from api.models import ApiClient  # noqa: E402
+from api.services import SYSTEM, api_client_create  # noqa: E402
 from candidates.models import Candidate  # noqa: E402
 from core.models import Municipality  # noqa: E402
 from placements.models import Placement  # noqa: E402
 
 HOST = "127.0.0.1"
 DEEP_PAGE = 500
+API_PAGE_SIZE = 50
+# updated_since picks the most recently changed 1 % of Serang's candidates: a day's incremental sync.
+UPDATED_SHARE = 0.01
+BENCH_CLIENT_PREFIX = "bench-api-"
 # Users created by seed_bench: who drives which page.
 LOADED_TABLES = [
     "candidates_candidate",
@@ -84,7 +96,30 @@ def targets() -> dict:
     names = Candidate.objects.filter(municipality=serang).order_by("id").values_list("full_name", flat=True)[:2000]
     words = Counter(w for name in names for w in name.split()[1:] if len(w) >= 5 and re.fullmatch(r"[A-Za-z]+", w))
     surname = words.most_common(1)[0][0] if words else "Saputra"
-    return {"programme_id": programme_id, "candidate_id": candidate_id, "surname": surname, "query": typo(surname)}
+    serang_candidates = Candidate.objects.filter(municipality=serang)
+    offset = int(serang_candidates.count() * UPDATED_SHARE)
+    since = serang_candidates.order_by("-updated_at").values_list("updated_at", flat=True)[offset : offset + 1].first()
+    return {
+        "programme_id": programme_id,
+        "candidate_id": candidate_id,
+        "surname": surname,
+        "query": typo(surname),
+        "updated_since": (since or timezone.now()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+    }
+
+
+def api_token() -> str:
+    """A new read client of Kota Serang for this run (the old bench clients revoked)."""
+    now = timezone.now()
+    ApiClient.objects.filter(name__startswith=BENCH_CLIENT_PREFIX, revoked_at__isnull=True).update(revoked_at=now)
+    _, token = api_client_create(
+        user=SYSTEM,
+        name=f"{BENCH_CLIENT_PREFIX}{now:%Y%m%d%H%M%S}",
+        municipality=Municipality.objects.get(code="36.73"),
+        scopes=[ApiClient.Scope.READ, ApiClient.Scope.PERSONAL_DATA],
+        expires_at=now + timedelta(days=1),
+    )
+    return token
 
 
 def pages(t: dict) -> list[dict]:
@@ -140,12 +175,24 @@ def pages(t: dict) -> list[dict]:
             "user": "admin",
             "path": "/admin/candidates/candidate/",
         },
+        {
+            "key": "api_candidates",
+            "label": f"API: candidates, page 1 ({API_PAGE_SIZE} with personal data)",
+            "user": "api",
+            "path": f"/api/v1/candidates/?page_size={API_PAGE_SIZE}",
+        },
+        {
+            "key": "api_candidates_since",
+            "label": f"API: candidates updated since (the latest {UPDATED_SHARE:.0%}), page 1",
+            "user": "api",
+            "path": f"/api/v1/candidates/?page_size={API_PAGE_SIZE}&updated_since={t['updated_since']}",
+        },
     ]
 
 
-def count_queries(page_list: list[dict]) -> None:
+def count_queries(page_list: list[dict], token: str) -> None:
     """Adds status, queries, in-process milliseconds and the slowest query to each page."""
-    clients = {}
+    clients = {"api": Client(HTTP_HOST=HOST, HTTP_AUTHORIZATION=f"Bearer {token}")}
     for role, username in USERS.items():
         client = Client(HTTP_HOST=HOST)
         client.force_login(User.objects.get(username=username))
@@ -211,8 +258,10 @@ def main(argv: list[str]) -> int:
     output = Path(argv[1])
     t = targets()
     page_list = pages(t)
-    count_queries(page_list)
-    output.write_text(json.dumps({"targets": t, "pages": page_list, "database": database_info()}, indent=1))
+    token = api_token()
+    count_queries(page_list, token)
+    result = {"targets": t, "pages": page_list, "database": database_info(), "api_token": token}
+    output.write_text(json.dumps(result, indent=1))
     return 0
 
 

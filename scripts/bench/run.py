@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The benchmark of issue 7 (`make bench`): every main page at 100,000 and 1,000,000 candidates.
+"""The benchmark of issue 7 (`make bench`): every main page at 100,000 and 1,000,000 candidates, and
+the API's candidates endpoint (page 1, and with updated_since) of issue 16.
 
 For each scale: migrate and seed its own database (rantau_bench_100k, rantau_bench_1m; seeding is
 skipped when it already holds the candidates), count each page's queries in-process, serve the
@@ -73,6 +74,8 @@ def production_env(port: int) -> dict:
         STATIC_MANIFEST="True",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
+        # The API pages are driven far above a client's normal rate; the limit would answer 429.
+        API_THROTTLE_RATE="1000000/minute",
     )
     return env
 
@@ -187,9 +190,9 @@ def port_open(port: int) -> bool:
         conn.close()
 
 
-def get(port: int, path: str, cookies: dict, method: str = "GET", body: dict | None = None):
+def get(port: int, path: str, cookies: dict, method: str = "GET", body: dict | None = None, extra=None):
     """One request without following redirects: (status, headers, body text)."""
-    headers = {"Host": f"{HOST}:{port}"}
+    headers = {"Host": f"{HOST}:{port}", **(extra or {})}
     if cookies:
         headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
     data = None
@@ -230,11 +233,13 @@ def sign_in(port: int, username: str) -> dict:
 
 
 # --- load ------------------------------------------------------------------------------------------
-def wrk(port: int, path: str, cookies: dict, *, seconds: float, connections: int, threads: int) -> dict:
+def wrk(port: int, path: str, cookies: dict, *, seconds: float, connections: int, threads: int, extra=None) -> dict:
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "60s", "--latency"]
     cmd += ["-s", str(HERE / "report.lua")]
     if cookies:
         cmd += ["-H", "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items())]
+    for name, value in (extra or {}).items():
+        cmd += ["-H", f"{name}: {value}"]
     cmd.append(f"http://{HOST}:{port}{path}")
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)  # noqa: S603
     match = WRK_LINE.search(result.stdout)
@@ -277,20 +282,24 @@ def bench_scale(n: int, args, base_env: dict) -> dict:
     info_file = VAR / f"inprocess-{database}.json"
     check(run([PY, str(HERE / "inprocess.py"), str(info_file)], env), "inprocess.py")
     info = json.loads(info_file.read_text())
+    # The API client's token authenticates the API pages; it is not kept in the results.
+    api_headers = {"Authorization": f"Bearer {info.pop('api_token')}", "Accept-Language": "en"}
+    info_file.write_text(json.dumps(info, indent=1))
     pages = info["pages"]
     with Server(env, args.port, args.workers, VAR / f"gunicorn-{database}.log"):
-        sessions = {None: {}}
+        sessions = {None: {}, "api": {}}
         for role, username in LOGINS.items():
             sessions[role] = sign_in(args.port, username)
         for page in pages:
             cookies = sessions[page["user"]]
-            status, _, body = get(args.port, page["path"], cookies)
+            extra = api_headers if page["user"] == "api" else None
+            status, _, body = get(args.port, page["path"], cookies, extra=extra)
             page["status"] = status
             if status != 200:
                 log(f"{page['key']:<22} {page['path']} answered {status}: not load-tested")
                 continue
             page["bytes"] = len(body.encode())
-            opts = dict(connections=args.connections, threads=args.threads)
+            opts = dict(connections=args.connections, threads=args.threads, extra=extra)
             if args.warmup:
                 wrk(args.port, page["path"], cookies, seconds=args.warmup, **opts)
                 drain(args.port)
@@ -445,7 +454,9 @@ def write_report(path: Path, info: dict, args, scales: dict, imported: dict, ver
         f"- App: gunicorn, {args.workers} sync workers, `DEBUG=False`, production settings (plain http on 127.0.0.1), "
         "persistent database connections.",
         f"- Load: {info['wrk']}, {args.threads} threads, {args.connections} connections, {args.duration:g} s per page "
-        f"after a {args.warmup:g} s warm-up, signed in with the session cookie of the bench user named per page.",
+        f"after a {args.warmup:g} s warm-up, signed in with the session cookie of the bench user named per page; "
+        "the API pages (user `api`) with the token of a read and personal-data client of Kota Serang created by "
+        "the run (its rate limit lifted for the run; each request still writes the API request log).",
         "- Queries per request, and one request's time alone with its SQL time: in-process (Django test Client and "
         "CaptureQueriesContext) on the same database and settings, the second of two requests.",
         "- Data: `manage.py seed_bench --candidates N` (5 municipalities, Kota Serang holding 40 %; the staff and "

@@ -9,13 +9,16 @@ from django.utils import timezone
 
 from candidates.models import Candidate
 from placements.models import PlacementStageEvent
+from programmes.models import ProgrammeDemand
 from tests.factories import (
     CandidateFactory,
     CohortFactory,
     DocumentFactory,
     EnrolmentFactory,
     LanguageResultFactory,
+    OccupationFactory,
     PlacementFactory,
+    ProgrammeFactory,
     TrainingBatchFactory,
     municipality,
 )
@@ -166,3 +169,23 @@ def test_updated_since_with_an_offset_postgresql_refuses_is_read_in_utc(serang_r
     too_early = serang_reader.get("/api/v1/candidates/", {"updated_since": "0001-01-01T00:00:00+10:00"})
     assert too_early.status_code == 400
     assert "updated_since" in error_of(too_early)["fields"]
+
+
+def test_statistics_report_demand_and_placements_by_occupation_code(serang_reader, serang, blitar):
+    nurse = OccupationFactory(name="Asisten perawat", isco_code="5321", kbji_code="5321.01")
+    programme = ProgrammeFactory(agreement__municipality=serang)
+    ProgrammeDemand.objects.create(programme=programme, occupation=nurse, requested=12)
+    for _ in range(2):
+        PlacementFactory(candidate=CandidateFactory(municipality=serang), programme=programme, occupation=nurse)
+    PlacementFactory(candidate=CandidateFactory(municipality=serang), programme=programme)
+    PlacementFactory(candidate=CandidateFactory(municipality=blitar), programme=programme, occupation=nurse)
+    body = serang_reader.get("/api/v1/statistics/").json()
+    assert body["placements_by_occupation"] == [
+        {"municipality": "36.73", "programme": programme.pk, "isco_code": "5321", "kbji_code": "5321.01", "count": 2},
+        {"municipality": "36.73", "programme": programme.pk, "isco_code": None, "kbji_code": None, "count": 1},
+    ]
+    assert body["demand_by_occupation"] == [
+        {"programme": programme.pk, "isco_code": "5321", "kbji_code": "5321.01", "requested": 12}
+    ]
+    occupation = serang_reader.get(f"/api/v1/programmes/{programme.pk}/").json()["demands"][0]["occupation"]
+    assert (occupation["isco_code"], occupation["kbji_code"]) == ("5321", "5321.01")

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from standardwebhooks import Webhook
 
 from api import webhooks
@@ -17,7 +18,19 @@ from api.models import DeliveryAttempt, OutboxMessage, WebhookEvent
 from api.services import SYSTEM, webhook_subscribe
 from placements import services as placement_services
 from placements.gates import GateRefused
-from tests.factories import CandidateFactory, PlacementFactory, ruled_programme
+from placements.models import Placement
+from protection import services as protection_services
+from protection.models import Case
+from tests.factories import (
+    CandidateFactory,
+    CohortFactory,
+    PlacementFactory,
+    ProgrammeFactory,
+    departed_cohort,
+    ruled_programme,
+    today,
+)
+from tests.jobs.runner import run_jobs
 
 from .test_writes import candidate_body
 
@@ -177,3 +190,148 @@ def test_the_delivery_command_delivers_what_is_due(serang_writer, subscription, 
     call_command("deliver_webhooks", stdout=out)
     assert out.getvalue().strip() == "delivered 1, failed attempts 0, gave up 0"
     assert len(receiver.received) == 1
+
+
+# --- delivered by the job queue -------------------------------------------------------------------
+
+
+def _delivery_jobs():
+    return DBTaskResult.objects.filter(task_path="api.tasks.deliver_webhook")
+
+
+def test_each_outbox_message_has_its_delivery_job_from_the_same_transaction(serang_writer, subscription, serang):
+    created = serang_writer.post("/api/v1/candidates/", candidate_body()).json()
+    message = OutboxMessage.objects.get()
+    job = _delivery_jobs().get()
+    assert job.status == "READY" and job.args_kwargs["args"] == [message.pk]
+    # A refused change writes neither a message nor a job.
+    refused = serang_writer.patch(f"/api/v1/candidates/{created['id']}/", {"birth_place": "Cilegon", "version": 7})
+    assert refused.status_code == 409
+    assert OutboxMessage.objects.count() == 1 and _delivery_jobs().count() == 1
+
+
+def test_the_queue_delivers_signed_and_retries_with_backoff(serang_writer, subscription, receiver):
+    receiver.statuses = [500]
+    serang_writer.post("/api/v1/candidates/", candidate_body())
+    before = timezone.now()
+    assert run_jobs() == 1
+    message = OutboxMessage.objects.get()
+    assert (message.status, message.attempts) == ("pending", 1)
+    retry = _delivery_jobs().get(status="READY")
+    assert timedelta(seconds=9) < retry.run_after - before < timedelta(seconds=12)
+    assert run_jobs() == 0  # not due yet: the worker leaves it
+    assert run_jobs(include_future=True) == 1
+    message.refresh_from_db()
+    assert message.status == "delivered" and message.attempts == 2
+    assert [Webhook(subscription.secret).verify(b, h)["type"] for b, h in receiver.received] == [
+        "candidate.created",
+        "candidate.created",
+    ]
+    assert not _delivery_jobs().filter(status="READY").exists()
+
+
+def test_with_the_receiver_down_the_queue_loses_nothing_and_keeps_each_records_order(
+    serang_writer, subscription, receiver
+):
+    created = serang_writer.post("/api/v1/candidates/", candidate_body()).json()
+    serang_writer.patch(f"/api/v1/candidates/{created['id']}/", {"birth_place": "Cilegon", "version": 1})
+    first, second = OutboxMessage.objects.order_by("pk")
+    receiver.stop()
+    assert run_jobs() == 2  # the first fails; the second waits behind it without an attempt
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.attempts, second.attempts) == (1, 0)
+    assert [r.return_value for r in _delivery_jobs().filter(status="SUCCESSFUL").order_by("enqueued_at")] == [
+        f"attempt 1 failed; next at {first.next_attempt_at.isoformat()}",
+        "waiting for an earlier message of the record",
+    ]
+    restarted = Receiver()
+    try:
+        subscription.url = restarted.url
+        subscription.save()
+        run_jobs(include_future=True)
+        assert [Webhook(subscription.secret).verify(b, h)["type"] for b, h in restarted.received] == [
+            "candidate.created",
+            "candidate.updated",
+        ]
+        assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"delivered"}
+    finally:
+        restarted.stop()
+
+
+def test_the_queue_gives_up_after_the_last_backoff_and_the_admin_can_send_again(
+    serang_writer, subscription, receiver, superuser_client
+):
+    receiver.statuses = [503] * (len(webhooks.BACKOFF) + 1)
+    serang_writer.post("/api/v1/candidates/", candidate_body())
+    assert run_jobs(include_future=True) == len(webhooks.BACKOFF) + 1
+    message = OutboxMessage.objects.get()
+    assert message.status == "failed" and message.attempts == len(webhooks.BACKOFF) + 1
+    response = superuser_client.post(
+        "/admin/api/outboxmessage/", {"action": "retry", "_selected_action": [message.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert run_jobs() == 1
+    message.refresh_from_db()
+    assert message.status == "delivered"
+
+
+def _events(*types):
+    return list(OutboxMessage.objects.filter(event__in=types).order_by("pk").values_list("event", "payload"))
+
+
+def test_a_cohort_departing_arriving_and_returning_sends_its_events(subscription, serang, serang_staff):
+    cohort = CohortFactory(municipality=serang, planned_departure=today() - timedelta(days=3))
+    placement_services.cohort_confirm_departure(cohort=cohort, user=serang_staff, on_date=today() - timedelta(days=2))
+    placement_services.cohort_confirm_arrival(cohort=cohort, user=serang_staff, on_date=today() - timedelta(days=1))
+    events = _events("cohort.departed", "cohort.arrived")
+    assert [e for e, _ in events] == ["cohort.departed", "cohort.arrived"]
+    assert events[0][1]["data"]["id"] == cohort.pk
+    assert events[1][1]["data"]["arrival_confirmed_on"] == (today() - timedelta(days=1)).isoformat()
+
+    first = PlacementFactory(candidate=CandidateFactory(municipality=serang), programme=cohort.programme)
+    second = PlacementFactory(candidate=CandidateFactory(municipality=serang), programme=cohort.programme)
+    for placement in (first, second):
+        Placement.objects.filter(pk=placement.pk).update(stage="abroad", cohort=cohort, departed_on=today())
+    placement_services.placement_record_return(
+        placement=Placement.objects.get(pk=first.pk), user=serang_staff, on_date=today(), outcome="completed"
+    )
+    assert not _events("cohort.returned")  # one worker is still away
+    placement_services.placement_record_return(
+        placement=Placement.objects.get(pk=second.pk), user=serang_staff, on_date=today(), outcome="completed"
+    )
+    ((_, payload),) = _events("cohort.returned")
+    assert payload["data"]["id"] == cohort.pk and OutboxMessage.objects.get(event="cohort.returned").record_key == (
+        f"cohort:{cohort.pk}"
+    )
+
+
+def test_a_protection_case_opened_and_escalated_sends_events_without_its_story(subscription, serang, serang_staff):
+    placement = PlacementFactory(
+        candidate=CandidateFactory(municipality=serang),
+        stage="abroad",
+        cohort=departed_cohort(ProgrammeFactory(), municipality=serang),
+        departed_on=today() - timedelta(days=2),
+    )
+    case = protection_services.case_open(
+        user=serang_staff,
+        placement=placement,
+        case_type=Case.Type.ILLNESS,
+        severity=Case.Severity.HIGH,
+        reported_by=Case.Reporter.FAMILY,
+        reported_at=timezone.now() - timedelta(hours=1),
+        summary="Admitted to hospital",
+    )
+    protection_services.case_escalate(case=case, user=serang_staff, to="embassy", acted_on=today(), what="Called")
+    events = _events("case.opened", "case.escalated")
+    assert [e for e, _ in events] == ["case.opened", "case.escalated"]
+    assert events[1][1]["data"] == {
+        "id": case.pk,
+        "placement": placement.pk,
+        "status": "escalated",
+        "severity": "high",
+        "escalated_to": "embassy",
+        "version": events[1][1]["data"]["version"],
+    }
+    assert "hospital" not in str(events)
+    assert _delivery_jobs().count() == 2

@@ -78,8 +78,8 @@ def data(serang, blitar) -> DataSet:
         target_max=10,
         planned_departure=today + timedelta(days=120),
     )
-    nurse = OccupationFactory(name="Asisten perawat")
-    courier = OccupationFactory(name="Kurir")
+    nurse = OccupationFactory(name="Asisten perawat", isco_code="5321", kbji_code="5321.01")
+    courier = OccupationFactory(name="Kurir", isco_code="9621", kbji_code="9621")
     ProgrammeDemand.objects.create(programme=programme, occupation=nurse, requested=4)
     ProgrammeDemand.objects.create(programme=programme, occupation=courier, requested=2)
     cohort = CohortFactory(programme=programme, planned_departure=today + timedelta(days=30))

@@ -10,8 +10,9 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
-from dashboards.selectors import programme_dashboard
+from dashboards.selectors import HOME_FUNNEL, programme_dashboard
 from tests.dashboards.dataset import PEOPLE
 from tests.factories import CandidateFactory, PlacementFactory
 
@@ -65,6 +66,21 @@ def test_funnel_per_occupation_stands_against_demand(serang_official, data):
     assert courier.funnel.reached["departed"] == 1
     assert courier.funnel.ended_by_reason["absconded"] == 1
     assert unassigned.funnel.reached["registered"] == 1 and unassigned.funnel.total == 1
+
+
+def test_the_occupation_table_shows_the_isco_and_kbji_codes_and_charts_the_demand(official_client, data):
+    response = official_client.get(f"/programmes/{data.programme.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    table = response.context["tables"]["occupations"]
+    with translation.override("en"):
+        assert [str(c) for c in table.columns[:4]] == ["Occupation", "ISCO-08", "KBJI", "Requested"]
+        codes = [(str(row[0].value), row[1].value, row[2].value, row[3].value) for row in table.rows]
+    assert codes == [
+        ("Asisten perawat", "5321", "5321.01", 4),
+        ("Kurir", "9621", "9621", 2),
+        ("Not assigned yet", "", "", None),
+    ]
+    assert table.chart["datasets"][0]["data"] == [4, 2, None]
+    assert table.chart["datasets"][1]["data"] == [row[4 + HOME_FUNNEL.index("ready")].value for row in table.rows]
 
 
 def test_breakdowns_by_sex_age_kecamatan_and_education(serang_official, data):

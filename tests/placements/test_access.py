@@ -75,6 +75,11 @@ OBJECT_VIEWS = [
     ("post", "/placements/cohorts/{cohort}/depart/", "write"),
     ("post", "/placements/cohorts/{cohort}/arrive/", "write"),
     ("get", "/placements/cohorts/{cohort}/manifest.xlsx", "write"),
+    ("get", "/placements/cohorts/{cohort}/siskop2mi.xlsx", "write"),
+    ("get", "/placements/cohorts/{cohort}/siskop2mi.csv", "write"),
+    ("get", "/placements/cohorts/{cohort}/confirmations/", "write"),
+    ("post", "/placements/cohorts/{cohort}/confirmations/", "write"),
+    ("post", "/placements/cohorts/{cohort}/confirmations/commit/", "write"),
 ]
 LIST_VIEWS = [
     ("get", "/placements/", "read"),
@@ -136,6 +141,7 @@ WRONG_METHOD = [
     ("get", "/placements/cohorts/{cohort}/add/"),
     ("get", "/placements/cohorts/{cohort}/depart/"),
     ("get", "/placements/cohorts/{cohort}/arrive/"),
+    ("get", "/placements/cohorts/{cohort}/confirmations/commit/"),
     ("get", "/placements/cohorts/{cohort}/remove/{placement}/"),
     ("post", "/placements/{placement}/"),
     ("post", "/placements/training/"),

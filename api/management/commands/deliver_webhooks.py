@@ -1,5 +1,5 @@
-"""manage.py deliver_webhooks: deliver the due outbox messages (run every minute from cron until the
-job queue does it)."""
+"""manage.py deliver_webhooks: deliver the due outbox messages now, without the queue (the queue's
+jobs deliver them as they are written; this catches up by hand, as the daily sweep does)."""
 
 from django.core.management.base import BaseCommand
 
