@@ -15,11 +15,12 @@ from candidates.filters import CandidateFilter
 from candidates.models import Candidate, Document
 from candidates.selectors import candidate_list
 from core.choices import DocumentType
+from core.phones import InvalidPhone, normalise_phone
 from placements.models import PlacementStage
 from placements.selectors import batch_enrolments, cohort_members, get_batch_for_user, get_cohort_for_user
 
 from .models import Broadcast, Channel, ContactConsent, MessageTemplate
-from .phones import InvalidPhone, normalise_phone
+
 from .placeholders import placeholders_in
 
 EARLY_ENDS = PlacementStage.early_ends()
