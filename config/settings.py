@@ -288,6 +288,9 @@ RANTAU_SCHEDULE = {
 }
 # Finished job rows are deleted after this many days (failed ones are kept twice as long).
 JOB_RESULTS_KEEP_DAYS = env.int("JOB_RESULTS_KEEP_DAYS", default=30)
+# Files made by jobs users start (large exports; imports keep only their checked rows) are personal data:
+# they and their jobs are deleted this many days after the job ended.
+JOB_FILES_KEEP_DAYS = env.int("JOB_FILES_KEEP_DAYS", default=7)
 
 # --- Messages to candidates (messaging/). Each channel has a provider: "outbox" (the default) only
 # records the message in the database, so nothing leaves the machine; the others are real services.
