@@ -1,4 +1,5 @@
-"""Send a template to a list (a training batch, a cohort, the candidate list's filter), follow the
+"""Send a template to a list (a training batch, a cohort, the candidate list's filter, a programme's
+shortlist, the people of a kind of reminder), follow the
 statuses, and a person's consents and messages."""
 
 from django.contrib import messages
@@ -13,13 +14,16 @@ from accounts.access import require_perm
 from candidates.selectors import candidate_list, get_candidate_for_user
 from core.forms import add_service_errors
 from core.paging import paginate, querystring
+from placements.reminders import PERSON_KINDS
+from placements.reminders import kind_label as reminder_kind_label
 from placements.selectors import get_batch_for_user, get_cohort_for_user
+from programmes.selectors import get_programme_for_user
 
 from . import selectors, services
 from .forms import ContactConsentForm, ContactConsentWithdrawForm, TemplateChoiceForm
 from .models import Broadcast, Message
 from .placeholders import PLACEHOLDERS
-from .recipients import build_list
+from .recipients import build_list, shortlist_label
 
 SKIPPED_SHOWN = 50
 
@@ -50,6 +54,17 @@ def _source(request) -> tuple[str, dict, str]:
         if source == Broadcast.Source.COHORT:
             cohort = get_cohort_for_user(user, int(request.GET["cohort"]))
             return source, {"cohort": cohort.pk}, cohort.name
+        if source == Broadcast.Source.SHORTLIST:
+            programme = get_programme_for_user(user, int(request.GET["programme"]))
+            shown = request.GET.get("list", "eligible")
+            if shown not in ("eligible", "missing"):
+                raise Http404
+            return source, {"programme": programme.pk, "list": shown}, shortlist_label(programme, shown)
+        if source == Broadcast.Source.REMINDERS:
+            kind = request.GET["kind"]
+            if kind not in PERSON_KINDS:
+                raise Http404
+            return source, {"kind": kind}, reminder_kind_label(kind)
     except (KeyError, ValueError) as exc:
         raise Http404 from exc
     if source == Broadcast.Source.CANDIDATES:
