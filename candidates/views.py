@@ -82,35 +82,30 @@ def candidate_list(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def candidate_export(request):
-    """The list as shown, as XLSX (default) or CSV. A long list is made by a job: the GET asks to
-    start it (a page with a button), the POST starts it and goes to its page."""
+def _export_is_long(filterset) -> bool:
+    limit = exports.IN_REQUEST_MAX_ROWS
+    return len(filterset.qs.prefetch_related(None).order_by().values_list("pk", flat=True)[: limit + 1]) > limit
+
+
+def _export_format(request) -> str:
     fmt = request.GET.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
         raise Http404
+    return fmt
+
+
+@require_GET
+@login_required
+def candidate_export(request):
+    """The list as shown, as XLSX (default) or CSV. A long list is made by a job: this page then
+    offers to start it (candidate_export_start)."""
+    fmt = _export_format(request)
     filterset = _filtered(request, selectors.candidate_list_for_display(user=request.user))
-    limit = exports.IN_REQUEST_MAX_ROWS
-    if len(filterset.qs.prefetch_related(None).order_by().values_list("pk", flat=True)[: limit + 1]) > limit:
-        if request.method == "POST":
-            # A full NIK never goes into a stored job (a search for one finds one person anyway).
-            filters = {k: request.GET.getlist(k) for k in request.GET if k != "format"}
-            if _is_full_nik(request.GET.get("q", "")):
-                filters.pop("q")
-            job = user_job_start(
-                user=request.user,
-                kind="candidate-export",
-                label=_("Candidate export (%(format)s)") % {"format": fmt.upper()},
-                job=tasks.export_candidates,
-                filters=filters,
-                fmt=fmt,
-            )
-            return redirect("jobs:user_job_detail", job.pk)
+    if _export_is_long(filterset):
         return render(
             request,
             "candidates/export_start.html",
-            {"limit": limit, "fmt": fmt, "querystring": _querystring(request)},
+            {"limit": exports.IN_REQUEST_MAX_ROWS, "fmt": fmt, "querystring": _querystring(request, "format")},
         )
     body = exports.rows(filterset.qs, user=request.user)
     stamp = timezone.localdate().isoformat()
@@ -127,6 +122,29 @@ def candidate_export(request):
     return FileResponse(
         spool, as_attachment=True, filename=f"candidates-{stamp}.xlsx", content_type=exports.CONTENT_TYPES["xlsx"]
     )
+
+
+@require_POST
+@login_required
+def candidate_export_start(request):
+    """Start the job that exports a long list (same filters, from the query string) and go to its page."""
+    fmt = _export_format(request)
+    filterset = _filtered(request, selectors.candidate_list_for_display(user=request.user))
+    if not _export_is_long(filterset):
+        return redirect(f"{reverse('candidates:candidate_export')}?{request.GET.urlencode()}")
+    # A full NIK never goes into a stored job (a search for one finds one person anyway).
+    filters = {k: request.GET.getlist(k) for k in request.GET if k != "format"}
+    if _is_full_nik(request.GET.get("q", "")):
+        filters.pop("q")
+    job = user_job_start(
+        user=request.user,
+        kind="candidate-export",
+        label=_("Candidate export (%(format)s)") % {"format": fmt.upper()},
+        job=tasks.export_candidates,
+        filters=filters,
+        fmt=fmt,
+    )
+    return redirect("jobs:user_job_detail", job.pk)
 
 
 # --- create, edit, detail -----------------------------------------------------------------------

@@ -18,6 +18,7 @@ from tests.jobs.runner import run_jobs
 from .test_imports import csv_file, row, xlsx_file
 
 EXPORT = reverse("candidates:candidate_export")
+START = reverse("candidates:candidate_export_start")
 IMPORT = reverse("candidates:candidate_import")
 
 
@@ -43,7 +44,8 @@ def test_a_long_export_asks_first_then_runs_as_a_job_with_progress_and_a_private
     assert page.status_code == 200 and "more than 2 candidates" in page.content.decode()
     assert not UserJob.objects.exists(), "a GET starts nothing"
 
-    started = staff_client.post(f"{EXPORT}?sex=F&format=csv")
+    assert f'action="{START}?sex=F&amp;format=csv"' in page.content.decode()
+    started = staff_client.post(f"{START}?sex=F&format=csv")
     job = UserJob.objects.get()
     assert started["Location"] == reverse("jobs:user_job_detail", args=[job.pk])
     waiting = _job_page(staff_client, job).content.decode()
@@ -74,7 +76,7 @@ def test_a_long_export_asks_first_then_runs_as_a_job_with_progress_and_a_private
 def test_a_long_xlsx_export_is_the_same_file_as_a_short_one(small_limits, staff_client, serang):
     for _ in range(3):
         CandidateFactory(municipality=serang)
-    staff_client.post(f"{EXPORT}?format=xlsx")
+    staff_client.post(f"{START}?format=xlsx")
     run_jobs()
     job = UserJob.objects.get()
     content = b"".join(staff_client.get(reverse("jobs:user_job_download", args=[job.pk])).streaming_content)
@@ -89,6 +91,9 @@ def test_a_short_export_stays_in_the_request(staff_client, serang):
     CandidateFactory(municipality=serang)
     response = staff_client.get(EXPORT, {"format": "csv"})
     assert response["Content-Disposition"].startswith("attachment;")
+    # Asked to start a job for it anyway, it sends to the download instead.
+    assert staff_client.post(f"{START}?format=csv")["Location"] == f"{EXPORT}?format=csv"
+    assert staff_client.get(START).status_code == 405
     assert not UserJob.objects.exists()
 
 
