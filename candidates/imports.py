@@ -243,7 +243,12 @@ def candidate_import_receive(*, user, uploaded_file) -> ImportPreview:
     name = _display_name(getattr(uploaded_file, "name", "") or "")
     try:
         data = _upload_bytes(user, uploaded_file)
-        _detect_kind(data)
+        if _detect_kind(data) == "xlsx":
+            # What the request can say at once (a zip bomb, not an XLSX) is not left to the job.
+            try:
+                _check_members(zipfile.ZipFile(io.BytesIO(data)).infolist())
+            except (zipfile.BadZipFile, OSError) as exc:
+                raise FileProblem(_("This is not a valid XLSX file.")) from exc
     except FileProblem as problem:
         return ImportPreview(token=None, original_name=name, file_error=str(problem))
     token = secrets.token_hex(16)
@@ -773,18 +778,7 @@ def _xlsx_rows(data: bytes):
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise FileProblem(_("This is not a valid XLSX file.")) from exc
-    names = {m.filename for m in members}
-    if "xl/workbook.xml" not in names:
-        raise FileProblem(_("This is not a valid XLSX file."))
-    unpacked = sum(m.file_size for m in members)
-    if (
-        len(members) > 500
-        or unpacked > MAX_UNPACKED_BYTES
-        or any(
-            m.file_size > 1024 * 1024 and m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1) for m in members
-        )
-    ):
-        raise FileProblem(_("The XLSX file unpacks to an implausible size; it was not opened."))
+    _check_members(members)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
@@ -801,6 +795,22 @@ def _xlsx_rows(data: bytes):
             raise FileProblem(_("This is not a valid XLSX file.")) from exc
     finally:
         workbook.close()
+
+
+def _check_members(members: list[zipfile.ZipInfo]) -> None:
+    """An XLSX's parts as its zip directory declares them: a workbook, and a plausible unpacked size."""
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" not in names:
+        raise FileProblem(_("This is not a valid XLSX file."))
+    unpacked = sum(m.file_size for m in members)
+    if (
+        len(members) > 500
+        or unpacked > MAX_UNPACKED_BYTES
+        or any(
+            m.file_size > 1024 * 1024 and m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1) for m in members
+        )
+    ):
+        raise FileProblem(_("The XLSX file unpacks to an implausible size; it was not opened."))
 
 
 def _map_headers(header: list[str]) -> tuple[dict[int, Column], list[str]]:
