@@ -1,12 +1,17 @@
 """Export of the candidate list as shown: the same filters, the same columns, the user's language.
 
+A list of up to IN_REQUEST_MAX_ROWS rows is exported in the request; a longer one by a job
+(candidates.tasks.export_candidates) that writes the file with the same functions and reports its
+progress on the job's page.
+
 Cells that a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage
 return) get a leading apostrophe, so a name like "=HYPERLINK(…)" stays text.
 """
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from pathlib import Path
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -24,6 +29,11 @@ from .models import Candidate
 from .privacy import mask_identifier, sees_full_identifiers
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+IN_REQUEST_MAX_ROWS = 5000
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def escape_formula(value):
@@ -115,3 +125,25 @@ def xlsx_workbook(header: list[str], body: Iterable[list], *, title: str) -> Wor
             cells.append(cell)
         sheet.append(cells)
     return workbook
+
+
+def write_file(queryset: QuerySet, *, user, fmt: str, path: Path, progress: Callable[[int], None]) -> int:
+    """The export written to `path` (the job's way); `progress(rows so far)` as it goes. Returns the rows."""
+    written = 0
+
+    def counted(body: Iterable[list]) -> Iterator[list]:
+        nonlocal written
+        for row in body:
+            yield row
+            written += 1
+            if written % 500 == 0:
+                progress(written)
+
+    body = counted(rows(queryset, user=user))
+    if fmt == "csv":
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            fh.writelines(csv_lines(headers(), body))
+    else:
+        xlsx_workbook(headers(), body, title=_("Candidates")).save(path)
+    progress(written)
+    return written

@@ -98,3 +98,30 @@ def register_candidate_listener(key: str, listener: ChangeListener) -> None:
 def candidate_changed(*, candidate, created: bool) -> None:
     for listener in _candidate_listeners.values():
         listener(candidate=candidate, created=created)
+
+
+# --- actions on a list of people --------------------------------------------------------------
+# Pages that show a list of candidates (the candidate list, and placements' batch, cohort, shortlist
+# and reminders pages) offer what apps above register for such a list (messaging: "Send a message"
+# to everyone on it). The page names its list by a source and the parameters that define it.
+
+
+@dataclass(frozen=True)
+class ActionLink:
+    label: str
+    url: str
+    testid: str = ""
+
+
+ListAction = Callable[..., ActionLink | None]
+_list_actions: dict[str, ListAction] = {}
+
+
+def register_list_action(key: str, action: ListAction) -> None:
+    """`action(user=..., source=..., params={name: [values]})` returns a link for this user, or None."""
+    _list_actions[key] = action
+
+
+def list_actions(*, user, source: str, params: dict[str, list[str]]) -> list[ActionLink]:
+    links = (action(user=user, source=source, params=params) for action in _list_actions.values())
+    return [link for link in links if link is not None]

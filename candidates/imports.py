@@ -48,6 +48,10 @@ MAX_ROWS = 20_000
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 150
 PREVIEW_SAMPLE = 100
+# A file with more rows than this is checked, and then imported, by a job whose page shows progress.
+IN_REQUEST_MAX_ROWS = 2000
+# For the estimate of an XLSX's rows from its unpacked sheets (14 cells of sheet XML per row).
+XLSX_BYTES_PER_ROW = 400
 STORED_ISSUES = 1000
 STORAGE_DIR = "imports"
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -165,6 +169,17 @@ class ImportResult:
     unchanged: int = 0
 
 
+def result_message(result: ImportResult) -> str:
+    return _(
+        "Import finished: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(skipped)d skipped."
+    ) % {
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "skipped": result.skipped,
+    }
+
+
 class CandidateImportError(ValidationError):
     """The import cannot be committed; `preview` says why (row errors or a file problem)."""
 
@@ -190,42 +205,118 @@ def candidate_import_validate(*, user, uploaded_file) -> ImportPreview:
     written to the registry."""
     require_perm(user, "candidates.add_candidate")
     name = _display_name(getattr(uploaded_file, "name", "") or "")
-    if not user.municipality_id:
-        return ImportPreview(token=None, original_name=name, file_error=_("Your account has no municipality."))
-    too_large = _("The file is larger than 10 MB. Split it into smaller files.")
-    size = getattr(uploaded_file, "size", None)
-    if size is not None and size > MAX_FILE_BYTES:
-        return ImportPreview(token=None, original_name=name, file_error=too_large)
-    uploaded_file.seek(0)
-    data = uploaded_file.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        return ImportPreview(token=None, original_name=name, file_error=too_large)
     try:
+        data = _upload_bytes(user, uploaded_file)
         preview, rows = _validate(user=user, data=data, kind=_detect_kind(data), original_name=name)
     except FileProblem as problem:
         return ImportPreview(token=None, original_name=name, file_error=str(problem))
+    preview.token = secrets.token_hex(16)
+    _save_meta(user, preview.token, name)
+    _save_checked(preview.token, preview, rows)
+    return preview
+
+
+def is_large_upload(uploaded_file) -> bool:
+    """More rows than IN_REQUEST_MAX_ROWS, by a cheap estimate (lines of a CSV, the unpacked size of
+    an XLSX's sheets): such a file is checked and imported by a job."""
+    uploaded_file.seek(0)
+    head = uploaded_file.read(4)
+    uploaded_file.seek(0)
+    if head != b"PK\x03\x04":
+        lines = sum(chunk.count(b"\n") for chunk in uploaded_file.chunks())
+        uploaded_file.seek(0)
+        return lines > IN_REQUEST_MAX_ROWS
+    try:
+        members = zipfile.ZipFile(uploaded_file).infolist()
+    except (zipfile.BadZipFile, OSError):
+        return False  # the check in the request says what is wrong with it
+    finally:
+        uploaded_file.seek(0)
+    sheets = sum(m.file_size for m in members if m.filename.startswith("xl/worksheets/"))
+    return sheets > IN_REQUEST_MAX_ROWS * XLSX_BYTES_PER_ROW
+
+
+def candidate_import_receive(*, user, uploaded_file) -> ImportPreview:
+    """Step 1 of a large file, in the request: keep the upload privately under a new token for the
+    job that checks it (candidate_import_check_stored). The preview has the token, or a file_error."""
+    require_perm(user, "candidates.add_candidate")
+    name = _display_name(getattr(uploaded_file, "name", "") or "")
+    try:
+        data = _upload_bytes(user, uploaded_file)
+        if _detect_kind(data) == "xlsx":
+            # What the request can say at once (a zip bomb, not an XLSX) is not left to the job.
+            try:
+                _check_members(zipfile.ZipFile(io.BytesIO(data)).infolist())
+            except (zipfile.BadZipFile, OSError) as exc:
+                raise FileProblem(_("This is not a valid XLSX file.")) from exc
+    except FileProblem as problem:
+        return ImportPreview(token=None, original_name=name, file_error=str(problem))
     token = secrets.token_hex(16)
-    preview.token = token
+    _save_meta(user, token, name)
+    default_storage.save(_path(token, "upload"), ContentFile(data))
+    return ImportPreview(token=token, original_name=name)
+
+
+def candidate_import_check_stored(*, user, preview_token: str, progress=None) -> ImportPreview:
+    """Step 1 of a large file, in the job: check the kept upload row by row, reporting
+    `progress(rows checked, rows)`, and keep the result for step 2 as for a small file."""
+    require_perm(user, "candidates.add_candidate")
+    meta = _meta(user, preview_token)
+    with default_storage.open(_path(preview_token, "upload"), "rb") as fh:
+        data = fh.read()
+    try:
+        preview, rows = _validate(
+            user=user, data=data, kind=_detect_kind(data), original_name=meta["original_name"], progress=progress
+        )
+    except FileProblem as problem:
+        candidate_import_discard(user=user, preview_token=preview_token)
+        return ImportPreview(token=None, original_name=meta["original_name"], file_error=str(problem))
+    preview.token = preview_token
+    _save_checked(preview_token, preview, rows)
+    default_storage.delete(_path(preview_token, "upload"))
+    return preview
+
+
+def _upload_bytes(user, uploaded_file) -> bytes:
+    if not user.municipality_id:
+        raise FileProblem(_("Your account has no municipality."))
+    too_large = _("The file is larger than 10 MB. Split it into smaller files.")
+    size = getattr(uploaded_file, "size", None)
+    if size is not None and size > MAX_FILE_BYTES:
+        raise FileProblem(too_large)
+    uploaded_file.seek(0)
+    data = uploaded_file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise FileProblem(too_large)
+    return data
+
+
+def _save_meta(user, token: str, name: str) -> None:
     meta = {
         "user_id": user.pk,
         "municipality_id": user.municipality_id,
         "original_name": name,
         "created_at": timezone.now().isoformat(),
     }
+    default_storage.save(_path(token, "meta.json"), ContentFile(json.dumps(meta).encode()))
+
+
+def _save_checked(token: str, preview: ImportPreview, rows: list) -> None:
     # The validated rows (not the raw file) are what step 2 writes: private storage, random name,
     # referenced from the session by the token only.
-    default_storage.save(_path(token, "meta.json"), ContentFile(json.dumps(meta).encode()))
     default_storage.save(_path(token, "preview.json"), ContentFile(preview.to_json().encode()))
     if preview.error_count == 0:
         default_storage.save(_path(token, "rows.json"), ContentFile(_rows_to_json(rows).encode()))
-    return preview
 
 
 def candidate_import_preview(*, user, preview_token: str) -> ImportPreview:
     """The stored preview of an upload by this user (PermissionDenied for anyone else's token)."""
     _meta(user, preview_token)
-    with default_storage.open(_path(preview_token, "preview.json"), "rb") as fh:
-        return ImportPreview.from_json(fh.read().decode())
+    try:
+        with default_storage.open(_path(preview_token, "preview.json"), "rb") as fh:
+            return ImportPreview.from_json(fh.read().decode())
+    except FileNotFoundError as exc:
+        raise CandidateImportError(_("This file is still being checked; its page shows how far it got.")) from exc
 
 
 # --- step 2 -------------------------------------------------------------------------------------
@@ -268,7 +359,7 @@ def candidate_import_commit(*, user, preview_token: str, on_existing: str = "ski
 
 def candidate_import_discard(*, user, preview_token: str) -> None:
     _meta(user, preview_token)
-    for suffix in ("rows.json", "preview.json", "meta.json"):
+    for suffix in ("upload", "rows.json", "preview.json", "meta.json"):
         default_storage.delete(_path(preview_token, suffix))
 
 
@@ -420,7 +511,7 @@ def _match_registered(rows: list[_Row], municipality_id: int) -> list[RowIssue]:
 # --- validation ---------------------------------------------------------------------------------
 
 
-def _validate(*, user, data: bytes, kind: str, original_name: str) -> tuple[ImportPreview, list[_Row]]:
+def _validate(*, user, data: bytes, kind: str, original_name: str, progress=None) -> tuple[ImportPreview, list[_Row]]:
     municipality = Municipality.objects.get(pk=user.municipality_id)
     header, raw_rows = _read_table(data, kind)
     columns, ignored = _map_headers(header)
@@ -438,7 +529,9 @@ def _validate(*, user, data: bytes, kind: str, original_name: str) -> tuple[Impo
 
     # One form validates every row in turn (see CandidateDataForm.rebind).
     form = CandidateDataForm(municipality=municipality, known_regencies=known_regencies, today=today)
-    for number, values in raw_rows:
+    for checked, (number, values) in enumerate(raw_rows):
+        if progress is not None:
+            progress(checked, len(raw_rows))
         cells = {c.field: values[i] if i < len(values) else None for i, c in columns.items()}
         form_data, present = _form_data(cells, kecamatans, kecamatan_by_name, today)
         form.rebind(form_data)
@@ -685,18 +778,7 @@ def _xlsx_rows(data: bytes):
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise FileProblem(_("This is not a valid XLSX file.")) from exc
-    names = {m.filename for m in members}
-    if "xl/workbook.xml" not in names:
-        raise FileProblem(_("This is not a valid XLSX file."))
-    unpacked = sum(m.file_size for m in members)
-    if (
-        len(members) > 500
-        or unpacked > MAX_UNPACKED_BYTES
-        or any(
-            m.file_size > 1024 * 1024 and m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1) for m in members
-        )
-    ):
-        raise FileProblem(_("The XLSX file unpacks to an implausible size; it was not opened."))
+    _check_members(members)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
@@ -713,6 +795,22 @@ def _xlsx_rows(data: bytes):
             raise FileProblem(_("This is not a valid XLSX file.")) from exc
     finally:
         workbook.close()
+
+
+def _check_members(members: list[zipfile.ZipInfo]) -> None:
+    """An XLSX's parts as its zip directory declares them: a workbook, and a plausible unpacked size."""
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" not in names:
+        raise FileProblem(_("This is not a valid XLSX file."))
+    unpacked = sum(m.file_size for m in members)
+    if (
+        len(members) > 500
+        or unpacked > MAX_UNPACKED_BYTES
+        or any(
+            m.file_size > 1024 * 1024 and m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1) for m in members
+        )
+    ):
+        raise FileProblem(_("The XLSX file unpacks to an implausible size; it was not opened."))
 
 
 def _map_headers(header: list[str]) -> tuple[dict[int, Column], list[str]]:

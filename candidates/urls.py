@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.candidate_list, name="candidate_list"),
     path("new/", views.candidate_create, name="candidate_create"),
     path("export/", views.candidate_export, name="candidate_export"),
+    path("export/start/", views.candidate_export_start, name="candidate_export_start"),
     path("import/", views.candidate_import, name="candidate_import"),
     path("import/template.<str:fmt>", views.candidate_import_template, name="candidate_import_template"),
     path("import/<str:token>/", views.candidate_import_preview, name="candidate_import_preview"),

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from lokal.nik import parse_nik
-from lokal.phone import parse_phone
 
 from core.dates import age_on
 from core.models import Municipality
@@ -109,17 +108,6 @@ def check_birth_and_registration(*, birth_date: date | None, registered_on: date
             "age": MINIMUM_AGE
         }
     return errors
-
-
-def normalize_phone_or_error(value: str) -> tuple[str, str | None]:
-    """(+62… form, None) or ("", error message). Empty input is allowed (the field is optional)."""
-    value = (value or "").strip()
-    if not value:
-        return "", None
-    info = parse_phone(value)
-    if not info.valid:
-        return "", _("Enter an Indonesian phone number, e.g. 0812-3456-7890 or +62 812 3456 7890.")
-    return info.e164, None
 
 
 # Emoji skin-tone modifiers share the category of the acute accent some people type for an

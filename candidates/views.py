@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import require_perm
 from core.locking import StaleRecordError
 from core.paging import PER_PAGE, CappedCountPaginator, querystring
+from jobs.services import user_job_start
 
-from . import exports, extensions, imports, selectors, services
+from . import exports, extensions, imports, selectors, services, tasks
 from .filters import CandidateFilter
 from .forms import (
     CandidateForm,
@@ -81,19 +82,36 @@ def candidate_list(request):
     )
 
 
-@require_GET
-@login_required
-def candidate_export(request):
-    """The list as shown, as XLSX (default) or CSV."""
+def _export_is_long(filterset) -> bool:
+    limit = exports.IN_REQUEST_MAX_ROWS
+    return len(filterset.qs.prefetch_related(None).order_by().values_list("pk", flat=True)[: limit + 1]) > limit
+
+
+def _export_format(request) -> str:
     fmt = request.GET.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
         raise Http404
+    return fmt
+
+
+@require_GET
+@login_required
+def candidate_export(request):
+    """The list as shown, as XLSX (default) or CSV. A long list is made by a job: this page then
+    offers to start it (candidate_export_start)."""
+    fmt = _export_format(request)
     filterset = _filtered(request, selectors.candidate_list_for_display(user=request.user))
+    if _export_is_long(filterset):
+        return render(
+            request,
+            "candidates/export_start.html",
+            {"limit": exports.IN_REQUEST_MAX_ROWS, "fmt": fmt, "querystring": _querystring(request, "format")},
+        )
     body = exports.rows(filterset.qs, user=request.user)
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         response = StreamingHttpResponse(
-            exports.csv_lines(exports.headers(), body), content_type="text/csv; charset=utf-8"
+            exports.csv_lines(exports.headers(), body), content_type=exports.CONTENT_TYPES["csv"]
         )
         response["Content-Disposition"] = f'attachment; filename="candidates-{stamp}.csv"'
         return response
@@ -102,11 +120,31 @@ def candidate_export(request):
     workbook.save(spool)
     spool.seek(0)
     return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"candidates-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        spool, as_attachment=True, filename=f"candidates-{stamp}.xlsx", content_type=exports.CONTENT_TYPES["xlsx"]
     )
+
+
+@require_POST
+@login_required
+def candidate_export_start(request):
+    """Start the job that exports a long list (same filters, from the query string) and go to its page."""
+    fmt = _export_format(request)
+    filterset = _filtered(request, selectors.candidate_list_for_display(user=request.user))
+    if not _export_is_long(filterset):
+        return redirect(f"{reverse('candidates:candidate_export')}?{request.GET.urlencode()}")
+    # A full NIK never goes into a stored job (a search for one finds one person anyway).
+    filters = {k: request.GET.getlist(k) for k in request.GET if k != "format"}
+    if _is_full_nik(request.GET.get("q", "")):
+        filters.pop("q")
+    job = user_job_start(
+        user=request.user,
+        kind="candidate-export",
+        label=_("Candidate export (%(format)s)") % {"format": fmt.upper()},
+        job=tasks.export_candidates,
+        filters=filters,
+        fmt=fmt,
+    )
+    return redirect("jobs:user_job_detail", job.pk)
 
 
 # --- create, edit, detail -----------------------------------------------------------------------
@@ -330,11 +368,26 @@ def candidate_import(request):
     require_perm(request.user, "candidates.add_candidate")
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        preview = imports.candidate_import_validate(user=request.user, uploaded_file=form.cleaned_data["file"])
+        upload = form.cleaned_data["file"]
+        # A large file is kept now and checked by a job whose page shows the progress and leads to the preview.
+        later = imports.is_large_upload(upload)
+        if later:
+            preview = imports.candidate_import_receive(user=request.user, uploaded_file=upload)
+        else:
+            preview = imports.candidate_import_validate(user=request.user, uploaded_file=upload)
         if preview.file_error:
             form.add_error("file", preview.file_error)
         else:
             _remember_import(request, preview.token)
+            if later:
+                job = user_job_start(
+                    user=request.user,
+                    kind="candidate-import-check",
+                    label=_("Checking the import of %(name)s") % {"name": preview.original_name},
+                    job=tasks.check_import,
+                    token=preview.token,
+                )
+                return redirect("jobs:user_job_detail", job.pk)
             return redirect("candidates:candidate_import_preview", preview.token)
     return render(request, "candidates/import_upload.html", {"form": form, "max_rows": imports.MAX_ROWS})
 
@@ -363,6 +416,23 @@ def candidate_import_commit(request, token):
     if not form.is_valid():
         return redirect("candidates:candidate_import_preview", token)
     try:
+        preview = imports.candidate_import_preview(user=request.user, preview_token=_owned_token(request, token))
+    except imports.CandidateImportError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("candidates:candidate_import")
+    if preview.create_count + preview.existing_count > imports.IN_REQUEST_MAX_ROWS:
+        if form.cleaned_data["on_existing"] == "update":
+            require_perm(request.user, "candidates.change_candidate")
+        job = user_job_start(
+            user=request.user,
+            kind="candidate-import",
+            label=_("Import of %(name)s") % {"name": preview.original_name},
+            job=tasks.commit_import,
+            token=token,
+            on_existing=form.cleaned_data["on_existing"],
+        )
+        return redirect("jobs:user_job_detail", job.pk)
+    try:
         result = imports.candidate_import_commit(
             user=request.user,
             preview_token=_owned_token(request, token),
@@ -384,16 +454,7 @@ def candidate_import_commit(request, token):
         messages.error(request, exc.messages[0])
         return redirect("candidates:candidate_import")
     request.session[IMPORT_SESSION_KEY] = [t for t in request.session.get(IMPORT_SESSION_KEY, []) if t != token]
-    messages.success(
-        request,
-        _("Import finished: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(skipped)d skipped.")
-        % {
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-            "skipped": result.skipped,
-        },
-    )
+    messages.success(request, imports.result_message(result))
     return redirect(reverse("candidates:candidate_list") + "?sort=-registered")
 
 

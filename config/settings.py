@@ -289,6 +289,9 @@ RANTAU_SCHEDULE = {
 }
 # Finished job rows are deleted after this many days (failed ones are kept twice as long).
 JOB_RESULTS_KEEP_DAYS = env.int("JOB_RESULTS_KEEP_DAYS", default=30)
+# Files made by jobs users start (large exports; imports keep only their checked rows) are personal data:
+# they and their jobs are deleted this many days after the job ended.
+JOB_FILES_KEEP_DAYS = env.int("JOB_FILES_KEEP_DAYS", default=7)
 
 # --- Messages to candidates (messaging/). Each channel has a provider: "outbox" (the default) only
 # records the message in the database, so nothing leaves the machine; the others are real services.
@@ -302,9 +305,15 @@ MESSAGING_RETRY_DELAYS = env.list("MESSAGING_RETRY_DELAYS", cast=int, default=[6
 WHATSAPP_API_URL = env.str("WHATSAPP_API_URL", default="https://graph.facebook.com/v21.0")
 WHATSAPP_PHONE_NUMBER_ID = env.str("WHATSAPP_PHONE_NUMBER_ID", default="")
 WHATSAPP_TOKEN = env.str("WHATSAPP_TOKEN", default="")
+# Delivery reports at /messages/delivery/whatsapp_cloud/: signed with the app secret; the verify token
+# answers Meta's check of the address. Unset: the address answers 404.
+WHATSAPP_APP_SECRET = env.str("WHATSAPP_APP_SECRET", default="")
+WHATSAPP_WEBHOOK_VERIFY_TOKEN = env.str("WHATSAPP_WEBHOOK_VERIFY_TOKEN", default="")
 VONAGE_SMS_URL = env.str("VONAGE_SMS_URL", default="https://rest.nexmo.com/sms/json")
 VONAGE_API_KEY = env.str("VONAGE_API_KEY", default="")
 VONAGE_API_SECRET = env.str("VONAGE_API_SECRET", default="")
+# Delivery receipts at /messages/delivery/vonage/, signed (SHA-256 HMAC) with this secret. Unset: 404.
+VONAGE_SIGNATURE_SECRET = env.str("VONAGE_SIGNATURE_SECRET", default="")
 SMS_SENDER = env.str("SMS_SENDER", default="Rantau")
 # E-mail (the "smtp" provider and the daily reminders to staff): Django's e-mail settings.
 EMAIL_BACKEND = env.str(

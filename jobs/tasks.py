@@ -9,6 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from .models import ScheduledRun
 from .queue import task
+from .services import user_jobs_prune
 
 
 @task()
@@ -19,10 +20,12 @@ def clear_sessions() -> None:
 
 @task()
 def prune_job_results() -> int:
-    """Finished job rows older than JOB_RESULTS_KEEP_DAYS (failed ones: twice that); returns how many."""
+    """Finished job rows older than JOB_RESULTS_KEEP_DAYS (failed ones: twice that), and the jobs users
+    started (with their files) older than JOB_FILES_KEEP_DAYS; returns how many queue rows."""
     keep = timedelta(days=settings.JOB_RESULTS_KEEP_DAYS)
     now = timezone.now()
     done, _ = DBTaskResult.objects.successful().filter(finished_at__lt=now - keep).delete()
     failed, _ = DBTaskResult.objects.failed().filter(finished_at__lt=now - 2 * keep).delete()
     ScheduledRun.objects.filter(due_on__lt=timezone.localdate(now - 2 * keep)).delete()
+    user_jobs_prune(now=now)
     return done + failed

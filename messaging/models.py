@@ -142,6 +142,8 @@ class Broadcast(TimeStampedModel):
         BATCH = "batch", _("Training batch")
         COHORT = "cohort", _("Cohort")
         CANDIDATES = "candidates", _("Candidate list")
+        SHORTLIST = "shortlist", _("Eligibility shortlist")
+        REMINDERS = "reminders", _("Reminders")
 
     class Status(models.TextChoices):
         PREPARING = "preparing", _("Preparing")
@@ -151,7 +153,8 @@ class Broadcast(TimeStampedModel):
     template = models.ForeignKey(MessageTemplate, verbose_name=_("template"), on_delete=models.PROTECT)
     source = models.CharField(_("sent to"), max_length=12, choices=Source.choices)
     source_label = models.CharField(_("list"), max_length=255)
-    # The list's definition (batch or cohort id, or the candidate filter's query string).
+    # The list's definition: a batch or cohort id, the candidate filter's query string, a programme's
+    # shortlist ({"programme": id, "list": "eligible"|"missing"}), or a kind of reminder ({"kind": …}).
     source_query = models.JSONField(_("list definition"), default=dict)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREPARING)
     created_by = models.ForeignKey(
@@ -192,7 +195,12 @@ class Message(models.Model):
         related_name="messages",
     )
     candidate = models.ForeignKey(
-        Candidate, verbose_name=_("candidate"), on_delete=models.CASCADE, related_name="messages"
+        # Not "messages": candidates' code reads ValidationError.messages, and a lower app may not use a
+        # higher one's relation name (tests/test_layering.py).
+        Candidate,
+        verbose_name=_("candidate"),
+        on_delete=models.CASCADE,
+        related_name="contact_messages",
     )
     # The candidate's municipality when the message was made: scoping without a join.
     municipality = models.ForeignKey(Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT)

@@ -1,7 +1,8 @@
 """Who a send to a list reaches, with each person's placeholder values, and who is skipped and why.
 
-The list is always recomputed from its definition (a batch, a cohort, a candidate filter) in the
-sender's scope: at preview, and again in the job that prepares the messages.
+The list is always recomputed from its definition (a batch, a cohort, a candidate filter, a
+programme's shortlist, a kind of reminder) in the sender's scope: at preview, and again in the job
+that prepares the messages.
 """
 
 from dataclasses import dataclass, field
@@ -15,11 +16,15 @@ from candidates.filters import CandidateFilter
 from candidates.models import Candidate, Document
 from candidates.selectors import candidate_list
 from core.choices import DocumentType
+from core.phones import InvalidPhone, normalise_phone
+from placements.eligibility import Criteria
 from placements.models import PlacementStage
+from placements.reminders import kind_label as reminder_kind_label
+from placements.reminders import reminder_placements
 from placements.selectors import batch_enrolments, cohort_members, get_batch_for_user, get_cohort_for_user
+from programmes.selectors import get_programme_for_user
 
 from .models import Broadcast, Channel, ContactConsent, MessageTemplate
-from .phones import InvalidPhone, normalise_phone
 from .placeholders import placeholders_in
 
 EARLY_ENDS = PlacementStage.early_ends()
@@ -63,20 +68,34 @@ def _with_consent(qs: QuerySet, channel: str) -> QuerySet:
     return qs.annotate(contact_consent=Exists(consents))
 
 
+def shortlist_label(programme, shown: str) -> str:
+    if shown == "missing":
+        return _("%(programme)s: missing requirements") % {"programme": programme.name}
+    return _("%(programme)s: meet every requirement") % {"programme": programme.name}
+
+
 def _placements_rows(source: str, source_query: dict, user):
-    """(candidate queryset filter, per-candidate programme, date, place) for a batch or a cohort."""
+    """(label, placements, the date and place of the list) for a batch, a cohort or a kind of reminder."""
+    if source == Broadcast.Source.REMINDERS:
+        kind = source_query["kind"]
+        placements = reminder_placements(user=user, kind=kind).select_related("programme", "cohort")
+        rows = [
+            (p, {"date": _d(p.cohort.planned_departure), "place": p.cohort.destination_city} if p.cohort else {})
+            for p in placements
+        ]
+        return reminder_kind_label(kind), rows
     if source == Broadcast.Source.BATCH:
         batch = get_batch_for_user(user, source_query["batch"])
         enrolments = batch_enrolments(batch=batch, user=user).exclude(placement__stage__in=EARLY_ENDS)
         placements = [e.placement for e in enrolments.select_related("placement__programme")]
         extra = {"date": _d(batch.starts_on), "place": batch.provider.name}
-        return batch.name, placements, extra
+        return batch.name, [(p, extra) for p in placements]
     cohort = get_cohort_for_user(user, source_query["cohort"])
     placements = list(
         cohort_members(cohort=cohort, user=user).exclude(stage__in=EARLY_ENDS).select_related("programme")
     )
     extra = {"date": _d(cohort.planned_departure), "place": cohort.destination_city}
-    return cohort.name, placements, extra
+    return cohort.name, [(p, extra) for p in placements]
 
 
 def build_list(*, user, template: MessageTemplate, source: str, source_query: dict) -> ListPreview:
@@ -93,14 +112,24 @@ def build_list(*, user, template: MessageTemplate, source: str, source_query: di
         programmes: dict[int, object] = {}
         for pk in ids:
             people[pk] = (None, {"programme": "", "date": "", "place": ""})
-    else:
-        label, placements, extra = _placements_rows(source, source_query, user)
+    elif source == Broadcast.Source.SHORTLIST:
+        programme = get_programme_for_user(user, source_query["programme"])
+        criteria = Criteria.for_programme(programme)
+        shown = criteria.eligible(user) if source_query.get("list") == "eligible" else criteria.ineligible(user)
+        label = shortlist_label(programme, source_query.get("list", "eligible"))
         programmes = {}
-        for placement in placements:
+        for pk in shown.values_list("pk", flat=True):
+            programmes[pk] = programme
+            people[pk] = (programme.pk, {"programme": programme.name, "date": "", "place": ""})
+    else:
+        label, rows = _placements_rows(source, source_query, user)
+        programmes = {}
+        for placement, extra in rows:
             if placement.candidate_id in people:
                 continue
             programmes[placement.candidate_id] = placement.programme
-            people[placement.candidate_id] = (placement.programme_id, {"programme": placement.programme.name, **extra})
+            values = {"programme": placement.programme.name, "date": "", "place": "", **extra}
+            people[placement.candidate_id] = (placement.programme_id, values)
 
     candidates = _with_consent(Candidate.objects.filter(pk__in=list(people)), template.channel).order_by(
         "full_name", "pk"

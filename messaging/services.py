@@ -126,6 +126,15 @@ def message_mark_delivered(*, provider: str, provider_message_id: str) -> bool:
     return bool(updated)
 
 
+@transaction.atomic
+def message_mark_failed(*, provider: str, provider_message_id: str, reason: str) -> bool:
+    """A provider's report that a message it took never arrived. Only a sent message becomes failed."""
+    updated = Message.objects.filter(
+        provider=provider, provider_message_id=provider_message_id, status=Message.Status.SENT
+    ).update(status=Message.Status.FAILED, reason=reason[:2000], failed_at=timezone.now())
+    return bool(updated)
+
+
 __all__ = [
     "Channel",
     "broadcast_create",
@@ -133,5 +142,6 @@ __all__ = [
     "consent_give",
     "consent_withdraw",
     "message_mark_delivered",
+    "message_mark_failed",
     "template_preview",
 ]

@@ -11,4 +11,5 @@ urlpatterns = [
     path("candidates/<int:pk>/", views.candidate_section, name="candidate_section"),
     path("candidates/<int:pk>/consent/", views.consent_give, name="consent_give"),
     path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("delivery/<str:provider>/", views.delivery_report, name="delivery_report"),
 ]

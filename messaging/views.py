@@ -1,25 +1,33 @@
-"""Send a template to a list (a training batch, a cohort, the candidate list's filter), follow the
+"""Send a template to a list (a training batch, a cohort, the candidate list's filter, a programme's
+shortlist, the people of a kind of reminder), follow the
 statuses, and a person's consents and messages."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import require_perm
 from candidates.selectors import candidate_list, get_candidate_for_user
 from core.forms import add_service_errors
 from core.paging import paginate, querystring
+from placements.reminders import PERSON_KINDS
+from placements.reminders import kind_label as reminder_kind_label
 from placements.selectors import get_batch_for_user, get_cohort_for_user
+from programmes.selectors import get_programme_for_user
 
 from . import selectors, services
 from .forms import ContactConsentForm, ContactConsentWithdrawForm, TemplateChoiceForm
 from .models import Broadcast, Message
 from .placeholders import PLACEHOLDERS
-from .recipients import build_list
+from .providers import NotSigned, reporting_provider
+from .recipients import build_list, shortlist_label
 
 SKIPPED_SHOWN = 50
 
@@ -50,6 +58,17 @@ def _source(request) -> tuple[str, dict, str]:
         if source == Broadcast.Source.COHORT:
             cohort = get_cohort_for_user(user, int(request.GET["cohort"]))
             return source, {"cohort": cohort.pk}, cohort.name
+        if source == Broadcast.Source.SHORTLIST:
+            programme = get_programme_for_user(user, int(request.GET["programme"]))
+            shown = request.GET.get("list", "eligible")
+            if shown not in ("eligible", "missing"):
+                raise Http404
+            return source, {"programme": programme.pk, "list": shown}, shortlist_label(programme, shown)
+        if source == Broadcast.Source.REMINDERS:
+            kind = request.GET["kind"]
+            if kind not in PERSON_KINDS:
+                raise Http404
+            return source, {"kind": kind}, reminder_kind_label(kind)
     except (KeyError, ValueError) as exc:
         raise Http404 from exc
     if source == Broadcast.Source.CANDIDATES:
@@ -204,3 +223,35 @@ def consent_withdraw(request, pk):
     for error in form.errors.values():
         messages.error(request, " ".join(error))
     return redirect("candidates:candidate_detail", pk=consent.candidate_id)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def delivery_report(request, provider):
+    """A provider's delivery reports (no user: the provider's signature is the authentication). 404 for
+    a provider that is unknown or has no secret configured, 403 for a request it did not sign."""
+    found = reporting_provider(provider)
+    if found is None:
+        raise Http404
+    if request.method == "GET" and "hub.challenge" in request.GET:
+        # WhatsApp Cloud checks the address once, with the verify token set on both sides.
+        token = request.GET.get("hub.verify_token", "")
+        if (
+            provider == "whatsapp_cloud"
+            and settings.WHATSAPP_WEBHOOK_VERIFY_TOKEN
+            and constant_time_compare(token, settings.WHATSAPP_WEBHOOK_VERIFY_TOKEN)
+        ):
+            return HttpResponse(request.GET["hub.challenge"], content_type="text/plain")
+        return HttpResponseForbidden()
+    try:
+        reports = found.delivery_reports(request)
+    except NotSigned:
+        return HttpResponseForbidden()
+    for report in reports:
+        if report.delivered:
+            services.message_mark_delivered(provider=found.name, provider_message_id=report.provider_message_id)
+        else:
+            services.message_mark_failed(
+                provider=found.name, provider_message_id=report.provider_message_id, reason=report.reason
+            )
+    return HttpResponse(status=204 if provider != "whatsapp_cloud" else 200)

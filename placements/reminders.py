@@ -42,6 +42,10 @@ class Kind:
     LICENCE = "licence"
 
 
+# The kinds whose reminders are about people (a list of them can be sent a message).
+PERSON_KINDS = (Kind.DOCUMENT, Kind.PASSPORT, Kind.COHORT)
+
+
 @dataclass(frozen=True)
 class Reminder:
     kind: str
@@ -54,13 +58,17 @@ class Reminder:
 
     @property
     def kind_label(self) -> str:
-        return {
-            Kind.DOCUMENT: _("Document expires before departure"),
-            Kind.PASSPORT: _("Passport expires too early"),
-            Kind.COHORT: _("Cohort departs soon, not everyone has a visa"),
-            Kind.AGREEMENT: _("Agreement stalled"),
-            Kind.LICENCE: _("Training licence expires"),
-        }[self.kind]
+        return kind_label(self.kind)
+
+
+def kind_label(kind: str) -> str:
+    return {
+        Kind.DOCUMENT: _("Document expires before departure"),
+        Kind.PASSPORT: _("Passport expires too early"),
+        Kind.COHORT: _("Cohort departs soon, not everyone has a visa"),
+        Kind.AGREEMENT: _("Agreement stalled"),
+        Kind.LICENCE: _("Training licence expires"),
+    }[kind]
 
 
 @dataclass
@@ -271,3 +279,17 @@ def reminder_list(*, user, today: date | None = None) -> list[Reminder]:
             expires,
         )
     return out
+
+
+def reminder_placements(*, user, kind: str, today: date | None = None) -> QuerySet[Placement]:
+    """The placements a person-kind's reminders are about (every one, not only the LIMIT listed): for
+    a cohort departing soon, its placements not yet at "Visa"."""
+    today = today or timezone.localdate()
+    placements = scope_queryset(Placement.objects.all(), user, "municipality")
+    if kind == Kind.DOCUMENT:
+        return placements.filter(pk__in={row["pk"] for row in _documents(user)})
+    if kind == Kind.PASSPORT:
+        return placements.filter(pk__in=_passports(user).values("pk"))
+    if kind == Kind.COHORT:
+        return placements.filter(cohort__in=_cohorts(user, today).values("pk"), stage__in=BEFORE_VISA)
+    raise ValueError(f"not a reminder about people: {kind}")

@@ -76,6 +76,17 @@ def test_anonymous_request_is_sent_to_login(client, name, pattern):
 
 
 @pytest.mark.django_db
+def test_delivery_report_addresses_answer_only_what_the_provider_signed(client, settings):
+    # No user signs in there: the provider's signature is the authentication (messaging.views.delivery_report).
+    assert "messaging:delivery_report" in {name for name, _ in ALL_URLS}
+    settings.WHATSAPP_APP_SECRET = settings.VONAGE_SIGNATURE_SECRET = "configured"
+    for provider in ("whatsapp_cloud", "vonage"):
+        url = f"/messages/delivery/{provider}/"
+        assert client.post(url, {"status": "delivered", "messageId": "1"}).status_code == 403
+        assert client.get(url, {"status": "delivered", "messageId": "1"}).status_code == 403
+
+
+@pytest.mark.django_db
 def test_allowed_anonymous_urls_are_what_they_claim(client):
     assert client.get("/accounts/login/").status_code == 200
     assert client.get("/healthz").json() == {"status": "ok", "database": True}

@@ -1,15 +1,17 @@
-"""Template helpers for the candidate pages: masking, region names, phones, ages, sort links."""
+"""Template helpers for the candidate pages: masking, region names, phones, ages, sort links, and the
+actions other apps offer for a list of people."""
 
 from datetime import date
 from functools import lru_cache
 
 from django import template
+from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from lokal.wilayah import wilayah_name
 
-from candidates import selectors
+from candidates import extensions, selectors
 from candidates.exports import phone_display
 from candidates.privacy import mask_identifier
 from core.dates import age_on
@@ -99,3 +101,12 @@ def status_badge(status: str):
         "missing": _("missing"),
     }
     return {"status": status, "label": labels.get(status, status), "css": STATUS_CLASSES.get(status, "text-bg-light")}
+
+
+@register.simple_tag(takes_context=True)
+def list_actions(context, source: str, query: str = "", **params) -> list:
+    """What other apps offer for the list a page shows: `{% list_actions "batch" batch=batch.pk as actions %}`;
+    `query` passes a list's filter as a query string (the candidate list)."""
+    defined = {key: QueryDict(query).getlist(key) for key in QueryDict(query)}
+    defined.update({key: [str(value)] for key, value in params.items()})
+    return extensions.list_actions(user=context["request"].user, source=source, params=defined)

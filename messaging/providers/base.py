@@ -1,5 +1,7 @@
 """The provider interface and what it is handed."""
 
+import hashlib
+import hmac
 import json
 import urllib.error
 import urllib.request
@@ -30,12 +32,32 @@ class ProviderError(Exception):
         self.transient = transient
 
 
+@dataclass(frozen=True)
+class DeliveryReport:
+    """What a provider says became of a message it took: delivered, or failed with its reason."""
+
+    provider_message_id: str
+    delivered: bool
+    reason: str = ""
+
+
+class NotSigned(Exception):  # noqa: N818
+    """A delivery report that the provider did not sign (or signed with another secret)."""
+
+
 class Provider:
     name = ""
     channels: tuple[str, ...] = ()
+    # Whether the provider sends delivery reports to /messages/delivery/<name>/ (configured from the environment).
+    reports_delivery = False
 
     def send(self, outgoing: Outgoing) -> str:
         """Send it; return the provider's id for the message."""
+        raise NotImplementedError
+
+    def delivery_reports(self, request) -> list[DeliveryReport]:
+        """The reports in one of the provider's requests, after checking its signature (NotSigned).
+        Statuses that are neither delivered nor failed (accepted, buffered, read receipts…) are left out."""
         raise NotImplementedError
 
 
@@ -66,3 +88,12 @@ def _error_text(body: str) -> str:
     if isinstance(data, dict) and isinstance(data.get("error"), dict):
         return str(data["error"].get("message") or data["error"])
     return body.strip()
+
+
+def hmac_hex(secret: str, data: bytes, digest=hashlib.sha256) -> str:
+    return hmac.new(secret.encode(), data, digest).hexdigest()
+
+
+def same(expected: str, given: str) -> bool:
+    """Compare two hex signatures in constant time, whatever their case."""
+    return bool(given) and hmac.compare_digest(expected.lower(), given.strip().lower())

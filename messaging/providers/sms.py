@@ -1,11 +1,17 @@
+import time
 import urllib.parse
 
 from django.conf import settings
 
-from .base import Outgoing, Provider, ProviderError, post
+from .base import DeliveryReport, NotSigned, Outgoing, Provider, ProviderError, hmac_hex, post, same
 
 # Vonage SMS API status codes worth trying again: 1 throttled, 5 internal error.
 TRANSIENT_STATUSES = {"1", "5"}
+# Delivery receipt statuses that end a message: it arrived, or it never will.
+DELIVERED = {"delivered"}
+FAILED = {"failed", "rejected", "expired"}
+# A signed receipt older than this (or from the future) is refused: a replayed one.
+MAX_AGE_SECONDS = 300
 
 
 class VonageSmsProvider(Provider):
@@ -13,6 +19,34 @@ class VonageSmsProvider(Provider):
 
     name = "vonage"
     channels = ("sms",)
+
+    @property
+    def reports_delivery(self) -> bool:
+        return bool(settings.VONAGE_SIGNATURE_SECRET)
+
+    def delivery_reports(self, request) -> list[DeliveryReport]:
+        """Vonage's signed delivery receipt (GET query or POST form; the account's signature method
+        set to SHA-256 HMAC): `sig` over the other parameters sorted by name, each as &name=value with
+        & and = in values turned into _, keyed with the signature secret; `timestamp` is recent."""
+        params = dict((request.POST or request.GET).items())
+        signature = params.pop("sig", "")
+        signed = "".join(f"&{key}={params[key].replace('&', '_').replace('=', '_')}" for key in sorted(params))
+        if not same(hmac_hex(settings.VONAGE_SIGNATURE_SECRET, signed.encode()), signature):
+            raise NotSigned
+        try:
+            age = abs(time.time() - int(params.get("timestamp", "")))
+        except ValueError as exc:
+            raise NotSigned from exc
+        if age > MAX_AGE_SECONDS:
+            raise NotSigned
+        status, message_id = params.get("status", ""), params.get("messageId", "")
+        if status in DELIVERED:
+            return [DeliveryReport(message_id, delivered=True)]
+        if status in FAILED:
+            return [
+                DeliveryReport(message_id, delivered=False, reason=f"{status} (err-code {params.get('err-code', '?')})")
+            ]
+        return []
 
     def send(self, outgoing: Outgoing) -> str:
         form = {

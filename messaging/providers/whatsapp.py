@@ -2,7 +2,7 @@ import json
 
 from django.conf import settings
 
-from .base import Outgoing, Provider, ProviderError, post
+from .base import DeliveryReport, NotSigned, Outgoing, Provider, ProviderError, hmac_hex, post, same
 
 
 class WhatsAppCloudProvider(Provider):
@@ -14,6 +14,39 @@ class WhatsAppCloudProvider(Provider):
 
     name = "whatsapp_cloud"
     channels = ("whatsapp",)
+
+    @property
+    def reports_delivery(self) -> bool:
+        return bool(settings.WHATSAPP_APP_SECRET)
+
+    def delivery_reports(self, request) -> list[DeliveryReport]:
+        """Meta's webhook: the body signed with the app secret (X-Hub-Signature-256: sha256=<hex>);
+        statuses under entry[].changes[].value.statuses[]."""
+        signature = request.headers.get("X-Hub-Signature-256", "").removeprefix("sha256=")
+        if not same(hmac_hex(settings.WHATSAPP_APP_SECRET, request.body), signature):
+            raise NotSigned
+        try:
+            payload = json.loads(request.body)
+            statuses = [
+                status
+                for entry in payload.get("entry", [])
+                for change in entry.get("changes", [])
+                for status in change.get("value", {}).get("statuses", [])
+            ]
+        except (ValueError, AttributeError, TypeError):
+            return []
+        reports = []
+        for status in statuses:
+            state, message_id = status.get("status"), str(status.get("id", ""))
+            if state in ("delivered", "read"):
+                reports.append(DeliveryReport(message_id, delivered=True))
+            elif state == "failed":
+                errors = status.get("errors") or [{}]
+                error = errors[0]
+                details = (error.get("error_data") or {}).get("details") or error.get("message") or ""
+                reason = " – ".join(str(x) for x in (error.get("code"), error.get("title"), details) if x)
+                reports.append(DeliveryReport(message_id, delivered=False, reason=reason or "failed"))
+        return reports
 
     def send(self, outgoing: Outgoing) -> str:
         if not outgoing.provider_template_id:

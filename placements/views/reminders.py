@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ..reminders import reminder_list
+from ..reminders import PERSON_KINDS, reminder_list
 
 
 @require_GET
@@ -14,4 +14,8 @@ def reminders(request):
     groups: dict[str, list] = {}
     for item in items:
         groups.setdefault(item.kind_label, []).append(item)
-    return render(request, "placements/reminders.html", {"groups": groups, "total": len(items)})
+    return render(
+        request,
+        "placements/reminders.html",
+        {"groups": groups, "total": len(items), "person_kinds": PERSON_KINDS},
+    )

@@ -29,6 +29,16 @@ def test_staff_registers_a_candidate_and_the_phone_is_stored_as_plus_62(staff_cl
 
 
 @pytest.mark.django_db
+def test_a_phone_that_is_not_a_valid_number_is_refused_at_entry_with_its_reason(staff_client):
+    response = staff_client.post(NEW, candidate_form_data(phone="0812"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-field-error="phone"' in body
+    assert "“0812” has too few digits." in body
+    assert not Candidate.objects.exists()
+
+
+@pytest.mark.django_db
 def test_an_invalid_nik_is_rejected_next_to_the_field(staff_client):
     response = staff_client.post(NEW, candidate_form_data(nik="3699011403950001"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from candidates.validators import check_birth_and_registration, check_nik, nik_mismatches, normalize_phone_or_error
+from candidates.validators import check_birth_and_registration, check_nik, nik_mismatches
+from core.phones import phone_or_error
 
 # A fixed set instead of the municipality table, so the property tests need no database.
 REGENCIES = {"36.73", "35.72", "31.71", "32.76"}
@@ -140,9 +141,9 @@ def test_birth_and_registration_dates_cannot_be_in_the_future():
     ],
 )
 def test_phone_is_normalised_to_plus_62(typed, stored):
-    assert normalize_phone_or_error(typed) == (stored, None)
+    assert phone_or_error(typed) == (stored, None)
 
 
 def test_a_phone_that_is_not_indonesian_is_refused():
-    phone, error = normalize_phone_or_error("12345")
+    phone, error = phone_or_error("12345")
     assert phone == "" and error
