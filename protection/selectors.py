@@ -23,6 +23,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from lokal.wilayah import wilayah_name
@@ -35,6 +36,7 @@ from .holds import holds_in_force
 from .models import (
     DEFAULT_CONTACT_INTERVAL_DAYS,
     Case,
+    CaseDocument,
     Contact,
     ProgrammeHold,
     ProtectionSettings,
@@ -92,6 +94,21 @@ def get_case_for_user(user, pk, *, write: bool = False) -> Case:
 
 def case_actions(*, case: Case) -> QuerySet:
     return case.actions.select_related("acted_by").order_by("acted_at", "pk")
+
+
+def case_documents(*, case: Case) -> QuerySet[CaseDocument]:
+    return case.documents.select_related("uploaded_by").order_by("created_at", "pk")
+
+
+def get_case_document_for_user(user, case_pk, doc_pk) -> CaseDocument:
+    """A document of a case the user may read (404 for another municipality's; 403 for a role that
+    reads counts only)."""
+    case = get_case_for_user(user, case_pk)
+    document = case.documents.filter(pk=doc_pk).first()
+    if document is None:
+        raise Http404
+    document.case = case
+    return document
 
 
 def get_placement_for_protection(user, pk, *, write: bool = False) -> Placement:

@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from candidates.files import CheckedFile, random_storage_name, safe_original_name
 from core.locking import bump_version, lock_version
 from placements.gates import GateRefused
 from placements.models import Cohort, Placement
@@ -23,6 +25,8 @@ from .models import (
     Case,
     CaseAccessLog,
     CaseAction,
+    CaseDocument,
+    CaseDocumentAccessLog,
     Contact,
     ContactRecord,
     FollowUp,
@@ -237,6 +241,39 @@ def case_close(*, case: Case, user, acted_on: date, what: str, outcome: str = ""
 def case_access_log(*, user, case: Case, ip_address: str | None) -> CaseAccessLog:
     """Who opened the case, when and from where (never what it says)."""
     return CaseAccessLog.objects.create(case=case, user=user, ip_address=ip_address or None)
+
+
+@transaction.atomic
+def case_document_add(*, user, case: Case, title: str, upload: UploadedFile, checked: CheckedFile) -> CaseDocument:
+    """Attach a file to a case. It must have been checked by content (candidates.files.
+    check_document_file); it is stored privately under a random name. A closed case takes none."""
+    _check_scope(user, case.municipality_id)
+    if case.status == Status.CLOSED:
+        raise ValidationError(_("The case is closed."))
+    if not title.strip():
+        raise ValidationError({"title": _("Say what the document is.")})
+    document = CaseDocument(
+        case=case,
+        title=title.strip(),
+        original_filename=safe_original_name(upload.name, checked.extension),
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=user,
+    )
+    upload.seek(0)
+    document.file.save(random_storage_name(checked.extension), upload, save=False)
+    try:
+        document.full_clean(exclude=["case", "uploaded_by"])
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+def case_document_access_log(*, user, document: CaseDocument, ip_address: str | None) -> CaseDocumentAccessLog:
+    """Who downloaded a case document, when and from where."""
+    return CaseDocumentAccessLog.objects.create(document=document, user=user, ip_address=ip_address or None)
 
 
 # --- contact -------------------------------------------------------------------------------------

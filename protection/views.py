@@ -7,7 +7,7 @@ sees the dashboard's counts only (403 on cases and workers); another municipalit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from . import exports, selectors, services
 from .forms import (
     ActionForm,
     BulkContactForm,
+    CaseDocumentForm,
     CaseFilterForm,
     CaseForm,
     CloseForm,
@@ -129,8 +130,10 @@ def _detail_context(request, case, **forms):
         "case": case,
         "placement": case.placement,
         "actions": selectors.case_actions(case=case),
+        "documents": selectors.case_documents(case=case),
         "can_write": can_write,
         "now": timezone.now(),
+        "document_form": forms.get("document_form") or CaseDocumentForm(prefix="document"),
         "action_form": forms.get("action_form") or ActionForm(initial=version, prefix="action"),
         "escalate_form": forms.get("escalate_form") or EscalateForm(initial=version, prefix="escalate"),
         "resolve_form": forms.get("resolve_form") or ResolveForm(initial=version, prefix="resolve"),
@@ -155,7 +158,12 @@ def case_print(request, pk):
     return render(
         request,
         "protection/case_print.html",
-        {"case": case, "actions": selectors.case_actions(case=case), "generated_at": timezone.now()},
+        {
+            "case": case,
+            "actions": selectors.case_actions(case=case),
+            "documents": selectors.case_documents(case=case),
+            "generated_at": timezone.now(),
+        },
     )
 
 
@@ -206,6 +214,50 @@ def case_resolve(request, pk):
 def case_close(request, pk):
     case = selectors.get_case_for_user(request.user, pk, write=True)
     return _case_write(request, pk, CloseForm, "close", services.case_close, _("Case closed."), case=case)
+
+
+@require_POST
+@login_required
+def case_document_add(request, pk):
+    """Attach a file to a case (staff); a file that is not plainly a PDF, JPEG or PNG is refused
+    with a message and nothing is saved."""
+    case = selectors.get_case_for_user(request.user, pk, write=True)
+    if case.status == Case.Status.CLOSED:
+        messages.error(request, _("The case is closed."))
+        return redirect("protection:case_detail", case.pk)
+    form = CaseDocumentForm(request.POST, request.FILES, prefix="document")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_document_add(
+                user=request.user, case=case, title=data["title"], upload=data["file"], checked=form.checked_file
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Document added to the case."))
+            return redirect("protection:case_detail", case.pk)
+    return render(
+        request, "protection/case_detail.html", _detail_context(request, case, document_form=form), status=400
+    )
+
+
+@require_GET
+@login_required
+def case_document_download(request, pk, doc_id):
+    """A case document, as an attachment, to those who may read the case; every download is logged."""
+    document = selectors.get_case_document_for_user(request.user, pk, doc_id)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    services.case_document_access_log(user=request.user, document=document, ip_address=request.META.get("REMOTE_ADDR"))
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.original_filename, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- workers abroad and contact ------------------------------------------------------------------
