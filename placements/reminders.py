@@ -21,6 +21,7 @@ from core.dates import AddMonths
 from programmes.models import AgreementStage
 from programmes.selectors import stalled_agreements
 
+from . import extensions
 from .gates import PIPELINE
 from .models import Cohort, Placement, PlacementStage
 from .selectors import provider_list
@@ -51,9 +52,14 @@ class Reminder:
     message: str
     url: str
     due: date | None
+    # Kinds from other apps (extensions.reminder_sources) bring their heading and their full list.
+    label: str = ""
+    list_url: str = ""
 
     @property
     def kind_label(self) -> str:
+        if self.label:
+            return self.label
         return {
             Kind.DOCUMENT: _("Document expires before departure"),
             Kind.PASSPORT: _("Passport expires too early"),
@@ -74,6 +80,10 @@ class ScopeUser:
     @property
     def sees_all_municipalities(self) -> bool:
         return self.municipality_id is None
+
+    def has_perm(self, perm: str) -> bool:
+        """The jobs send reminders to staff: every kind of reminder is theirs to see."""
+        return True
 
 
 def _d(value: date | None) -> str:
@@ -166,9 +176,9 @@ def _licences(user, today: date) -> QuerySet:
 
 
 def reminders_count(*, user, today: date | None = None) -> int:
-    """How many reminders the user has (five COUNT queries)."""
+    """How many reminders the user has (five COUNT queries, and one per registered source)."""
     today = today or timezone.localdate()
-    return sum(
+    own = sum(
         qs.count()
         for qs in (
             _documents(user),
@@ -178,6 +188,7 @@ def reminders_count(*, user, today: date | None = None) -> int:
             _licences(user, today),
         )
     )
+    return own + sum(source.count(user=user, today=today) for source in extensions.reminder_sources(user))
 
 
 def reminder_list(*, user, today: date | None = None) -> list[Reminder]:
@@ -270,4 +281,6 @@ def reminder_list(*, user, today: date | None = None) -> list[Reminder]:
             reverse("placements:provider_list"),
             expires,
         )
+    for source in extensions.reminder_sources(user):
+        out.extend(source.items(user=user, today=today, limit=LIMIT))
     return out
