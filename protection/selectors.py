@@ -232,6 +232,8 @@ class GroupRow:
     contacted: int = 0
     open_cases: int = 0
     past_deadline: int = 0
+    overdue: int = 0  # abroad, contact overdue
+    at_risk: int = 0
     on_hold: bool = False
 
     @property
@@ -241,6 +243,9 @@ class GroupRow:
     @property
     def coverage(self) -> float | None:
         return self.contacted / self.abroad if self.abroad else None
+
+
+COUNTED = ("departed", "absconded", "abroad", "contacted", "open_cases", "past_deadline", "overdue", "at_risk")
 
 
 @dataclass
@@ -253,8 +258,16 @@ class ProtectionDashboard:
     holds: list[ProgrammeHold] = field(default_factory=list)
 
 
-def protection_dashboard(*, user, group: str = "programme", today: date | None = None, now: datetime | None = None):
-    """Counts per programme, cohort, partner or kecamatan, in four queries whatever the data:
+def protection_dashboard(
+    *,
+    user,
+    group: str = "programme",
+    programme=None,
+    today: date | None = None,
+    now: datetime | None = None,
+):
+    """Counts per programme, cohort, partner or kecamatan (of one programme, if given), in four
+    queries whatever the data:
     1. placements that left: departed, absconded, abroad, contacted within the interval, per group;
     2. unresolved and past-deadline cases per group;
     3. cases by type and severity;
@@ -263,8 +276,9 @@ def protection_dashboard(*, user, group: str = "programme", today: date | None =
     today = today or timezone.localdate()
     now = now or timezone.now()
     key_field, label_field = GROUPS[group]
+    in_programme = Q(programme_id=programme.pk) if programme is not None else Q()
     placements = with_contact_status(
-        scope_queryset(Placement.objects.filter(stage__in=DEPARTED_EVER), user), today
+        scope_queryset(Placement.objects.filter(in_programme, stage__in=DEPARTED_EVER), user), today
     ).order_by()
     values = [key_field] + ([label_field] if label_field else []) + (["programme_id"] if group == "programme" else [])
     rows: dict[object, GroupRow] = {}
@@ -273,6 +287,8 @@ def protection_dashboard(*, user, group: str = "programme", today: date | None =
         n_absconded=Count("pk", filter=Q(stage=PlacementStage.ABSCONDED)),
         n_abroad=Count("pk", filter=Q(stage__in=ABROAD)),
         n_contacted=Count("pk", filter=Q(stage__in=ABROAD) & ~OVERDUE_Q),
+        n_overdue=Count("pk", filter=Q(stage__in=ABROAD) & OVERDUE_Q),
+        n_at_risk=Count("pk", filter=AT_RISK_Q),
     ):
         key = r[key_field]
         label = r[label_field] if label_field else (wilayah_name(key) or key)
@@ -283,8 +299,11 @@ def protection_dashboard(*, user, group: str = "programme", today: date | None =
             absconded=r["n_absconded"],
             abroad=r["n_abroad"],
             contacted=r["n_contacted"],
+            overdue=r["n_overdue"],
+            at_risk=r["n_at_risk"],
         )
-    cases = scope_queryset(Case.objects.unresolved(), user).order_by()
+    case_in_programme = Q(placement__programme_id=programme.pk) if programme is not None else Q()
+    cases = scope_queryset(Case.objects.unresolved().filter(case_in_programme), user).order_by()
     for r in cases.values(f"placement__{key_field}").annotate(
         n_open=Count("*"),
         n_late=Count("pk", filter=Q(first_action_at__isnull=True, first_action_due__lt=now)),
@@ -294,7 +313,8 @@ def protection_dashboard(*, user, group: str = "programme", today: date | None =
             row.open_cases, row.past_deadline = r["n_open"], r["n_late"]
     severities = list(Case.Severity.choices)
     matrix: dict[str, dict[str, int]] = {}
-    for r in scope_queryset(Case.objects.all(), user).order_by().values("case_type", "severity").annotate(n=Count("*")):
+    all_cases = scope_queryset(Case.objects.filter(case_in_programme), user).order_by()
+    for r in all_cases.values("case_type", "severity").annotate(n=Count("*")):
         matrix.setdefault(r["case_type"], {})[r["severity"]] = r["n"]
     by_type = [
         {
@@ -308,7 +328,7 @@ def protection_dashboard(*, user, group: str = "programme", today: date | None =
     ]
     holds = list(
         scope_queryset(
-            holds_in_force(today=today).select_related("programme"),
+            holds_in_force(today=today).filter(in_programme).select_related("programme"),
             user,
             "programme__agreement__municipality",
             include_national=True,
@@ -321,7 +341,7 @@ def protection_dashboard(*, user, group: str = "programme", today: date | None =
     ordered = sorted(rows.values(), key=lambda r: str(r.label))
     total = GroupRow("", _("Total"))
     for row in ordered:
-        for name in ("departed", "absconded", "abroad", "contacted", "open_cases", "past_deadline"):
+        for name in COUNTED:
             setattr(total, name, getattr(total, name) + getattr(row, name))
     return ProtectionDashboard(group, ordered, total, by_type, severities, holds)
 

@@ -5,6 +5,7 @@ from . import views
 app_name = "protection"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("programmes/<int:pk>/summary/", views.programme_summary, name="programme_summary"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/action/", views.case_action, name="case_action"),

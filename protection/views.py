@@ -21,7 +21,7 @@ from core.forms import add_service_errors
 from core.locking import StaleRecordError
 from core.paging import paginate, querystring
 from placements.selectors import get_cohort_for_user
-from programmes.selectors import programme_list, writable_q
+from programmes.selectors import get_programme_for_user, programme_list, writable_q
 
 from . import exports, selectors, services
 from .forms import (
@@ -62,6 +62,13 @@ def dashboard(request):
         raise Http404
     user = request.user
     data = selectors.protection_dashboard(user=user, group=group)
+    if request.GET.get("format") == "xlsx":
+        return exports.xlsx_response(
+            exports.dashboard_headers(str(GROUP_LABELS[group])),
+            exports.dashboard_rows(data),
+            title=_("Protection"),
+            filename=f"protection-{group}",
+        )
     return render(
         request,
         "protection/dashboard.html",
@@ -72,6 +79,33 @@ def dashboard(request):
             "group_label": GROUP_LABELS[group],
             "links": user.has_perm("protection.view_case"),
             "today": timezone.localdate(),
+            "export_query": querystring(request.GET, format="xlsx"),
+        },
+    )
+
+
+@require_GET
+@login_required
+def programme_summary(request, pk):
+    """A programme's protection summary on A4 (or XLSX): per cohort, cases by type and severity,
+    holds, the programme's rules; counts only, dated and scoped."""
+    programme = get_programme_for_user(request.user, pk)
+    data = selectors.protection_dashboard(user=request.user, group="cohort", programme=programme)
+    if request.GET.get("format") == "xlsx":
+        return exports.xlsx_response(
+            exports.dashboard_headers(str(GROUP_LABELS["cohort"])),
+            exports.dashboard_rows(data),
+            title=programme.name,
+            filename=f"protection-summary-{programme.pk}",
+        )
+    return render(
+        request,
+        "protection/programme_summary.html",
+        {
+            "programme": programme,
+            "dashboard": data,
+            "rules": selectors.settings_for(programme),
+            "generated_at": timezone.now(),
         },
     )
 
@@ -441,6 +475,10 @@ def hold_list(request):
                 messages.success(request, _("Hold recorded: no cohort of this programme departs while it holds."))
                 return redirect("protection:hold_list")
     holds = ProgrammeHold.objects.select_related("programme").filter(programme__in=programme_list(user=user))
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        return exports.xlsx_response(
+            exports.hold_headers(), exports.hold_rows(holds), title=_("Programme holds"), filename="holds"
+        )
     return render(
         request,
         "protection/holds.html",
