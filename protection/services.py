@@ -85,7 +85,7 @@ def case_open(
     now = timezone.now()
     if reported_at > now:
         raise ValidationError({"reported_at": _("The report cannot be in the future.")})
-    if placement.departed_on and reported_at.date() < placement.departed_on:
+    if placement.departed_on and timezone.localtime(reported_at).date() < placement.departed_on:
         raise ValidationError({"reported_at": _("The report cannot be before the departure.")})
     default_due = reported_at + settings_for(placement.programme).deadline(severity) if severity else None
     if first_action_due is not None:

@@ -88,6 +88,21 @@ def test_a_report_in_the_future_is_refused(serang_staff, abroad):
 # --- the flow ------------------------------------------------------------------------------------
 
 
+def test_a_report_is_dated_in_local_time_against_the_departure(serang_staff, abroad):
+    """Reported at 00:30 WIB on the departure day is 17:30 UTC the day before: still after departure."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    departed = today() - timedelta(days=2)
+    Placement.objects.filter(pk=abroad.pk).update(departed_on=departed)
+    abroad.refresh_from_db()
+    just_after_midnight = datetime.combine(departed, time(0, 30), tzinfo=ZoneInfo("Asia/Jakarta"))
+    case = open_case(abroad, serang_staff, reported_at=just_after_midnight.astimezone(ZoneInfo("UTC")))
+    assert timezone.localtime(case.reported_at).date() == departed
+    with pytest.raises(ValidationError, match="before the departure"):
+        open_case(abroad, serang_staff, reported_at=just_after_midnight - timedelta(hours=1))
+
+
 def test_the_first_action_starts_the_case_and_meets_the_deadline(serang_staff, abroad):
     case = open_case(abroad, serang_staff)
     assert Case.objects.past_deadline(timezone.now() + timedelta(days=2)).count() == 1
