@@ -7,11 +7,11 @@ placements may not name a higher app, so it declares what it consults and they r
   transaction, so what they write commits or rolls back with the change (api: the webhook outbox).
 - reminder sources: more kinds of reminder for the reminders page, its count on the home page, the
   `reminders` command and the daily e-mail (protection: overdue contacts with workers abroad).
-- placement actions: links on a placement's page offered by a higher app (protection: "open a case"
-  on a placement abroad or just returned).
+- placement actions: links on a placement's page offered by a higher app (protection: the worker's
+  protection page, and "open a case" on a placement abroad or just returned).
 - re-invitation rules: why a returnee is not offered the next season by default, and what to record
   when staff invite them all the same with a reason (protection: absconders, unresolved cases, the
-  debrief's wish to go again). The next-season service enforces them, so every page and the API do.
+  debrief's wish to go again). The next-season service enforces them, whoever calls it.
 """
 
 from collections.abc import Callable, Iterable

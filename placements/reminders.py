@@ -1,7 +1,8 @@
 """What needs action: expiring documents and passports, cohorts not ready, stalled agreements, licences.
 
-Each kind is one query (so the list and the count cost five queries whatever the data); the list
-shows at most LIMIT rows of each kind, the count counts them all.
+Each kind is one query (so the list and the count cost five queries whatever the data, and one
+more each per kind a higher app adds through extensions.reminder_sources); the list shows at most
+LIMIT rows of each kind, the count counts them all.
 """
 
 from dataclasses import dataclass
