@@ -37,6 +37,7 @@ from placements.reminders import reminders_count
 from placements.selectors import cohort_list
 from programmes.models import Agreement, Programme, ProgrammeDemand
 from programmes.selectors import expiring_agreements, programme_list, stalled_agreements
+from protection.selectors import overdue_contact_count
 
 PIPELINE = [s.value for s in PlacementStage.pipeline()]
 EARLY_ENDS = [s.value for s in PlacementStage.early_ends()]
@@ -131,6 +132,7 @@ class HomeDashboard:
     stalled: list[Agreement]
     expiring: list[Agreement]
     reminders: int
+    overdue_contacts: int | None = None  # None: the user does not read contacts
 
 
 def programme_funnels(*, user, stages: list[str] = HOME_FUNNEL) -> list[ProgrammeFunnel]:
@@ -157,13 +159,16 @@ def cohorts_departing(*, user, today: date, within_days: int = COHORT_WINDOW_DAY
 
 
 def home_dashboard(*, user, today: date) -> HomeDashboard:
-    """The home page: programmes, cohorts, agreements needing attention, reminders (10 queries)."""
+    """The home page: programmes, cohorts, agreements needing attention, reminders, overdue
+    contacts with workers abroad (12 queries whatever the data)."""
+    reads_contacts = user.has_perm("protection.view_contact")
     return HomeDashboard(
         programmes=programme_funnels(user=user),
         cohorts=cohorts_departing(user=user, today=today),
         stalled=list(stalled_agreements(user=user, today=today).order_by("stage_entered_on", "pk")),
         expiring=list(expiring_agreements(user=user, today=today, within_days=EXPIRY_WINDOW_DAYS)),
         reminders=reminders_count(user=user, today=today),
+        overdue_contacts=overdue_contact_count(user=user, today=today) if reads_contacts else None,
     )
 
 

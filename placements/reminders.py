@@ -1,7 +1,8 @@
 """What needs action: expiring documents and passports, cohorts not ready, stalled agreements, licences.
 
-Each kind is one query (so the list and the count cost five queries whatever the data); the list
-shows at most LIMIT rows of each kind, the count counts them all.
+Each kind is one query (so the list and the count cost five queries whatever the data, and one
+more each per kind a higher app adds through extensions.reminder_sources); the list shows at most
+LIMIT rows of each kind, the count counts them all.
 """
 
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from core.dates import AddMonths
 from programmes.models import AgreementStage
 from programmes.selectors import stalled_agreements
 
+from . import extensions
 from .gates import PIPELINE
 from .models import Cohort, Placement, PlacementStage
 from .selectors import provider_list
@@ -55,10 +57,13 @@ class Reminder:
     message: str
     url: str
     due: date | None
+    # Kinds from other apps (extensions.reminder_sources) bring their heading and their full list.
+    label: str = ""
+    list_url: str = ""
 
     @property
     def kind_label(self) -> str:
-        return kind_label(self.kind)
+        return self.label or kind_label(self.kind)
 
 
 def kind_label(kind: str) -> str:
@@ -82,6 +87,10 @@ class ScopeUser:
     @property
     def sees_all_municipalities(self) -> bool:
         return self.municipality_id is None
+
+    def has_perm(self, perm: str) -> bool:
+        """The jobs send reminders to staff: every kind of reminder is theirs to see."""
+        return True
 
 
 def _d(value: date | None) -> str:
@@ -174,9 +183,9 @@ def _licences(user, today: date) -> QuerySet:
 
 
 def reminders_count(*, user, today: date | None = None) -> int:
-    """How many reminders the user has (five COUNT queries)."""
+    """How many reminders the user has (five COUNT queries, and one per registered source)."""
     today = today or timezone.localdate()
-    return sum(
+    own = sum(
         qs.count()
         for qs in (
             _documents(user),
@@ -186,6 +195,7 @@ def reminders_count(*, user, today: date | None = None) -> int:
             _licences(user, today),
         )
     )
+    return own + sum(source.count(user=user, today=today) for source in extensions.reminder_sources(user))
 
 
 def reminder_list(*, user, today: date | None = None) -> list[Reminder]:
@@ -278,6 +288,8 @@ def reminder_list(*, user, today: date | None = None) -> list[Reminder]:
             reverse("placements:provider_list"),
             expires,
         )
+    for source in extensions.reminder_sources(user):
+        out.extend(source.items(user=user, today=today, limit=LIMIT))
     return out
 
 

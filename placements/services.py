@@ -320,8 +320,12 @@ def placement_record_return(
 
 
 @transaction.atomic
-def placement_invite_next_season(*, placement: Placement, user) -> Placement:
-    """A new placement for a returnee who completed a seasonal programme, reusing their candidate record."""
+def placement_invite_next_season(*, placement: Placement, user, override_reason: str = "") -> Placement:
+    """A new placement for a returnee who completed a seasonal programme, reusing their candidate record.
+
+    Higher apps' re-invitation rules (extensions.reinvite_rules; protection: absconders, unresolved
+    cases, the debrief's wish to go again) keep a returnee out by default; staff invite them all the
+    same with `override_reason`, which each rule that objected records."""
     require_write(user, "placements.add_placement", placement.municipality_id)
     if not (
         placement.programme.is_seasonal
@@ -338,7 +342,21 @@ def placement_invite_next_season(*, placement: Placement, user) -> Placement:
         )
     if Placement.objects.filter(previous_placement=placement).exists():
         raise GateRefused([GateFailure(Gate.OPEN_PLACEMENT, _("Next season: this returnee was already invited."))])
-    return placement_start(
+    objections = [(rule, rule.blockers([placement]).get(placement.pk)) for rule in extensions.reinvite_rules()]
+    objections = [(rule, reasons) for rule, reasons in objections if reasons]
+    reason = override_reason.strip()
+    if objections and not reason:
+        why = "; ".join(r for _rule, reasons in objections for r in reasons)
+        raise GateRefused(
+            [
+                GateFailure(
+                    Gate.TRANSITION,
+                    _("Next season: not offered by default (%(why)s); give a reason to invite all the same.")
+                    % {"why": why},
+                )
+            ]
+        )
+    invited = placement_start(
         candidate=placement.candidate,
         programme=placement.programme,
         user=user,
@@ -346,6 +364,9 @@ def placement_invite_next_season(*, placement: Placement, user) -> Placement:
         note=_("Invited for the next season."),
         previous_placement=placement,
     )
+    for rule, _reasons in objections:
+        rule.overridden(placement=placement, user=user, reason=reason)
+    return invited
 
 
 @transaction.atomic

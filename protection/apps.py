@@ -7,11 +7,18 @@ class ProtectionConfig(AppConfig):
     verbose_name = _("Protection of workers abroad")
 
     def ready(self):
-        # A partner's hold on a programme refuses every departure in it (placements consults its
-        # extension point and never imports this app).
+        # placements consults its extension points and never imports this app: a partner's hold
+        # refuses every departure in the programme; overdue contacts join the reminders; a placement's
+        # page links to protection; the next-season defaults apply to placements' own page.
         from placements import extensions
 
         from .holds import hold_failures
+        from .placement_pages import OPEN_CASE, PROTECTION_PAGE, REINVITE_DEFAULTS
+        from .reminders import OVERDUE_CONTACTS
 
         if hold_failures not in extensions.departure_checks:
             extensions.departure_checks.append(hold_failures)
+        extensions.register_reminder_source(OVERDUE_CONTACTS)
+        extensions.register_placement_action(PROTECTION_PAGE)
+        extensions.register_placement_action(OPEN_CASE)
+        extensions.register_reinvite_rule(REINVITE_DEFAULTS)

@@ -1,4 +1,5 @@
-"""XLSX of the case list and the worker list, exactly as filtered. Formula-safe: candidates.exports
+"""XLSX of every protection list (cases, workers, the dashboard's table, a programme's summary,
+holds), exactly as filtered. Formula-safe: candidates.exports
 writes every text cell as text, and a leading = + - @ tab or CR gets an apostrophe."""
 
 import io
@@ -78,6 +79,55 @@ def worker_rows(placements) -> Iterator[list]:
             p.interval,
             "; ".join(risk_reasons(p)),
         ]
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 1)
+
+
+def dashboard_headers(group_label: str) -> list[str]:
+    return [
+        group_label,
+        _("Departed"),
+        _("Absconded"),
+        _("Absconding rate (%)"),
+        _("Abroad now"),
+        _("Contacted within the interval"),
+        _("Contact coverage (%)"),
+        _("Contact overdue"),
+        _("At risk"),
+        _("Open cases"),
+        _("Past first-action deadline"),
+        _("On hold"),
+    ]
+
+
+def dashboard_rows(dashboard) -> Iterator[list]:
+    """One row per group and the total: counts only (the national viewer may export them)."""
+    for row in [*dashboard.rows, dashboard.total]:
+        yield [
+            str(row.label),
+            row.departed,
+            row.absconded,
+            _percent(row.absconding_rate),
+            row.abroad,
+            row.contacted,
+            _percent(row.coverage),
+            row.overdue,
+            row.at_risk,
+            row.open_cases,
+            row.past_deadline,
+            _("yes") if row.on_hold else "",
+        ]
+
+
+def hold_headers() -> list[str]:
+    return [_("Programme"), _("On hold since"), _("Lifted on"), _("Source"), _("Reason")]
+
+
+def hold_rows(holds) -> Iterator[list]:
+    for hold in holds:
+        yield [hold.programme.name, hold.held_on, hold.lifted_on, hold.source, hold.reason]
 
 
 def xlsx_response(headers: list[str], rows, *, title: str, filename: str) -> HttpResponse:

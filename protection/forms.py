@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from candidates.files import check_document_file
 from core.forms import DATE_INPUT_FORMATS, BootstrapMixin, DateInput
 
 from .models import Case, Contact, ContactRecord, FollowUp, ReturnDebrief
@@ -51,6 +52,26 @@ class CaseForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reported_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+class CaseDocumentForm(BootstrapMixin, forms.Form):
+    """A file for the case: PDF, JPEG or PNG, checked by its content, at most 5 MB."""
+
+    title = forms.CharField(label=_("What it is"), max_length=200, help_text=_("e.g. hospital letter, pay slip"))
+    file = forms.FileField(
+        label=_("File (PDF, JPEG or PNG, at most 5 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checked_file = None
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            self.checked_file = check_document_file(upload)
+        return upload
 
 
 class ActionForm(VersionedForm):
@@ -176,12 +197,6 @@ class FollowUpForm(BootstrapMixin, forms.ModelForm):
         model = FollowUp
         fields = ["followed_on", "work", "business", "training_wanted", "note"]
         widgets = {"followed_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
-
-
-class ReinviteForm(BootstrapMixin, forms.Form):
-    override_reason = forms.CharField(
-        label=_("Reason to invite all the same"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
 
 
 class CaseFilterForm(BootstrapMixin, forms.Form):

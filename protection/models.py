@@ -262,6 +262,50 @@ class CaseAccessLog(models.Model):
         return f"{self.case_id} by {self.user_id} at {self.accessed_at:%Y-%m-%d %H:%M}"
 
 
+class CaseDocument(TimeStampedModel):
+    """A file on a case (a hospital letter, a police report, a pay slip): PDF, JPEG or PNG checked by
+    content (candidates.files), kept in the private store under a random name, served only by the
+    case's scoped download view, which logs every download."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    # Private storage (STORAGES["default"] has no URL).
+    file = models.FileField(_("file"), upload_to="protection/%Y/%m/")
+    original_filename = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["case", "created_at"], name="casedocument_case_idx")]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.title}"
+
+
+class CaseDocumentAccessLog(models.Model):
+    """Every download of a case document: who, when, from where."""
+
+    document = models.ForeignKey(CaseDocument, on_delete=models.CASCADE, related_name="access_logs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    accessed_at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case document download")
+        verbose_name_plural = _("case document downloads")
+        ordering = ["-accessed_at"]
+        indexes = [models.Index(fields=["document", "-accessed_at"], name="casedocaccess_doc_idx")]
+
+    def __str__(self):
+        return f"{self.document_id} by {self.user_id} at {self.accessed_at:%Y-%m-%d %H:%M}"
+
+
 class ContactRecord(TimeStampedModel):
     """How to reach a worker abroad, and whom to call at home."""
 

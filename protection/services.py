@@ -9,22 +9,26 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import require_scope
+from candidates.files import CheckedFile, random_storage_name, safe_original_name
 from core.locking import bump_version, lock_version
 from placements.gates import GateRefused
 from placements.models import Cohort, Placement
 from placements.selectors import with_gate_data
-from placements.services import placement_invite_next_season, placement_record_return
+from placements.services import placement_record_return
 
 from . import extensions
 from .models import (
     Case,
     CaseAccessLog,
     CaseAction,
+    CaseDocument,
+    CaseDocumentAccessLog,
     Contact,
     ContactRecord,
     FollowUp,
@@ -32,7 +36,7 @@ from .models import (
     ReinviteOverride,
     ReturnDebrief,
 )
-from .selectors import ABROAD, DEPARTED_EVER, reinvite_blockers, settings_for
+from .selectors import ABROAD, DEPARTED_EVER, settings_for
 
 Outcome = Case.Outcome
 Status = Case.Status
@@ -238,6 +242,39 @@ def case_access_log(*, user, case: Case, ip_address: str | None) -> CaseAccessLo
     return CaseAccessLog.objects.create(case=case, user=user, ip_address=ip_address or None)
 
 
+@transaction.atomic
+def case_document_add(*, user, case: Case, title: str, upload: UploadedFile, checked: CheckedFile) -> CaseDocument:
+    """Attach a file to a case. It must have been checked by content (candidates.files.
+    check_document_file); it is stored privately under a random name. A closed case takes none."""
+    require_scope(user, case.municipality_id)
+    if case.status == Status.CLOSED:
+        raise ValidationError(_("The case is closed."))
+    if not title.strip():
+        raise ValidationError({"title": _("Say what the document is.")})
+    document = CaseDocument(
+        case=case,
+        title=title.strip(),
+        original_filename=safe_original_name(upload.name, checked.extension),
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=user,
+    )
+    upload.seek(0)
+    document.file.save(random_storage_name(checked.extension), upload, save=False)
+    try:
+        document.full_clean(exclude=["case", "uploaded_by"])
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+def case_document_access_log(*, user, document: CaseDocument, ip_address: str | None) -> CaseDocumentAccessLog:
+    """Who downloaded a case document, when and from where."""
+    return CaseDocumentAccessLog.objects.create(document=document, user=user, ip_address=ip_address or None)
+
+
 # --- contact -------------------------------------------------------------------------------------
 
 CONTACT_RECORD_FIELDS = [
@@ -415,23 +452,7 @@ def follow_up_save(*, user, placement: Placement, month: int, **fields) -> Follo
     return follow_up
 
 
-@transaction.atomic
-def returnee_reinvite(*, user, placement: Placement, override_reason: str = "") -> Placement:
-    """Invite a returnee to the next season. Absconders, unresolved cases and a debrief without the
-    wish to go again keep them out by default; staff may override with a reason (recorded)."""
-    require_scope(user, placement.municipality_id)
-    blockers = reinvite_blockers(placement)
-    if blockers and not override_reason.strip():
-        raise ValidationError(
-            {
-                "override_reason": _("Not offered by default (%(why)s); give a reason to invite all the same.")
-                % {"why": "; ".join(blockers)}
-            }
-        )
-    try:
-        invited = placement_invite_next_season(placement=placement, user=user)
-    except GateRefused as refused:
-        raise ValidationError(refused.messages) from refused
-    if blockers:
-        ReinviteOverride.objects.create(placement=placement, reason=override_reason.strip(), decided_by=user)
-    return invited
+def reinvite_override_record(*, placement: Placement, user, reason: str) -> ReinviteOverride:
+    """Staff invited a returnee to the next season against the protection defaults: who and why
+    (placements' next-season service calls it through its re-invitation rule, in its transaction)."""
+    return ReinviteOverride.objects.create(placement=placement, reason=reason, decided_by=user)

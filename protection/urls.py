@@ -5,6 +5,7 @@ from . import views
 app_name = "protection"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("programmes/<int:pk>/summary/", views.programme_summary, name="programme_summary"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/action/", views.case_action, name="case_action"),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("cases/<int:pk>/resolve/", views.case_resolve, name="case_resolve"),
     path("cases/<int:pk>/close/", views.case_close, name="case_close"),
     path("cases/<int:pk>/print/", views.case_print, name="case_print"),
+    path("cases/<int:pk>/documents/", views.case_document_add, name="case_document_add"),
+    path("cases/<int:pk>/documents/<int:doc_id>/", views.case_document_download, name="case_document_download"),
     path("workers/", views.worker_list, name="worker_list"),
     path("placements/<int:pk>/", views.placement_protection, name="placement"),
     path("placements/<int:pk>/contact/", views.contact_create, name="contact_create"),
@@ -22,6 +25,4 @@ urlpatterns = [
     path("cohorts/<int:pk>/contacts/", views.cohort_contacts, name="cohort_contacts"),
     path("holds/", views.hold_list, name="hold_list"),
     path("holds/<int:pk>/lift/", views.hold_lift, name="hold_lift"),
-    path("next-season/", views.next_season, name="next_season"),
-    path("next-season/<int:pk>/invite/", views.next_season_invite, name="next_season_invite"),
 ]

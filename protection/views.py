@@ -7,7 +7,7 @@ sees the dashboard's counts only (403 on cases and workers); another municipalit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from . import exports, selectors, services
 from .forms import (
     ActionForm,
     BulkContactForm,
+    CaseDocumentForm,
     CaseFilterForm,
     CaseForm,
     CloseForm,
@@ -37,7 +38,6 @@ from .forms import (
     FollowUpForm,
     HoldForm,
     LiftForm,
-    ReinviteForm,
     ResolveForm,
     WorkerFilterForm,
 )
@@ -62,6 +62,13 @@ def dashboard(request):
         raise Http404
     user = request.user
     data = selectors.protection_dashboard(user=user, group=group)
+    if request.GET.get("format") == "xlsx":
+        return exports.xlsx_response(
+            exports.dashboard_headers(str(GROUP_LABELS[group])),
+            exports.dashboard_rows(data),
+            title=_("Protection"),
+            filename=f"protection-{group}",
+        )
     return render(
         request,
         "protection/dashboard.html",
@@ -72,6 +79,33 @@ def dashboard(request):
             "group_label": GROUP_LABELS[group],
             "links": user.has_perm("protection.view_case"),
             "today": timezone.localdate(),
+            "export_query": querystring(request.GET, format="xlsx"),
+        },
+    )
+
+
+@require_GET
+@login_required
+def programme_summary(request, pk):
+    """A programme's protection summary on A4 (or XLSX): per cohort, cases by type and severity,
+    holds, the programme's rules; counts only, dated and scoped."""
+    programme = get_programme_for_user(request.user, pk)
+    data = selectors.protection_dashboard(user=request.user, group="cohort", programme=programme)
+    if request.GET.get("format") == "xlsx":
+        return exports.xlsx_response(
+            exports.dashboard_headers(str(GROUP_LABELS["cohort"])),
+            exports.dashboard_rows(data),
+            title=programme.name,
+            filename=f"protection-summary-{programme.pk}",
+        )
+    return render(
+        request,
+        "protection/programme_summary.html",
+        {
+            "programme": programme,
+            "dashboard": data,
+            "rules": selectors.settings_for(programme),
+            "generated_at": timezone.now(),
         },
     )
 
@@ -129,8 +163,10 @@ def _detail_context(request, case, **forms):
         "case": case,
         "placement": case.placement,
         "actions": selectors.case_actions(case=case),
+        "documents": selectors.case_documents(case=case),
         "can_write": can_write,
         "now": timezone.now(),
+        "document_form": forms.get("document_form") or CaseDocumentForm(prefix="document"),
         "action_form": forms.get("action_form") or ActionForm(initial=version, prefix="action"),
         "escalate_form": forms.get("escalate_form") or EscalateForm(initial=version, prefix="escalate"),
         "resolve_form": forms.get("resolve_form") or ResolveForm(initial=version, prefix="resolve"),
@@ -155,7 +191,12 @@ def case_print(request, pk):
     return render(
         request,
         "protection/case_print.html",
-        {"case": case, "actions": selectors.case_actions(case=case), "generated_at": timezone.now()},
+        {
+            "case": case,
+            "actions": selectors.case_actions(case=case),
+            "documents": selectors.case_documents(case=case),
+            "generated_at": timezone.now(),
+        },
     )
 
 
@@ -206,6 +247,50 @@ def case_resolve(request, pk):
 def case_close(request, pk):
     case = selectors.get_case_for_user(request.user, pk, write=True)
     return _case_write(request, pk, CloseForm, "close", services.case_close, _("Case closed."), case=case)
+
+
+@require_POST
+@login_required
+def case_document_add(request, pk):
+    """Attach a file to a case (staff); a file that is not plainly a PDF, JPEG or PNG is refused
+    with a message and nothing is saved."""
+    case = selectors.get_case_for_user(request.user, pk, write=True)
+    if case.status == Case.Status.CLOSED:
+        messages.error(request, _("The case is closed."))
+        return redirect("protection:case_detail", case.pk)
+    form = CaseDocumentForm(request.POST, request.FILES, prefix="document")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_document_add(
+                user=request.user, case=case, title=data["title"], upload=data["file"], checked=form.checked_file
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Document added to the case."))
+            return redirect("protection:case_detail", case.pk)
+    return render(
+        request, "protection/case_detail.html", _detail_context(request, case, document_form=form), status=400
+    )
+
+
+@require_GET
+@login_required
+def case_document_download(request, pk, doc_id):
+    """A case document, as an attachment, to those who may read the case; every download is logged."""
+    document = selectors.get_case_document_for_user(request.user, pk, doc_id)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    services.case_document_access_log(user=request.user, document=document, ip_address=request.META.get("REMOTE_ADDR"))
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.original_filename, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- workers abroad and contact ------------------------------------------------------------------
@@ -390,6 +475,10 @@ def hold_list(request):
                 messages.success(request, _("Hold recorded: no cohort of this programme departs while it holds."))
                 return redirect("protection:hold_list")
     holds = ProgrammeHold.objects.select_related("programme").filter(programme__in=programme_list(user=user))
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        return exports.xlsx_response(
+            exports.hold_headers(), exports.hold_rows(holds), title=_("Programme holds"), filename="holds"
+        )
     return render(
         request,
         "protection/holds.html",
@@ -472,50 +561,3 @@ def follow_up(request, pk, month):
             return redirect("protection:placement", placement.pk)
     title = _("Follow-up after %(month)s months") % {"month": month}
     return render(request, "protection/placement_form.html", {"form": form, "placement": placement, "title": title})
-
-
-@require_GET
-@login_required
-def next_season(request):
-    """Returnees of a seasonal programme, with the protection defaults for re-invitation."""
-    require_perm(request.user, "protection.view_returndebrief")
-    seasonal = [p for p in programme_list(user=request.user) if p.is_seasonal]
-    raw = request.GET.get("programme", "")
-    programme = None
-    if raw:
-        if not raw.isdigit():
-            raise Http404
-        programme = get_programme_for_user(request.user, int(raw))
-    rows = selectors.next_season_rows(user=request.user, programme=programme) if programme else []
-    return render(
-        request,
-        "protection/next_season.html",
-        {
-            "programmes": seasonal,
-            "programme": programme,
-            "rows": rows,
-            "can_invite": request.user.has_perm("placements.add_placement"),
-            "form": ReinviteForm(),
-        },
-    )
-
-
-@require_POST
-@login_required
-def next_season_invite(request, pk):
-    require_perm(request.user, "placements.add_placement")
-    placement = selectors.get_placement_for_protection(request.user, pk, write=True)
-    form = ReinviteForm(request.POST)
-    form.is_valid()
-    try:
-        invited = services.returnee_reinvite(
-            user=request.user, placement=placement, override_reason=form.cleaned_data.get("override_reason", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("%(name)s is invited to the next season.") % {"name": invited.candidate.full_name},
-        )
-    return redirect(reverse("protection:next_season") + f"?programme={placement.programme_id}")

@@ -19,7 +19,7 @@ from core.paging import paginate, querystring
 from programmes.models import Programme
 from programmes.selectors import programme_list
 
-from .. import selectors, services
+from .. import extensions, selectors, services
 from ..filters import PlacementFilter
 from ..forms import (
     BulkMoveForm,
@@ -173,13 +173,17 @@ def _detail(request, placement: Placement, *, move_form=None, refused=None, stat
     upcoming = next_stage(placement.stage)
     user = request.user
     can_change = user.has_perm("placements.change_placement")
+    gates = check_move(placement, upcoming) if upcoming else []
+    if upcoming == PlacementStage.DEPARTED:
+        gates += extensions.departure_failures(placement.programme)  # e.g. a partner's hold
     context = {
         "placement": placement,
         "candidate": placement.candidate,
         "history": selectors.placement_history(placement=placement),
         "enrolments": placement.enrolments.select_related("batch", "batch__provider"),
         "next_stage": upcoming and PlacementStage(upcoming),
-        "next_gates": _with_links(placement, check_move(placement, upcoming)) if upcoming else [],
+        "next_gates": _with_links(placement, gates),
+        "actions": extensions.placement_actions(placement, user),
         "planned_return": planned_return(placement),
         "can_change": can_change,
         "can_return": can_change and placement.stage in (PlacementStage.DEPARTED, PlacementStage.ABROAD),

@@ -12,7 +12,7 @@ from accounts.access import require_perm
 from core.paging import paginate, querystring
 from programmes.selectors import get_programme_for_user, seasonal_programme_list
 
-from .. import selectors, services
+from .. import extensions, selectors, services
 from ..gates import GateRefused
 
 
@@ -30,6 +30,10 @@ def next_season(request):
     page = None
     if programme is not None:
         page = paginate(request, selectors.next_season_returnees(user=user, programme=programme))
+        # Who is not offered by default, and why (extensions.reinvite_rules): a few queries per page.
+        blockers = extensions.reinvite_blockers(page.object_list)
+        for placement in page.object_list:
+            placement.reinvite_blockers = blockers.get(placement.pk, [])
     return render(
         request,
         "placements/next_season.html",
@@ -39,6 +43,7 @@ def next_season(request):
             "page_obj": page,
             "querystring_without_page": querystring(request.GET),
             "can_invite": user.has_perm("placements.add_placement"),
+            "has_rules": bool(extensions.reinvite_rules()),
         },
     )
 
@@ -49,7 +54,9 @@ def next_season_invite(request, pk):
     require_perm(request.user, "placements.add_placement")
     placement = selectors.get_placement_for_user(request.user, pk, write=True)
     try:
-        invited = services.placement_invite_next_season(placement=placement, user=request.user)
+        invited = services.placement_invite_next_season(
+            placement=placement, user=request.user, override_reason=request.POST.get("override_reason", "")
+        )
     except GateRefused as refused:
         messages.error(request, " ".join(refused.messages))
     else:

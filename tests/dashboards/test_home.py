@@ -138,10 +138,11 @@ def test_home_query_count_does_not_grow_with_programmes_or_placements(official_c
         CohortFactory(programme=more, planned_departure=timezone.localdate() + timedelta(days=20))
     large = _queries(official_client)
     # session, user, user and group permissions; programmes; one GROUP BY for every funnel; cohorts
-    # with their placement counts; stalled agreements; expiring agreements; and the reminders count
-    # (five COUNTs: documents, passports, cohorts, agreements, licences).
+    # with their placement counts; stalled agreements; expiring agreements; the reminders count
+    # (six COUNTs: documents, passports, cohorts, agreements, licences, and protection's overdue
+    # contacts through placements' reminder sources); and the overdue contacts line (one COUNT).
     assert len(large) == len(small), "\n".join(q[:100] for q in large)
-    assert len(large) <= 14, "\n".join(q[:100] for q in large)
+    assert len(large) <= 16, "\n".join(q[:100] for q in large)
 
 
 def test_reminders_count_links_to_the_reminders_page(official_client, serang_official):
@@ -161,3 +162,27 @@ def test_printed_dashboard_carries_its_scope_and_date(official_client):
     meta = body[body.index('data-testid="report-meta"') :][:400]
     assert "Kota Serang" in meta
     assert f"Made on {timezone.localtime():%-d %B %Y}" in meta
+
+
+def test_overdue_contacts_with_workers_abroad_open_the_filtered_worker_list(official_client, serang, blitar):
+    from protection.selectors import overdue_contact_count
+    from tests.protection.conftest import abroad_placement
+
+    overdue = abroad_placement(municipality=serang, days_ago=30)  # the interval is 14 days
+    abroad_placement(municipality=serang, days_ago=5)  # within the interval
+    abroad_placement(municipality=blitar, days_ago=40)  # another municipality's
+    response = official_client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.context["dashboard"].overdue_contacts == 1
+    link = 'href="/protection/workers/?state=overdue" data-testid="overdue-contacts">1<'
+    assert link in response.content.decode()
+    listed = official_client.get("/protection/workers/?state=overdue")
+    assert [p.pk for p in listed.context["page_obj"]] == [overdue.pk]
+    assert overdue_contact_count(user=response.context["user"]) == 1
+
+
+def test_a_role_that_does_not_read_contacts_sees_no_overdue_line(admin_client_serang, serang_admin, serang):
+    assert not serang_admin.has_perm("protection.view_contact")
+    response = admin_client_serang.get("/")
+    assert response.status_code == 200
+    assert response.context["dashboard"].overdue_contacts is None
+    assert 'data-testid="overdue-contacts"' not in response.content.decode()

@@ -159,7 +159,7 @@ def test_returns_are_recorded_from_the_cohort_page(staff_client):
 # --- next season -----------------------------------------------------------------------------------
 
 
-def test_a_blitar_returnee_is_invited_to_the_next_season_in_one_step(blitar_client, blitar):
+def test_a_blitar_returnee_is_invited_to_the_next_season_in_one_step(blitar_client, blitar, only_placements_rules):
     programme = ProgrammeFactory(
         agreement__municipality=blitar,
         scheme="seasonal_e8",

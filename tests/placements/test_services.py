@@ -450,7 +450,7 @@ def _blitar_returnee(blitar):
     )
 
 
-def test_inviting_a_returnee_reuses_the_candidate_record(blitar_staff, blitar):
+def test_inviting_a_returnee_reuses_the_candidate_record(blitar_staff, blitar, only_placements_rules):
     returnee = _blitar_returnee(blitar)
     assert list(next_season_returnees(user=blitar_staff, programme=returnee.programme)) == [returnee]
     invited = services.placement_invite_next_season(placement=returnee, user=blitar_staff)
@@ -460,6 +460,27 @@ def test_inviting_a_returnee_reuses_the_candidate_record(blitar_staff, blitar):
     assert list(next_season_returnees(user=blitar_staff, programme=returnee.programme)) == []
     with pytest.raises(GateRefused):
         services.placement_invite_next_season(placement=returnee, user=blitar_staff)
+
+
+def test_a_reinvite_rule_keeps_a_returnee_out_until_staff_give_a_reason(blitar_staff, blitar, monkeypatch):
+    from placements import extensions
+
+    recorded = []
+    rule = extensions.ReinviteRule(
+        key="test",
+        blockers=lambda placements: {p.pk: ["said no at the debrief"] for p in placements},
+        overridden=lambda **kwargs: recorded.append(kwargs),
+    )
+    monkeypatch.setattr(extensions, "_reinvite_rules", {"test": rule})
+    returnee = _blitar_returnee(blitar)
+    assert extensions.reinvite_blockers([returnee]) == {returnee.pk: ["said no at the debrief"]}
+    with pytest.raises(GateRefused) as refused:
+        services.placement_invite_next_season(placement=returnee, user=blitar_staff, override_reason="  ")
+    assert "not offered by default (said no at the debrief)" in refused.value.messages[0]
+    assert not Placement.objects.filter(previous_placement=returnee).exists() and recorded == []
+    invited = services.placement_invite_next_season(placement=returnee, user=blitar_staff, override_reason=" Asked ")
+    assert invited.previous_placement == returnee
+    assert recorded == [{"placement": returnee, "user": blitar_staff, "reason": "Asked"}]
 
 
 def test_only_completed_seasonal_returnees_are_invited(blitar_staff, blitar):

@@ -88,6 +88,21 @@ def test_a_report_in_the_future_is_refused(serang_staff, abroad):
 # --- the flow ------------------------------------------------------------------------------------
 
 
+def test_a_report_is_dated_in_local_time_against_the_departure(serang_staff, abroad):
+    """Reported at 00:30 WIB on the departure day is 17:30 UTC the day before: still after departure."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    departed = today() - timedelta(days=2)
+    Placement.objects.filter(pk=abroad.pk).update(departed_on=departed)
+    abroad.refresh_from_db()
+    just_after_midnight = datetime.combine(departed, time(0, 30), tzinfo=ZoneInfo("Asia/Jakarta"))
+    case = open_case(abroad, serang_staff, reported_at=just_after_midnight.astimezone(ZoneInfo("UTC")))
+    assert timezone.localtime(case.reported_at).date() == departed
+    with pytest.raises(ValidationError, match="before the departure"):
+        open_case(abroad, serang_staff, reported_at=just_after_midnight - timedelta(hours=1))
+
+
 def test_the_first_action_starts_the_case_and_meets_the_deadline(serang_staff, abroad):
     case = open_case(abroad, serang_staff)
     assert Case.objects.past_deadline(timezone.now() + timedelta(days=2)).count() == 1
@@ -317,15 +332,31 @@ def test_reinvitation_needs_a_debrief_that_wants_to_go_again(serang_staff, abroa
         user=serang_staff, placement=returnee, debriefed_on=today(), wages_as_promised="yes", wants_to_go_again="no"
     )
     assert reinvite_blockers(returnee) == ["the debrief says they do not want to go again"]
-    with pytest.raises(ValidationError) as refused:
-        services.returnee_reinvite(user=serang_staff, placement=returnee)
-    assert "give a reason" in str(refused.value)
+    # placements' own next-season service applies the defaults (extensions.reinvite_rules).
+    with pytest.raises(GateRefused) as refused:
+        placement_services.placement_invite_next_season(user=serang_staff, placement=returnee)
+    assert refused.value.messages == [
+        "Next season: not offered by default (the debrief says they do not want to go again); "
+        "give a reason to invite all the same."
+    ]
     assert not Placement.objects.filter(previous_placement=returnee).exists()
-    invited = services.returnee_reinvite(
-        user=serang_staff, placement=returnee, override_reason="Changed her mind at the job fair"
+    assert not ReinviteOverride.objects.exists()
+    invited = placement_services.placement_invite_next_season(
+        user=serang_staff, placement=returnee, override_reason="  Changed her mind at the job fair "
     )
     assert invited.previous_placement == returnee
-    assert ReinviteOverride.objects.get(placement=returnee).reason == "Changed her mind at the job fair"
+    override = ReinviteOverride.objects.get(placement=returnee)
+    assert (override.reason, override.decided_by) == ("Changed her mind at the job fair", serang_staff)
+
+
+def test_a_returnee_offered_by_default_is_invited_without_a_reason_and_nothing_is_recorded(serang_staff, abroad):
+    returnee = _returnee(abroad, serang_staff)
+    services.debrief_save(
+        user=serang_staff, placement=returnee, debriefed_on=today(), wages_as_promised="yes", wants_to_go_again="yes"
+    )
+    invited = placement_services.placement_invite_next_season(user=serang_staff, placement=returnee)
+    assert invited.previous_placement == returnee
+    assert not ReinviteOverride.objects.exists()
 
 
 def test_an_unresolved_case_or_an_absconding_keeps_a_returnee_out(serang_staff, abroad, serang):
