@@ -39,7 +39,9 @@ def worker_env() -> dict:
     return env
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Committed rows (the worker is another process), so a transactional test; the root conftest brings the
+# reference data back after the flush, and no serialized rollback is needed.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_process_runs_a_committed_job():
     result = enqueue(touch, "done by the worker process")
     completed = subprocess.run(
