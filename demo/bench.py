@@ -47,7 +47,7 @@ from programmes.models import (
 )
 
 from .copyload import CopyWriter, Table
-from .people import END_REASONS, name_maker, nik_for
+from .people import END_REASONS, mobile_number, name_maker, nik_for
 
 BENCH_PASSWORD = "rantau-bench"  # noqa: S105 - documented benchmark password; refused in production
 SEED = 72026
@@ -484,7 +484,7 @@ class BenchBuilder:
             if rng.random() < 0.005:
                 # Consent is withdrawn after the last move that needed it.
                 withdrawn = self.d(min(T, max(registered_on, last_move, T - rng.randint(0, 60))))
-            phone = f"+628{rng.randint(11, 59)}{rng.randint(10**7, 10**8 - 1)}"
+            phone = mobile_number(rng)
             email = f"{full_name.split()[0].lower()}{number}@example.com" if rng.random() < 0.3 else ""
             created = self.ts(registered_on, rng.randint(0, 480))
             self.t_candidate.add(

@@ -47,7 +47,7 @@ from programmes.models import Agreement, AgreementStage, Country, Occupation, Pa
 from programmes.services import agreement_create, agreement_move_stage, partner_create, programme_create
 from protection.demo import seed_protection_demo
 
-from .people import END_REASONS, name_maker, nik_for
+from .people import END_REASONS, mobile_number, name_maker, nik_for
 from .rules import agreement_signed_on
 
 DEMO_PASSWORD = "rantau-demo"  # noqa: S105 - documented demo password; seed_demo refuses production
@@ -665,7 +665,7 @@ class DemoBuilder:
             f"No. {rng.randint(1, 120)}",
             kecamatan_code=kec,
             kelurahan_code=rng.choice(list_wilayah(kec)).code,
-            phone=f"+628{rng.randint(11, 59)}{rng.randint(10**7, 10**8 - 1)}",
+            phone=mobile_number(rng),
             education=education,
             registered_on=registered,
             consent_given_on=registered,

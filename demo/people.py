@@ -45,3 +45,17 @@ def name_maker(rng: random.Random) -> Callable[[str], str]:
         return f"{rng.choice(firsts)} {rng.choice(firsts)} {rng.choice(lasts)}"
 
     return name
+
+
+# Indonesian mobile prefixes in use (Telkomsel, Indosat, XL, Axis, Smartfren, Tri), so that every
+# generated number is one core.phones accepts.
+MOBILE_PREFIXES = [
+    "811", "812", "813", "821", "822", "823", "851", "852", "853", "814", "815", "816", "855", "856", "857",
+    "858", "817", "818", "819", "859", "877", "878", "831", "832", "833", "838", "881", "882", "883", "895",
+    "896", "897", "898", "899",
+]  # fmt: skip
+
+
+def mobile_number(rng: random.Random) -> str:
+    """A valid Indonesian mobile number in the +62 form."""
+    return f"+62{rng.choice(MOBILE_PREFIXES)}{rng.randint(10**7, 10**8 - 1)}"

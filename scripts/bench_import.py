@@ -41,6 +41,7 @@ from accounts.models import Role, User  # noqa: E402
 from candidates.imports import COLUMNS, candidate_import_commit, candidate_import_validate  # noqa: E402
 from candidates.models import Candidate  # noqa: E402
 from core.models import Municipality  # noqa: E402
+from demo.people import mobile_number  # noqa: E402
 
 
 def make_rows(n: int, seed: int = 2026) -> list[list[str]]:
@@ -69,7 +70,7 @@ def make_rows(n: int, seed: int = 2026) -> list[list[str]]:
             "address": fake.street_address(),
             "kecamatan_code": kec_name,  # by name, as offices type it
             "kelurahan_code": rng.choice(kelurahans),
-            "phone": f"08{rng.randint(11, 59)}{rng.randint(10**7, 10**8 - 1)}",
+            "phone": "0" + mobile_number(rng).removeprefix("+62"),  # as offices type it
             "email": "",
             "education": rng.choice(["SMA", "SMK", "SMP", "D3"]),
             "registered_on": "",
