@@ -23,23 +23,17 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from core.dates import age_on
+from core.spreadsheets import escape_formula
 
 from . import extensions
 from .models import Candidate
 from .privacy import mask_identifier, sees_full_identifiers
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 IN_REQUEST_MAX_ROWS = 5000
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def escape_formula(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def phone_display(phone: str) -> str:

@@ -10,18 +10,13 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.spreadsheets import escape_formula
+
 from .models import Cohort, Placement
 
 HEADERS = ["No.", "Full name", "Sex", "Date of birth", "Passport number", "Passport expiry", "Occupation", "Employer"]
 SEX = {"M": "Male", "F": "Female"}
 DATE_FORMAT = "DD MMM YYYY"
-
-
-def _safe(value: str) -> str:
-    """Text that a spreadsheet will not run as a formula (=, +, -, @ at the start)."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
 
 
 def manifest_xlsx(cohort: Cohort, placements: list[Placement]) -> bytes:
@@ -42,7 +37,7 @@ def manifest_xlsx(cohort: Cohort, placements: list[Placement]) -> bytes:
         ("Prepared on", timezone.localdate()),
     ]
     for label, value in facts:
-        sheet.append([label, _safe(value) if isinstance(value, str) else value])
+        sheet.append([label, escape_formula(value) if isinstance(value, str) else value])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
         if hasattr(value, "isoformat"):
             sheet.cell(row=sheet.max_row, column=2).number_format = DATE_FORMAT
@@ -56,13 +51,13 @@ def manifest_xlsx(cohort: Cohort, placements: list[Placement]) -> bytes:
         sheet.append(
             [
                 number,
-                _safe(candidate.full_name),
+                escape_formula(candidate.full_name),
                 SEX.get(candidate.sex, ""),
                 candidate.birth_date,
-                _safe(passport.number) if passport else "",
+                escape_formula(passport.number) if passport else "",
                 passport.expires_on if passport else None,
-                _safe((occupation.name_en or occupation.name) if occupation else ""),
-                _safe(placement.employer),
+                escape_formula((occupation.name_en or occupation.name) if occupation else ""),
+                escape_formula(placement.employer),
             ]
         )
         row = sheet.max_row
