@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.spreadsheets import escape_formula
+
 from .tables import Cell, Table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -19,8 +21,8 @@ def _value(cell: Cell):
     if cell.kind == "percent" and cell.value is not None:
         return round(cell.value, 4)
     if cell.kind == "text" and cell.badge:
-        return f"{cell.value} ({cell.badge})"
-    return cell.value
+        return escape_formula(f"{cell.value} ({cell.badge})")
+    return escape_formula(cell.value)
 
 
 def _number_format(cell: Cell) -> str | None:
@@ -32,14 +34,14 @@ def table_workbook(table: Table, *, scope: str, subject: str = "") -> bytes:
     ws = wb.active
     # Sheet titles: at most 31 characters, none of []:*?/\
     ws.title = re.sub(r"[\[\]:*?/\\]", " ", table.title)[:31]
-    ws.append([f"{subject} – {table.title}" if subject else table.title])
+    ws.append([escape_formula(f"{subject} – {table.title}" if subject else table.title)])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([_("Scope: %(scope)s") % {"scope": scope}])
     ws.append([_("Made on %(date)s") % {"date": timezone.localtime().strftime("%Y-%m-%d %H:%M")}])
     if table.note:
         ws.append([table.note])
     ws.append([])
-    ws.append(table.columns)
+    ws.append([escape_formula(column) for column in table.columns])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row in table.rows + ([table.footer] if table.footer else []):

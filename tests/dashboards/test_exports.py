@@ -62,3 +62,11 @@ def test_unknown_table_answers_404(official_client, data):
 
 def test_export_of_another_municipality_programme_answers_404(blitar_client, data):
     assert blitar_client.get(f"/programmes/{data.programme.pk}/?export=sex").status_code == 404
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(official_client, data):
+    # A programme named like a formula would run in Excel if written as it is.
+    type(data.programme).objects.filter(pk=data.programme.pk).update(name='=HYPERLINK("http://x","y")')
+    rows = _sheet(official_client.get("/?export=programmes", HTTP_ACCEPT_LANGUAGE="en"))
+    names = [row[0] for row in rows if row and isinstance(row[0], str) and "HYPERLINK" in row[0]]
+    assert names == ['\'=HYPERLINK("http://x","y")']
