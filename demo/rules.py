@@ -12,7 +12,7 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from placements.gates import CLOSED, PIPELINE, requirement_failures, stage_requirements
+from placements.gates import PIPELINE, requirement_failures, stage_requirements
 from placements.models import Placement, PlacementStage, PlacementStageEvent
 from placements.requirements import SIGNED_AGREEMENT_STAGES
 from programmes.models import Agreement
@@ -63,8 +63,10 @@ def placement_rule_failures(placement: Placement, *, today: date, signed: dict[i
             if since is None or since > on:
                 failures.append(f"departed on {on}: the agreement was not signed")
     reached_screening = any(e.to_stage == PlacementStage.SCREENED for e in events)
-    if reached_screening and placement.stage not in CLOSED:
-        # Still open: the screening requirements hold on the placement's reference date as well.
+    not_departed = placement.stage in PIPELINE[: PIPELINE.index(PlacementStage.DEPARTED)]
+    if reached_screening and not_departed:
+        # Still before departure: the screening requirements hold on its reference date as well (after
+        # departure they were checked on the day it departed, above).
         failures += [
             f"screening on its reference date: {f.message}"
             for f in requirement_failures(placement, PlacementStage.SCREENED, today=today)
