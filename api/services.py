@@ -5,12 +5,13 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.access import require_write
 from accounts.models import Role
 from core.models import Municipality
 
@@ -35,10 +36,7 @@ SYSTEM = System()
 
 def _require_manage(user, municipality_id: int | None) -> None:
     """Superusers manage every client; an agreement admin those of their own municipality."""
-    if user.is_superuser:
-        return
-    if not user.has_perm("api.add_apiclient") or municipality_id is None or municipality_id != user.municipality_id:
-        raise PermissionDenied
+    require_write(user, "api.add_apiclient", municipality_id)
 
 
 def _role_for(scopes: list[str], municipality: Municipality | None) -> Role:
