@@ -3,7 +3,7 @@ from django.contrib import admin
 from accounts.admin import ScopedAdminMixin
 from core.admin import ReadOnlyAdminMixin
 
-from .models import Candidate, Document, DocumentAccessLog, LanguageResult
+from .models import Candidate, Document, LanguageResult, PersonalDataRead, Transfer
 
 
 class DocumentInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -43,9 +43,29 @@ class DocumentAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     exclude = ["file"]
 
 
-@admin.register(DocumentAccessLog)
-class DocumentAccessLogAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
-    scope_field = "document__candidate__municipality"
-    list_display = ["accessed_at", "user", "document", "ip_address"]
-    list_select_related = ["user", "document", "document__candidate"]
-    date_hierarchy = "accessed_at"
+@admin.register(PersonalDataRead)
+class PersonalDataReadAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """The read log: append-only in the database too (its triggers refuse UPDATE and DELETE)."""
+
+    list_display = ["at", "kind", "user", "api_client", "candidate", "municipality", "rows", "full_identifiers"]
+    list_filter = ["kind", "full_identifiers"]
+    list_select_related = ["user", "candidate", "municipality"]
+    raw_id_fields = ["candidate", "user"]
+    date_hierarchy = "at"
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Transfers are requested and decided on the screens (candidates.services)."""
+
+    list_display = ["candidate", "from_municipality", "to_municipality", "status", "requested_at", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["candidate", "from_municipality", "to_municipality"]
+    raw_id_fields = ["candidate"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        mine = request.user.municipality_id
+        return qs.filter(from_municipality_id=mine) | qs.filter(to_municipality_id=mine) if mine else qs.none()

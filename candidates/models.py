@@ -1,11 +1,13 @@
 """Candidates (one person, one record), their documents, language results and consent."""
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import DocumentType, Education, LanguageTest, Sex
@@ -161,22 +163,69 @@ class Document(TimeStampedModel):
         return f"{self.get_doc_type_display()} – {self.candidate}"
 
 
-class DocumentAccessLog(models.Model):
-    """Every download of a document file: who, when, which document."""
+class PersonalDataRead(models.Model):
+    """The read log (Law 27/2022, Art. 31): one row for every read of personal data — a person's
+    page, their data report, a document download, an export, an API read, a protection case.
 
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="access_logs")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    accessed_at = models.DateTimeField(_("accessed at"), auto_now_add=True)
+    Append-only: PostgreSQL triggers refuse UPDATE and DELETE (there is no setting to switch it
+    off). Written only through candidates.readlog.record_read. Holds no NIK, name or phone: the
+    route is a URL name, and any number typed into a search is masked in `filters`.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON_PAGE = "person_page", _("Person page viewed")
+        DATA_REPORT = "data_report", _("Data report produced")
+        DOCUMENT_DOWNLOAD = "document_download", _("Document downloaded")
+        EXPORT = "export", _("Export")
+        API_READ = "api_read", _("API read")
+        PLACEMENT_PAGE = "placement_page", _("Placement page viewed")
+        CASE_PAGE = "case_page", _("Protection case viewed")
+        CASE_DOCUMENT_DOWNLOAD = "case_document_download", _("Case document downloaded")
+        TRANSFER_PAGE = "transfer_page", _("Transfer request viewed")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    api_client = models.CharField(_("API client"), max_length=100, blank=True)
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    # Null for a list (an export, an API list page): those have no single subject.
+    candidate = models.ForeignKey(
+        Candidate, verbose_name=_("person"), on_delete=models.PROTECT, null=True, related_name="reads"
+    )
+    kind = models.CharField(_("what"), max_length=30, choices=Kind.choices)
+    route = models.CharField(_("route"), max_length=100, blank=True)
+    # The id of the document, case or placement read, and a few words naming it (its type, "#12").
+    object_id = models.PositiveBigIntegerField(_("record"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    filters = models.JSONField(_("filter"), default=dict, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    full_identifiers = models.BooleanField(_("full identifiers"), default=False)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("document download")
-        verbose_name_plural = _("document downloads")
-        ordering = ["-accessed_at"]
-        indexes = [models.Index(fields=["document", "-accessed_at"], name="docaccess_doc_idx")]
+        verbose_name = _("personal data read")
+        verbose_name_plural = _("personal data reads")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["candidate", "-at"], name="read_candidate_idx"),
+            models.Index(fields=["municipality", "-at"], name="read_municipality_idx"),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="read_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
 
     def __str__(self):
-        return f"{self.user} – {self.document_id} – {self.accessed_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} – {self.user or self.api_client} – {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def detail_display(self) -> str:
+        """`detail` for a reader: a document download keeps the document type's code, shown by its label."""
+        if self.kind == self.Kind.DOCUMENT_DOWNLOAD:
+            return str(dict(DocumentType.choices).get(self.detail, self.detail))
+        return self.detail
 
 
 @pghistory.track()
@@ -213,3 +262,65 @@ class LanguageResult(models.Model):
         if self.test == LanguageTest.JFT:
             return f"A{self.score}"
         return str(self.score)
+
+
+@pghistory.track()
+class Transfer(models.Model):
+    """A person moving to another city or regency: the new office asks (typing the NIK again), the
+    old office accepts or refuses. Until acceptance the new office knows only which office holds
+    the NIK; on acceptance the record, its documents and its history move to the new office."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    candidate = models.ForeignKey(
+        Candidate, verbose_name=_("person"), on_delete=models.PROTECT, related_name="transfers"
+    )
+    from_municipality = models.ForeignKey(
+        Municipality, verbose_name=_("from office"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_municipality = models.ForeignKey(
+        Municipality, verbose_name=_("to office"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    reason = models.TextField(_("reason for the request"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate"], condition=Q(status="requested"), name="transfer_one_open_per_person"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_municipality=F("to_municipality")), name="transfer_between_two_offices"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="requested") | Q(decided_at__isnull=False), name="transfer_decided_has_date"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["from_municipality", "status", "-requested_at"], name="transfer_from_idx"),
+            models.Index(fields=["to_municipality", "status", "-requested_at"], name="transfer_to_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_municipality} → {self.to_municipality} ({self.get_status_display()})"

@@ -31,3 +31,14 @@ def shown_identifier(user, value: str) -> str:
 # The version of the consent text a candidate signs; bump it when the text changes, so each record
 # shows which wording the person agreed to.
 CURRENT_CONSENT_VERSION = "2025-01"
+
+
+# An export that holds full NIKs or passport numbers says so in its file name, so that whoever finds
+# the file on a laptop or in a mail knows what it holds (the read log says so too).
+FULL_IDENTIFIERS_FILE_MARK = "NIK-lengkap"
+
+
+def export_file_name(stem: str, fmt: str, *, full_identifiers: bool, date_stamp: str) -> str:
+    """candidates-2025-03-01.xlsx, or candidates-2025-03-01-NIK-lengkap.xlsx when it holds full NIKs."""
+    mark = f"-{FULL_IDENTIFIERS_FILE_MARK}" if full_identifiers else ""
+    return f"{stem}-{date_stamp}{mark}.{fmt}"

@@ -19,7 +19,6 @@ from .models import (
     Candidate,
     CandidateEvent,
     Document,
-    DocumentAccessLog,
     DocumentEvent,
     LanguageResult,
     LanguageResultEvent,
@@ -213,12 +212,3 @@ def _history_subject(model, data: dict) -> str:
     if model is Document:
         return _("Document: %(type)s") % {"type": dict(DocumentType.choices).get(data.get("doc_type"), "")}
     return _("Language result")
-
-
-def candidate_document_downloads(candidate: Candidate) -> QuerySet:
-    """Who downloaded which of the candidate's document files, and when (for the data report)."""
-    return (
-        DocumentAccessLog.objects.filter(document__candidate=candidate)
-        .select_related("user", "document")
-        .order_by("-accessed_at")
-    )

@@ -16,7 +16,7 @@ from core.locking import bump_version, lock_version
 
 from . import extensions
 from .files import CheckedFile, random_storage_name, safe_original_name
-from .models import CANDIDATE_DATA_FIELDS, Candidate, Document, DocumentAccessLog
+from .models import CANDIDATE_DATA_FIELDS, Candidate, Document
 
 
 @transaction.atomic
@@ -140,8 +140,3 @@ def document_verify(*, user, document: Document) -> Document:
     document.full_clean()
     document.save(update_fields=["verified_by", "verified_at", "updated_at"])
     return document
-
-
-def document_access_log(*, user, document: Document, ip_address: str | None) -> DocumentAccessLog:
-    """Record one download of a document file."""
-    return DocumentAccessLog.objects.create(document=document, user=user, ip_address=ip_address or None)

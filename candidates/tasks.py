@@ -17,6 +17,8 @@ from jobs.services import UserJobOutput, UserJobRefused, run_user_job
 
 from . import exports, imports, selectors
 from .filters import CandidateFilter
+from .privacy import export_file_name, sees_full_identifiers
+from .readlog import Kind, record_read
 
 
 @task()
@@ -40,9 +42,13 @@ def _export(job, progress, *, filters, fmt) -> UserJobOutput:
         path.unlink(missing_ok=True)
         raise
     progress(written, written, force=True)
+    full = sees_full_identifiers(user)
+    route = "candidates:candidate_export_start"
+    record_read(user, Kind.EXPORT, filters=filters, rows=written, full_identifiers=full, route=route)
+    stamp = timezone.localdate().isoformat()
     return UserJobOutput(
         path=path,
-        file_name=f"candidates-{timezone.localdate().isoformat()}.{fmt}",
+        file_name=export_file_name("candidates", fmt, full_identifiers=full, date_stamp=stamp),
         content_type=exports.CONTENT_TYPES[fmt],
         message=ngettext("%(n)s candidate exported.", "%(n)s candidates exported.", written) % {"n": f"{written:,}"},
     )

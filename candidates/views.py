@@ -30,7 +30,8 @@ from .forms import (
     ImportUploadForm,
     wilayah_choices,
 )
-from .privacy import CURRENT_CONSENT_VERSION, sees_full_identifiers
+from .privacy import CURRENT_CONSENT_VERSION, export_file_name, sees_full_identifiers
+from .readlog import Kind, list_reads_in_municipality, reads_of_person, record_read
 
 IMPORT_SESSION_KEY = "candidate_imports"
 
@@ -82,9 +83,14 @@ def candidate_list(request):
     )
 
 
-def _export_is_long(filterset) -> bool:
+def _export_count(filterset) -> int:
+    """How many rows the export holds, counted up to one more than an in-request export may."""
     limit = exports.IN_REQUEST_MAX_ROWS
-    return len(filterset.qs.prefetch_related(None).order_by().values_list("pk", flat=True)[: limit + 1]) > limit
+    return len(filterset.qs.prefetch_related(None).order_by().values_list("pk", flat=True)[: limit + 1])
+
+
+def _export_is_long(filterset) -> bool:
+    return _export_count(filterset) > exports.IN_REQUEST_MAX_ROWS
 
 
 def _export_format(request) -> str:
@@ -101,27 +107,28 @@ def candidate_export(request):
     offers to start it (candidate_export_start)."""
     fmt = _export_format(request)
     filterset = _filtered(request, selectors.candidate_list_for_display(user=request.user))
-    if _export_is_long(filterset):
+    count = _export_count(filterset)
+    if count > exports.IN_REQUEST_MAX_ROWS:
         return render(
             request,
             "candidates/export_start.html",
             {"limit": exports.IN_REQUEST_MAX_ROWS, "fmt": fmt, "querystring": _querystring(request, "format")},
         )
+    full = sees_full_identifiers(request.user)
+    record_read(request.user, Kind.EXPORT, filters=request.GET, rows=count, full_identifiers=full, request=request)
     body = exports.rows(filterset.qs, user=request.user)
-    stamp = timezone.localdate().isoformat()
+    filename = export_file_name("candidates", fmt, full_identifiers=full, date_stamp=timezone.localdate().isoformat())
     if fmt == "csv":
         response = StreamingHttpResponse(
             exports.csv_lines(exports.headers(), body), content_type=exports.CONTENT_TYPES["csv"]
         )
-        response["Content-Disposition"] = f'attachment; filename="candidates-{stamp}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     workbook = exports.xlsx_workbook(exports.headers(), body, title=_("Candidates"))
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
     workbook.save(spool)
     spool.seek(0)
-    return FileResponse(
-        spool, as_attachment=True, filename=f"candidates-{stamp}.xlsx", content_type=exports.CONTENT_TYPES["xlsx"]
-    )
+    return FileResponse(spool, as_attachment=True, filename=filename, content_type=exports.CONTENT_TYPES["xlsx"])
 
 
 @require_POST
@@ -197,6 +204,13 @@ def candidate_edit(request, pk):
 @login_required
 def candidate_detail(request, pk):
     candidate = selectors.get_candidate_detail_for_user(request.user, pk)
+    record_read(
+        request.user,
+        Kind.PERSON_PAGE,
+        candidate=candidate,
+        full_identifiers=sees_full_identifiers(request.user),
+        request=request,
+    )
     return _render_detail(request, candidate)
 
 
@@ -226,6 +240,8 @@ def candidate_data_report(request, pk):
     """Everything the office holds about one person, for a data access request (Law 27/2022)."""
     candidate = selectors.get_candidate_detail_for_user(request.user, pk)
     full = sees_full_identifiers(request.user)
+    # Logged first, so the report shows its own production too.
+    record_read(request.user, Kind.DATA_REPORT, candidate=candidate, full_identifiers=full, request=request)
     return render(
         request,
         "candidates/candidate_data_report.html",
@@ -235,7 +251,8 @@ def candidate_data_report(request, pk):
             "document_statuses": selectors.candidate_document_statuses(candidate),
             "detail_sections": extensions.detail_sections(),
             "history": selectors.candidate_history(candidate, mask_identifiers=not full),
-            "downloads": selectors.candidate_document_downloads(candidate),
+            "reads": reads_of_person(candidate),
+            "list_reads": list_reads_in_municipality(candidate.municipality_id),
             "generated_at": timezone.now(),
         },
     )
@@ -327,7 +344,15 @@ def document_download(request, doc_id):
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    services.document_access_log(user=request.user, document=document, ip_address=request.META.get("REMOTE_ADDR"))
+    record_read(
+        request.user,
+        Kind.DOCUMENT_DOWNLOAD,
+        candidate=document.candidate,
+        full_identifiers=True,
+        request=request,
+        object_id=document.pk,
+        detail=document.doc_type,
+    )
     response = FileResponse(
         handle,
         as_attachment=True,

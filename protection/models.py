@@ -244,24 +244,6 @@ class CaseAction(models.Model):
         return f"{self.case_id}: {self.get_kind_display()} {self.acted_on}"
 
 
-class CaseAccessLog(models.Model):
-    """Who opened a case (its page or its printed report): health and abuse are personal data."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access_logs")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    accessed_at = models.DateTimeField(auto_now_add=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("case access")
-        verbose_name_plural = _("case accesses")
-        ordering = ["-accessed_at"]
-        indexes = [models.Index(fields=["case", "-accessed_at"], name="caseaccess_case_idx")]
-
-    def __str__(self):
-        return f"{self.case_id} by {self.user_id} at {self.accessed_at:%Y-%m-%d %H:%M}"
-
-
 class CaseDocument(TimeStampedModel):
     """A file on a case (a hospital letter, a police report, a pay slip): PDF, JPEG or PNG checked by
     content (candidates.files), kept in the private store under a random name, served only by the
@@ -286,24 +268,6 @@ class CaseDocument(TimeStampedModel):
 
     def __str__(self):
         return f"{self.case_id}: {self.title}"
-
-
-class CaseDocumentAccessLog(models.Model):
-    """Every download of a case document: who, when, from where."""
-
-    document = models.ForeignKey(CaseDocument, on_delete=models.CASCADE, related_name="access_logs")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    accessed_at = models.DateTimeField(auto_now_add=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("case document download")
-        verbose_name_plural = _("case document downloads")
-        ordering = ["-accessed_at"]
-        indexes = [models.Index(fields=["document", "-accessed_at"], name="casedocaccess_doc_idx")]
-
-    def __str__(self):
-        return f"{self.document_id} by {self.user_id} at {self.accessed_at:%Y-%m-%d %H:%M}"
 
 
 class ContactRecord(TimeStampedModel):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_scope
 from candidates.files import CheckedFile, random_storage_name, safe_original_name
+from candidates.readlog import Kind, record_read
 from core.locking import bump_version, lock_version
 from placements.gates import GateRefused
 from placements.models import Cohort, Placement
@@ -25,10 +26,8 @@ from placements.services import placement_record_return
 from . import extensions
 from .models import (
     Case,
-    CaseAccessLog,
     CaseAction,
     CaseDocument,
-    CaseDocumentAccessLog,
     Contact,
     ContactRecord,
     FollowUp,
@@ -237,9 +236,17 @@ def case_close(*, case: Case, user, acted_on: date, what: str, outcome: str = ""
     return case
 
 
-def case_access_log(*, user, case: Case, ip_address: str | None) -> CaseAccessLog:
-    """Who opened the case, when and from where (never what it says)."""
-    return CaseAccessLog.objects.create(case=case, user=user, ip_address=ip_address or None)
+def case_read_log(*, user, case: Case, request) -> None:
+    """Who opened the case (its page or its printed report), in the read log; never what it says."""
+    record_read(
+        user,
+        Kind.CASE_PAGE,
+        candidate=case.placement.candidate,
+        municipality=case.municipality_id,
+        request=request,
+        object_id=case.pk,
+        detail=f"#{case.pk} {case.get_case_type_display()}",
+    )
 
 
 @transaction.atomic
@@ -270,9 +277,18 @@ def case_document_add(*, user, case: Case, title: str, upload: UploadedFile, che
     return document
 
 
-def case_document_access_log(*, user, document: CaseDocument, ip_address: str | None) -> CaseDocumentAccessLog:
-    """Who downloaded a case document, when and from where."""
-    return CaseDocumentAccessLog.objects.create(document=document, user=user, ip_address=ip_address or None)
+def case_document_read_log(*, user, document: CaseDocument, request) -> None:
+    """Who downloaded a case document, in the read log (a file may show any identifier)."""
+    record_read(
+        user,
+        Kind.CASE_DOCUMENT_DOWNLOAD,
+        candidate=document.case.placement.candidate,
+        municipality=document.case.municipality_id,
+        full_identifiers=True,
+        request=request,
+        object_id=document.pk,
+        detail=f"#{document.case_id}",
+    )
 
 
 # --- contact -------------------------------------------------------------------------------------

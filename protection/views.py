@@ -178,7 +178,7 @@ def _detail_context(request, case, **forms):
 @login_required
 def case_detail(request, pk):
     case = selectors.get_case_for_user(request.user, pk)
-    services.case_access_log(user=request.user, case=case, ip_address=request.META.get("REMOTE_ADDR"))
+    services.case_read_log(user=request.user, case=case, request=request)
     return render(request, "protection/case_detail.html", _detail_context(request, case))
 
 
@@ -187,7 +187,7 @@ def case_detail(request, pk):
 def case_print(request, pk):
     """The case report on A4, for the embassy or the partner."""
     case = selectors.get_case_for_user(request.user, pk)
-    services.case_access_log(user=request.user, case=case, ip_address=request.META.get("REMOTE_ADDR"))
+    services.case_read_log(user=request.user, case=case, request=request)
     return render(
         request,
         "protection/case_print.html",
@@ -284,7 +284,7 @@ def case_document_download(request, pk, doc_id):
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    services.case_document_access_log(user=request.user, document=document, ip_address=request.META.get("REMOTE_ADDR"))
+    services.case_document_read_log(user=request.user, document=document, request=request)
     response = FileResponse(
         handle, as_attachment=True, filename=document.original_filename, content_type=document.content_type
     )

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates.models import Document, DocumentAccessLog
+from candidates.models import Document, PersonalDataRead
 from tests.factories import CandidateFactory, DocumentFactory, PlacementFactory, jpeg_bytes, pdf_bytes, png_bytes
 
 
@@ -134,21 +134,23 @@ def test_download_is_an_attachment_with_nosniff_and_is_logged(staff_client, sera
     assert 'filename="skck scan.pdf"' in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
-    log = DocumentAccessLog.objects.get()
-    assert log.document == stored_document and log.user == serang_staff and log.ip_address == "127.0.0.1"
+    log = PersonalDataRead.objects.get()
+    assert log.kind == PersonalDataRead.Kind.DOCUMENT_DOWNLOAD and log.object_id == stored_document.pk
+    assert log.candidate == stored_document.candidate and log.user == serang_staff and log.ip_address == "127.0.0.1"
+    assert log.route == "candidates:document_download" and log.full_identifiers
 
 
 @pytest.mark.django_db
 def test_official_may_download_and_is_logged_too(official_client, serang_official, stored_document):
     assert official_client.get(reverse("candidates:document_download", args=[stored_document.pk])).status_code == 200
-    assert DocumentAccessLog.objects.get().user == serang_official
+    assert PersonalDataRead.objects.get(kind=PersonalDataRead.Kind.DOCUMENT_DOWNLOAD).user == serang_official
 
 
 @pytest.mark.django_db
 def test_other_municipality_download_is_404_and_not_logged(blitar_client, stored_document):
     response = blitar_client.get(reverse("candidates:document_download", args=[stored_document.pk]))
     assert response.status_code == 404
-    assert not DocumentAccessLog.objects.exists()
+    assert not PersonalDataRead.objects.exists()
 
 
 @pytest.mark.django_db

@@ -5,7 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from protection.models import Case, CaseDocument, CaseDocumentAccessLog
+from candidates.models import PersonalDataRead
+from protection.models import Case, CaseDocument
 from tests.factories import pdf_bytes, png_bytes
 from tests.security.test_no_pii_in_logs import all_log_output
 
@@ -104,7 +105,11 @@ def test_staff_and_officials_download_and_every_download_is_logged(
     assert response["X-Content-Type-Options"] == "nosniff" and "no-store" in response["Cache-Control"]
     assert not [line for line in lines if "Hospital letter" in line]
     assert staff_client.get(_download_url(document)).status_code == 200
-    logged = list(CaseDocumentAccessLog.objects.filter(document=document).values_list("user", flat=True))
+    logged = list(
+        PersonalDataRead.objects.filter(
+            kind=PersonalDataRead.Kind.CASE_DOCUMENT_DOWNLOAD, object_id=document.pk, candidate=case.placement.candidate
+        ).values_list("user", flat=True)
+    )
     assert sorted(logged) == sorted([serang_official.pk, serang_staff.pk])
 
 
@@ -121,7 +126,7 @@ def test_another_municipality_and_the_national_viewer_never_get_the_file(
     assert blitar_client.get(_download_url(document)).status_code == 404
     assert _upload(blitar_client, case, pdf_bytes(), "x.pdf").status_code == 404
     assert national_client.get(_download_url(document)).status_code == 403
-    assert not CaseDocumentAccessLog.objects.exists()
+    assert not PersonalDataRead.objects.filter(kind=PersonalDataRead.Kind.CASE_DOCUMENT_DOWNLOAD).exists()
 
 
 def test_a_document_is_only_reached_through_its_own_case(staff_client, case, serang_staff, abroad):

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from candidates.models import PersonalDataRead
 from placements.models import Placement
 from protection import services
-from protection.models import Case, CaseAccessLog, Contact, ProgrammeHold
+from protection.models import Case, Contact, ProgrammeHold
 from tests.factories import today
 from tests.security.test_no_pii_in_logs import all_log_output
 
@@ -120,7 +121,9 @@ def test_every_opening_of_a_case_is_logged_and_its_notes_never_reach_a_logger(st
         staff_client.get(reverse("protection:case_list") + "?format=xlsx")
     assert lines, "the requests logged nothing at all: the capture is not working"
     assert not [line for line in lines if "embassy nurse" in line]
-    assert CaseAccessLog.objects.filter(case=case, user=serang_staff).count() == 2
+    opened = PersonalDataRead.objects.filter(kind=PersonalDataRead.Kind.CASE_PAGE, object_id=case.pk, user=serang_staff)
+    assert sorted(opened.values_list("route", flat=True)) == ["protection:case_detail", "protection:case_print"]
+    assert all(read.candidate_id == case.placement.candidate_id for read in opened)
 
 
 # --- the case forms ------------------------------------------------------------------------------
