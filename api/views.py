@@ -24,6 +24,7 @@ from candidates import selectors as candidate_selectors
 from candidates import services as candidate_services
 from candidates.forms import CandidateForm
 from candidates.models import CANDIDATE_DATA_FIELDS, Document, LanguageResult
+from candidates.readlog import Kind, record_read
 from placements import selectors as placement_selectors
 from placements import services as placement_services
 from placements.forms import LanguageResultForm
@@ -74,6 +75,45 @@ class ReadViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
     pass
 
 
+class PersonReadLog:
+    """Every read of people's records through the API goes into the read log (candidates.readlog), beside
+    the API's technical request log: a list page is one row with its filter and number of rows, a
+    record one row naming the person. `person` is the path from a record to its candidate ("" for a
+    candidate itself)."""
+
+    person = "candidate"
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        if response.status_code == 200:
+            data = response.data
+            rows = len(data.get("results", [])) if isinstance(data, dict) else len(data)
+            record_read(
+                request.user,
+                Kind.API_READ,
+                filters=request.query_params,
+                rows=rows,
+                full_identifiers=has_personal_data_scope(request),
+                request=request,
+            )
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        data = self.get_serializer(instance).data
+        candidate = getattr(instance, self.person) if self.person else instance
+        record_read(
+            request.user,
+            Kind.API_READ,
+            candidate=candidate,
+            full_identifiers=has_personal_data_scope(request),
+            request=request,
+            object_id=instance.pk,
+            detail=instance._meta.model_name,
+        )
+        return Response(data)
+
+
 def _form_errors(form) -> dict[str, list[str]]:
     return {
         ("non_field_errors" if name == "__all__" else name): [e["message"] for e in errors]
@@ -95,9 +135,12 @@ def _form_data(values: dict) -> dict:
         request=s.CandidateUpdateSerializer, responses={200: s.CandidateSerializer, 400: ERRORS[400], 409: ERRORS[400]}
     ),
 )
-class CandidateViewSet(ApiView, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class CandidateViewSet(
+    PersonReadLog, ApiView, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     serializer_class = s.CandidateSerializer
     filterset_class = filters.CandidateApiFilter
+    person = ""
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -166,7 +209,7 @@ class CandidateViewSet(ApiView, mixins.CreateModelMixin, mixins.UpdateModelMixin
         return Response(self.get_serializer(candidate).data)
 
 
-class DocumentViewSet(ReadViewSet):
+class DocumentViewSet(PersonReadLog, ReadViewSet):
     """Document metadata; the files are downloaded on the screens, never through the API."""
 
     serializer_class = s.DocumentSerializer
@@ -181,7 +224,7 @@ class DocumentViewSet(ReadViewSet):
         request=s.LanguageResultWriteSerializer, responses={201: s.LanguageResultSerializer, 400: ERRORS[400]}
     )
 )
-class LanguageResultViewSet(ApiView, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class LanguageResultViewSet(PersonReadLog, ApiView, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.LanguageResultSerializer
     filterset_class = filters.LanguageResultApiFilter
 
@@ -205,7 +248,7 @@ class LanguageResultViewSet(ApiView, mixins.CreateModelMixin, viewsets.ReadOnlyM
 # --- placements ------------------------------------------------------------------------------------
 
 
-class PlacementViewSet(ReadViewSet):
+class PlacementViewSet(PersonReadLog, ReadViewSet):
     serializer_class = s.PlacementSerializer
     filterset_class = filters.PlacementApiFilter
 

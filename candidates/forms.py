@@ -282,3 +282,28 @@ class ImportCommitForm(BootstrapMixin, forms.Form):
         initial="skip",
         widget=forms.RadioSelect,
     )
+
+
+# --- transfers between offices ------------------------------------------------------------------
+
+
+class TransferRequestForm(BootstrapMixin, forms.Form):
+    """The new office asks for a person registered elsewhere: the NIK is typed again (never carried
+    in a link), with why the person moves."""
+
+    nik = forms.CharField(label=_("NIK"), max_length=32, help_text=_("16-digit national ID number"))
+    reason = forms.CharField(
+        label=_("Reason for the request"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example the person's new address in your city or regency."),
+    )
+
+    def clean_nik(self) -> str:
+        nik = "".join(ch for ch in self.cleaned_data["nik"] if ch.isdigit())
+        if len(nik) != 16:
+            raise ValidationError(gettext("A NIK has 16 digits."))
+        return nik
+
+
+class TransferDecisionForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

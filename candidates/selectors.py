@@ -22,6 +22,8 @@ from .models import (
     DocumentEvent,
     LanguageResult,
     LanguageResultEvent,
+    Transfer,
+    TransferEvent,
 )
 from .privacy import mask_identifier
 
@@ -190,11 +192,12 @@ def _expiry_key(doc: Document) -> date:
 
 
 def candidate_history(candidate: Candidate, *, mask_identifiers: bool = True) -> list[HistoryEntry]:
-    """Every recorded change to the candidate, its documents and language results, newest first.
+    """Every recorded change to the candidate, its documents, language results and transfers between
+    offices, newest first.
     NIK and document numbers are masked unless mask_identifiers is False."""
     events = (
         Events.objects.references(candidate)
-        .across(CandidateEvent, DocumentEvent, LanguageResultEvent)
+        .across(CandidateEvent, DocumentEvent, LanguageResultEvent, TransferEvent)
         .order_by("-pgh_created_at", "-pgh_id")
     )
     return history_entries(
@@ -209,6 +212,8 @@ def candidate_history(candidate: Candidate, *, mask_identifiers: bool = True) ->
 def _history_subject(model, data: dict) -> str:
     if model is Candidate:
         return _("Profile")
+    if model is Transfer:
+        return _("Transfer between offices")
     if model is Document:
         return _("Document: %(type)s") % {"type": dict(DocumentType.choices).get(data.get("doc_type"), "")}
     return _("Language result")

@@ -22,4 +22,10 @@ urlpatterns = [
     path("<int:pk>/documents/new/", views.document_create, name="document_create"),
     path("documents/<int:doc_id>/download/", views.document_download, name="document_download"),
     path("documents/<int:doc_id>/verify/", views.document_verify, name="document_verify"),
+    path("transfers/", views.transfer_list, name="transfer_list"),
+    path("transfers/new/", views.transfer_request, name="transfer_request"),
+    path("transfers/<int:pk>/", views.transfer_detail, name="transfer_detail"),
+    path("transfers/<int:pk>/accept/", views.transfer_accept, name="transfer_accept"),
+    path("transfers/<int:pk>/refuse/", views.transfer_refuse, name="transfer_refuse"),
+    path("transfers/<int:pk>/cancel/", views.transfer_cancel, name="transfer_cancel"),
 ]

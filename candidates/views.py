@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import require_perm
+from accounts.access import may_create, may_write, require_create, require_perm
+from core.forms import add_service_errors
 from core.locking import StaleRecordError
-from core.paging import PER_PAGE, CappedCountPaginator, querystring
+from core.paging import PER_PAGE, CappedCountPaginator, paginate, querystring
 from jobs.services import user_job_start
 
-from . import exports, extensions, imports, selectors, services, tasks
+from . import exports, extensions, imports, selectors, services, tasks, transfers
 from .filters import CandidateFilter
 from .forms import (
     CandidateForm,
@@ -28,6 +29,8 @@ from .forms import (
     DocumentForm,
     ImportCommitForm,
     ImportUploadForm,
+    TransferDecisionForm,
+    TransferRequestForm,
     wilayah_choices,
 )
 from .privacy import CURRENT_CONSENT_VERSION, export_file_name, sees_full_identifiers
@@ -79,6 +82,7 @@ def candidate_list(request):
             "current_sort": filterset.current_sort,
             "list_columns": extensions.list_columns(),
             "today": timezone.localdate(),
+            "incoming_transfers": transfers.incoming_request_count(request.user),
         },
     )
 
@@ -505,3 +509,130 @@ def candidate_import_template(request, fmt):
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="template-kandidat.xlsx"'
     return response
+
+
+# --- transfers between offices ------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def transfer_list(request):
+    """Requests other offices made for this office's people (to decide), and every transfer this
+    office asked for or decided."""
+    qs = transfers.transfers_for_user(request.user)
+    mine = request.user.municipality_id
+    incoming = [transfers.view_for(request.user, t) for t in qs.filter(from_municipality_id=mine, status="requested")]
+    page = paginate(request, qs)
+    return render(
+        request,
+        "candidates/transfer_list.html",
+        {
+            "incoming": incoming,
+            "page_obj": page,
+            "rows": [transfers.view_for(request.user, t) for t in page.object_list],
+            "may_request": may_create(request.user, "candidates.add_candidate"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def transfer_request(request):
+    """The new office asks the office holding a NIK for the person (it learns nothing else until
+    that office accepts)."""
+    require_create(request.user, "candidates.add_candidate")
+    form = TransferRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer = transfers.transfer_request(
+                user=request.user, nik=form.cleaned_data["nik"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Transfer requested from %(office)s. The person's record opens to you once that office accepts.")
+                % {"office": transfer.from_municipality.name},
+            )
+            return redirect("candidates:transfer_detail", transfer.pk)
+    return render(request, "candidates/transfer_request.html", {"form": form})
+
+
+@require_GET
+@login_required
+def transfer_detail(request, pk):
+    transfer = transfers.get_transfer_for_user(request.user, pk)
+    return _render_transfer(request, transfer)
+
+
+def _render_transfer(request, transfer, *, form=None, status=200):
+    view = transfers.view_for(request.user, transfer)
+    if view.shows_person:
+        record_read(
+            request.user,
+            Kind.TRANSFER_PAGE,
+            candidate=transfer.candidate,
+            municipality=request.user.municipality_id,
+            request=request,
+            object_id=transfer.pk,
+        )
+    is_open = transfer.status == transfer.Status.REQUESTED
+    return render(
+        request,
+        "candidates/transfer_detail.html",
+        {
+            "view": view,
+            "transfer": transfer,
+            "history": transfers.transfer_history(transfer),
+            "record_is_mine": transfer.candidate.municipality_id == request.user.municipality_id,
+            "may_decide": is_open
+            and may_write(request.user, "candidates.change_candidate", transfer.from_municipality_id),
+            "may_cancel": is_open and may_write(request.user, "candidates.add_candidate", transfer.to_municipality_id),
+            "blockers": transfers.transfer_blockers(transfer.candidate) if is_open and view.is_incoming else [],
+            "form": form or TransferDecisionForm(),
+        },
+        status=status,
+    )
+
+
+def _transfer_decision(request, pk, service, success):
+    transfer = transfers.get_transfer_for_user(request.user, pk)
+    form = TransferDecisionForm(request.POST)
+    form.is_valid()
+    try:
+        service(user=request.user, transfer=transfer, reason=form.cleaned_data.get("reason", ""))
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        transfer = transfers.get_transfer_for_user(request.user, pk)
+        return _render_transfer(request, transfer, form=form, status=400)
+    messages.success(request, success)
+    return redirect("candidates:transfer_detail", transfer.pk)
+
+
+@require_POST
+@login_required
+def transfer_accept(request, pk):
+    return _transfer_decision(
+        request,
+        pk,
+        lambda *, user, transfer, reason: transfers.transfer_accept(user=user, transfer=transfer, note=reason),
+        _("Transfer accepted: the person's record, documents and history are now with the new office."),
+    )
+
+
+@require_POST
+@login_required
+def transfer_refuse(request, pk):
+    return _transfer_decision(request, pk, transfers.transfer_refuse, _("Transfer refused."))
+
+
+@require_POST
+@login_required
+def transfer_cancel(request, pk):
+    return _transfer_decision(
+        request,
+        pk,
+        lambda *, user, transfer, reason: transfers.transfer_cancel(user=user, transfer=transfer),
+        _("Transfer request cancelled."),
+    )

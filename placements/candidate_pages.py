@@ -9,10 +9,10 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from candidates import extensions
+from candidates import extensions, transfers
 from programmes.selectors import programme_list
 
 from .models import Placement, PlacementStage
@@ -104,7 +104,19 @@ def _required_documents(candidate) -> dict[str, list[str]]:
     return required
 
 
+def _open_placements_block_transfer(candidate) -> list[str]:
+    """A transfer to another office waits until the person's open placements are finished or
+    withdrawn: they belong to the old office's programmes, batches and cohorts."""
+    open_ones = Placement.objects.open().filter(candidate=candidate).select_related("programme")
+    return [
+        gettext("Open placement: %(programme)s (%(stage)s).")
+        % {"programme": placement.programme.name, "stage": placement.get_stage_display()}
+        for placement in open_ones
+    ]
+
+
 def register() -> None:
+    transfers.register_transfer_check("placements", _open_placements_block_transfer)
     extensions.register_list_column(
         extensions.ListColumn(
             key="placements",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import get_for_user, require_perm
+from candidates.readlog import Kind, record_read
 from core.forms import add_service_errors
 from core.locking import StaleRecordError
 from core.paging import paginate, querystring
@@ -120,6 +121,7 @@ def case_list(request):
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     cases = selectors.filter_cases(selectors.case_list(user=request.user), data).order_by("-reported_at", "-pk")
     if request.GET.get("format") == "xlsx":
+        record_read(request.user, Kind.EXPORT, filters=request.GET, rows=cases.count(), request=request)
         return exports.xlsx_response(
             exports.case_headers(), exports.case_rows(cases), title=_("Protection cases"), filename="cases"
         )
@@ -305,6 +307,7 @@ def worker_list(request):
         "-days_since_contact", "candidate__full_name", "pk"
     )
     if request.GET.get("format") == "xlsx":
+        record_read(request.user, Kind.EXPORT, filters=request.GET, rows=workers.count(), request=request)
         return exports.xlsx_response(
             exports.worker_headers(), exports.worker_rows(workers), title=_("Workers abroad"), filename="workers"
         )
@@ -355,6 +358,14 @@ def _placement_context(request, placement, **forms):
 def placement_protection(request, pk):
     """One worker: how to reach them, the contacts, the cases, the debrief and follow-ups."""
     placement = selectors.get_placement_for_protection(request.user, pk)
+    record_read(
+        request.user,
+        Kind.PLACEMENT_PAGE,
+        candidate=placement.candidate,
+        municipality=placement.municipality_id,
+        request=request,
+        object_id=placement.pk,
+    )
     context = _placement_context(request, placement)
     offer = request.GET.get("offer_case")
     if offer in Case.Severity.values and context["can_open_case"]:

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import require_perm
 from candidates.exports import csv_lines, xlsx_workbook
-from candidates.privacy import sees_full_identifiers
+from candidates.privacy import FULL_IDENTIFIERS_FILE_MARK, sees_full_identifiers
+from candidates.readlog import Kind, record_read
 from core.forms import add_service_errors
 from core.paging import paginate, querystring
 from programmes.selectors import programme_list
@@ -215,7 +216,20 @@ def cohort_manifest(request, pk):
         manifest_xlsx(cohort, rows),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="manifest-cohort-{cohort.pk}.xlsx"'
+    record_read(
+        request.user,
+        Kind.EXPORT,
+        municipality=cohort.municipality_id,
+        filters={"cohort": cohort.pk},
+        rows=len(rows),
+        full_identifiers=True,
+        request=request,
+        object_id=cohort.pk,
+    )
+    # Passport numbers in full: the file name says so.
+    response["Content-Disposition"] = (
+        f'attachment; filename="manifest-cohort-{cohort.pk}-{FULL_IDENTIFIERS_FILE_MARK}.xlsx"'
+    )
     return response
 
 
@@ -232,7 +246,17 @@ def cohort_national_export(request, pk, fmt):
         raise Http404
     rows = exchange.national_placements(cohort=cohort, user=request.user)
     logger.info("national export cohort=%s user=%s rows=%s format=%s", cohort.pk, request.user.pk, len(rows), fmt)
-    filename = f"siskop2mi-cohort-{cohort.pk}.{fmt}"
+    record_read(
+        request.user,
+        Kind.EXPORT,
+        municipality=cohort.municipality_id,
+        filters={"cohort": cohort.pk, "format": fmt},
+        rows=len(rows),
+        full_identifiers=True,
+        request=request,
+        object_id=cohort.pk,
+    )
+    filename = f"siskop2mi-cohort-{cohort.pk}-{FULL_IDENTIFIERS_FILE_MARK}.{fmt}"
     header, body = exchange.national_header(), exchange.national_rows(rows)
     if fmt == "csv":
         response = StreamingHttpResponse(csv_lines(header, body), content_type="text/csv; charset=utf-8")

@@ -12,6 +12,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import require_perm
+from candidates.privacy import sees_full_identifiers
+from candidates.readlog import Kind, record_read
 from candidates.selectors import candidate_list
 from core.forms import add_service_errors
 from core.locking import StaleRecordError
@@ -197,7 +199,17 @@ def _detail(request, placement: Placement, *, move_form=None, refused=None, stat
 @require_GET
 @login_required
 def placement_detail(request, pk):
-    return _detail(request, selectors.get_placement_with_gate_data(request.user, pk))
+    placement = selectors.get_placement_with_gate_data(request.user, pk)
+    record_read(
+        request.user,
+        Kind.PLACEMENT_PAGE,
+        candidate=placement.candidate,
+        municipality=placement.municipality_id,
+        full_identifiers=sees_full_identifiers(request.user),
+        request=request,
+        object_id=placement.pk,
+    )
+    return _detail(request, placement)
 
 
 @require_POST

@@ -6,6 +6,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from candidates.models import PersonalDataRead
 from placements.models import Cohort, Placement
 from tests.factories import (
     CandidateFactory,
@@ -96,7 +97,10 @@ def test_the_manifest_is_english_and_carries_only_what_the_partner_needs(staff_c
     DocumentFactory(candidate=placement.candidate, doc_type="health", number="H-SECRET")
     PlacementFactory(programme=programme, cohort=cohort, stage="withdrawn", end_reason="x")
     response = staff_client.get(f"/placements/cohorts/{cohort.pk}/manifest.xlsx")
-    assert response["Content-Disposition"] == f'attachment; filename="manifest-cohort-{cohort.pk}.xlsx"'
+    # Full passport numbers: the file name says so, and the read log has the export with its row count.
+    assert response["Content-Disposition"] == f'attachment; filename="manifest-cohort-{cohort.pk}-NIK-lengkap.xlsx"'
+    read = PersonalDataRead.objects.get(kind=PersonalDataRead.Kind.EXPORT)
+    assert (read.route, read.rows, read.full_identifiers) == ("placements:cohort_manifest", 1, True)
     sheet = load_workbook(BytesIO(response.content)).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     header = rows.index(

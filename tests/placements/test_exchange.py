@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
+from candidates.models import PersonalDataRead
 from placements import exchange, services
 from placements.models import ExternalId, Placement, PlacementStageEvent
 from tests.factories import CandidateFactory, CohortFactory, DocumentFactory, OccupationFactory, PlacementFactory, today
@@ -104,7 +105,9 @@ def test_the_national_export_carries_the_national_field_set_and_stays_text(staff
     services.external_id_set(user=serang_staff, system=REGISTRATION, value="S2M-0001", placement=placement)
 
     response = staff_client.get(f"/placements/cohorts/{cohort.pk}/siskop2mi.xlsx")
-    assert response["Content-Disposition"] == f'attachment; filename="siskop2mi-cohort-{cohort.pk}.xlsx"'
+    assert response["Content-Disposition"] == f'attachment; filename="siskop2mi-cohort-{cohort.pk}-NIK-lengkap.xlsx"'
+    read = PersonalDataRead.objects.get(kind=PersonalDataRead.Kind.EXPORT)
+    assert (read.user, read.rows, read.full_identifiers, read.object_id) == (serang_staff, 2, True, cohort.pk)
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert list(rows[0]) == exchange.national_header()
     assert len(rows) == 3
