@@ -296,6 +296,7 @@ class TransferRequestForm(BootstrapMixin, forms.Form):
         label=_("Reason for the request"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example the person's new address in your city or regency."),
+        error_messages={"required": _("Say why the person moves (e.g. their new address).")},
     )
 
     def clean_nik(self) -> str:

@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pghistory.models import Events
 
 from accounts.access import require_create, require_write
 from core.history import HistoryEntry, history_entries
@@ -199,5 +200,5 @@ def view_for(user, transfer: Transfer) -> TransferView:
 
 def transfer_history(transfer: Transfer) -> list[HistoryEntry]:
     """The request and its decision, as change-history lines (who, when, what changed)."""
-    events = TransferEvent.objects.filter(pgh_obj_id=transfer.pk).order_by("-pgh_created_at", "-pgh_id")
+    events = Events.objects.tracks(transfer).across(TransferEvent).order_by("-pgh_created_at", "-pgh_id")
     return history_entries(list(events), describe=lambda model, data: _("Transfer"), hidden={"candidate"})

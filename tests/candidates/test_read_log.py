@@ -103,7 +103,7 @@ def test_a_document_download_writes_one_read(staff_client, person):
         document.pk,
         "ktp",
     )
-    assert read.full_identifiers and read.detail_display == "KTP"
+    assert read.full_identifiers and read.detail_display == "Identity card (KTP)"
 
 
 def test_another_office_reading_nothing_writes_nothing(blitar_client, person):
@@ -196,7 +196,7 @@ def test_the_data_report_lists_the_persons_reads_and_counts_list_reads(
     html = response.content.decode()
     section = html[html.index('data-testid="record-of-processing"') :]
     assert section.count('data-testid="read-row"') == 3  # the official's view, the download, this report
-    assert str(serang_official) in section and "Document downloaded: KTP" in section
+    assert str(serang_official) in section and "Document downloaded: Identity card (KTP)" in section
     assert "Data report produced" in section
     assert "1 list read" in section
     assert [r.kind for r in reads_of_person(person)] == [Kind.DATA_REPORT, Kind.DOCUMENT_DOWNLOAD, Kind.PERSON_PAGE]
