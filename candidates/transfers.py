@@ -202,3 +202,11 @@ def transfer_history(transfer: Transfer) -> list[HistoryEntry]:
     """The request and its decision, as change-history lines (who, when, what changed)."""
     events = Events.objects.tracks(transfer).across(TransferEvent).order_by("-pgh_created_at", "-pgh_id")
     return history_entries(list(events), describe=lambda model, data: _("Transfer"), hidden={"candidate"})
+
+
+def incoming_requests(*, user, limit: int) -> list[Transfer]:
+    """The open requests the user's office has to decide, oldest first (one query)."""
+    if not user.is_authenticated or not user.municipality_id:
+        return []
+    qs = Transfer.objects.filter(from_municipality_id=user.municipality_id, status=Status.REQUESTED)
+    return list(qs.select_related("candidate", "from_municipality", "to_municipality").order_by("requested_at")[:limit])

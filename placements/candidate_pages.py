@@ -6,6 +6,9 @@ from functools import lru_cache
 
 import django_filters
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -15,7 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from candidates import extensions, transfers
 from programmes.selectors import programme_list
 
+from .extensions import ReminderSource, register_reminder_source
 from .models import Placement, PlacementStage
+from .reminders import Reminder
 
 
 @lru_cache(maxsize=16)
@@ -115,8 +120,45 @@ def _open_placements_block_transfer(candidate) -> list[str]:
     ]
 
 
+TRANSFER_REQUEST = "transfer_request"
+
+
+def _transfer_request_count(*, user, today) -> int:
+    return transfers.incoming_request_count(user)
+
+
+def _transfer_request_reminders(*, user, today, limit: int) -> list:
+    """Open transfer requests of other offices for this office's people: the reminders page, its
+    count on the home page and the daily e-mail list them until the office decides."""
+    label = gettext("Transfer request waiting for your decision")
+    list_url = reverse("candidates:transfer_list")
+    return [
+        Reminder(
+            kind=TRANSFER_REQUEST,
+            municipality_code=t.from_municipality.code,
+            municipality=t.from_municipality.name,
+            subject=t.candidate.full_name,
+            message=gettext("%(office)s asks for this person (requested on %(date)s).")
+            % {"office": t.to_municipality.name, "date": date_format(timezone.localtime(t.requested_at), "j M Y")},
+            url=reverse("candidates:transfer_detail", args=[t.pk]),
+            due=timezone.localdate(t.requested_at),
+            label=label,
+            list_url=list_url,
+        )
+        for t in transfers.incoming_requests(user=user, limit=limit)
+    ]
+
+
 def register() -> None:
     transfers.register_transfer_check("placements", _open_placements_block_transfer)
+    register_reminder_source(
+        ReminderSource(
+            key=TRANSFER_REQUEST,
+            perm="candidates.change_candidate",
+            count=_transfer_request_count,
+            items=_transfer_request_reminders,
+        )
+    )
     extensions.register_list_column(
         extensions.ListColumn(
             key="placements",

@@ -225,3 +225,19 @@ def test_the_transfer_list_costs_the_same_queries_however_many_transfers(staff_c
         response = staff_client.get(url)
     assert response.content.decode().count('data-testid="transfer-row"') == len(people)
     assert len(many) == len(few)
+
+
+def test_an_open_request_is_a_reminder_of_the_old_office_until_decided(
+    staff_client, serang_staff, blitar_staff, person
+):
+    from placements.reminders import reminders_count
+
+    before = reminders_count(user=serang_staff)
+    transfer = transfers.transfer_request(user=blitar_staff, nik=person.nik, reason="Moved.")
+    assert reminders_count(user=serang_staff) == before + 1
+    assert reminders_count(user=blitar_staff) == 0  # the asking office has nothing to decide
+    page = staff_client.get(reverse("placements:reminders")).content.decode()
+    assert "Transfer request waiting for your decision" in page
+    assert reverse("candidates:transfer_detail", args=[transfer.pk]) in page
+    transfers.transfer_refuse(user=serang_staff, transfer=transfer, reason="Not the same person.")
+    assert reminders_count(user=serang_staff) == before
