@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from candidates import exports, imports
-from candidates.models import Candidate
+from candidates.models import Candidate, PersonalDataRead
 from jobs.models import UserJob
 from tests.factories import CandidateFactory
 from tests.jobs.runner import run_jobs
@@ -83,7 +83,11 @@ def test_a_long_xlsx_export_is_the_same_file_as_a_short_one(small_limits, staff_
     sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("Name", "NIK", "Sex") and len(rows) == 4
-    assert job.file_name.endswith(".xlsx")
+    # Staff get full NIKs: the file name says so, and the read log has the export (one row, 3 people).
+    assert job.file_name.endswith("-NIK-lengkap.xlsx")
+    read = PersonalDataRead.objects.get()
+    assert (read.kind, read.rows, read.full_identifiers, read.filters) == ("export", 3, True, {})
+    assert read.route == "candidates:candidate_export_start" and read.user == job.requested_by
 
 
 @pytest.mark.django_db
