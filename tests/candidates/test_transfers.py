@@ -73,6 +73,10 @@ def test_the_whole_transfer_flow(blitar_client, staff_client, blitar_staff, sera
     assert person.full_name in html and "Transfer between offices" in html and "Passport" in html
     assert person.documents.get().candidate.municipality == blitar
     assert staff_client.get(reverse("candidates:candidate_detail", args=[person.pk])).status_code == 404
+    # The new office is asked to update the address, which is still in the former regency.
+    new_view = blitar_client.get(reverse("candidates:transfer_detail", args=[transfer.pk])).content.decode()
+    assert 'data-testid="update-address"' in new_view and person.full_name in new_view
+    assert reverse("candidates:candidate_edit", args=[person.pk]) in new_view
     # The old office keeps the transfer itself, with its history.
     old_view = staff_client.get(reverse("candidates:transfer_detail", args=[transfer.pk])).content.decode()
     assert "Accepted" in old_view and 'data-testid="transfer-history"' in old_view and blitar.name in old_view
