@@ -33,6 +33,7 @@ from core.models import Municipality
 from placements.models import Cohort, Enrolment, Placement, PlacementStage, PlacementStageEvent
 from placements.reminders import reminders_count
 from placements.selectors import cohort_list
+from privacy.selectors import request_clock_counts
 from programmes.models import Agreement, Programme, ProgrammeDemand
 from programmes.selectors import expiring_agreements, programme_list, stalled_agreements
 from protection.selectors import overdue_contact_count
@@ -131,6 +132,7 @@ class HomeDashboard:
     expiring: list[Agreement]
     reminders: int
     overdue_contacts: int | None = None  # None: the user does not read contacts
+    data_requests: dict | None = None  # {"open", "overdue"}; None: the user does not work requests
 
 
 def programme_funnels(*, user, stages: list[str] = HOME_FUNNEL) -> list[ProgrammeFunnel]:
@@ -160,6 +162,7 @@ def home_dashboard(*, user, today: date) -> HomeDashboard:
     """The home page: programmes, cohorts, agreements needing attention, reminders, overdue
     contacts with workers abroad (12 queries whatever the data)."""
     reads_contacts = user.has_perm("protection.view_contact")
+    works_requests = user.has_perm("privacy.change_datarequest") and user.municipality_id is not None
     return HomeDashboard(
         programmes=programme_funnels(user=user),
         cohorts=cohorts_departing(user=user, today=today),
@@ -167,6 +170,7 @@ def home_dashboard(*, user, today: date) -> HomeDashboard:
         expiring=list(expiring_agreements(user=user, today=today, within_days=EXPIRY_WINDOW_DAYS)),
         reminders=reminders_count(user=user, today=today),
         overdue_contacts=overdue_contact_count(user=user, today=today) if reads_contacts else None,
+        data_requests=request_clock_counts(user=user) if works_requests else None,
     )
 
 
