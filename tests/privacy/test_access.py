@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from privacy import services
+
 from .conftest import make_request
 
 pytestmark = pytest.mark.django_db

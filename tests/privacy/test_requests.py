@@ -129,7 +129,7 @@ def test_the_officer_records_a_request_from_the_persons_page(dpo_client, serang_
 
 
 def test_an_access_request_gives_the_data_report_as_xlsx_with_formulas_as_text(serang_staff, staff_client):
-    person = CandidateFactory(full_name="=HYPERLINK(\"http://x\")", notes="+1 call back")
+    person = CandidateFactory(full_name='=HYPERLINK("http://x")', notes="+1 call back")
     DocumentFactory(candidate=person, number="B1234567")
     request = make_request(user=serang_staff, candidate=person)
     detail = staff_client.get(reverse("privacy:request_detail", args=[request.pk]))
@@ -140,11 +140,17 @@ def test_an_access_request_gives_the_data_report_as_xlsx_with_formulas_as_text(s
     workbook = load_workbook(BytesIO(response.content))
     profile = {row[0]: row[1] for row in workbook["Profile"].iter_rows(values_only=True)}
     assert profile["NIK"] == person.nik  # staff see the full number, as on the printed report
-    assert profile["Full name"] == "'=HYPERLINK(\"http://x\")"
+    assert profile["Full name"] == '\'=HYPERLINK("http://x")'
     assert profile["Notes"] == "'+1 call back"
     documents = list(workbook["Documents"].iter_rows(values_only=True))
     assert documents[1][1] == "B1234567"
-    assert workbook.sheetnames == ["Profile", "Documents", "Language test results", "Document downloads", "Change history"]
+    assert workbook.sheetnames == [
+        "Profile",
+        "Documents",
+        "Language test results",
+        "Document downloads",
+        "Change history",
+    ]
 
 
 def test_a_restriction_answered_done_restricts_processing_and_shows_a_banner(serang_dpo, dpo_client, person):
