@@ -180,3 +180,15 @@ def test_an_erased_person_cannot_be_edited_or_asked_about_again(serang_staff, st
     response = staff_client.post(f"/candidates/{person.pk}/edit/", {"full_name": "Back again"})
     person.refresh_from_db()
     assert person.full_name == "" and response.status_code in (200, 400)
+
+
+def test_erasure_reaches_what_protection_holds_through_its_listener(serang_staff, person):
+    from protection.models import ContactRecord
+
+    placement = PlacementFactory(candidate=person, stage="abroad", departed_on=TODAY - timedelta(days=30))
+    ContactRecord.objects.create(
+        placement=placement, phone_abroad="+821012345678", emergency_contact_name="Ibu Sri", employer_address="Seoul"
+    )
+    services.candidate_erase(user=serang_staff, candidate=person)
+    record = ContactRecord.objects.get(placement=placement)
+    assert (record.phone_abroad, record.emergency_contact_name, record.employer_address) == ("", "", "")
