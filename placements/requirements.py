@@ -235,7 +235,8 @@ class MinimumAge(Requirement):
 
     def check(self, basis, facts):
         latest = latest_birth_date(basis.on, basis.programme.min_age)
-        if facts.candidate.birth_date <= latest:
+        # An erased person has no birth date; Consent refuses them already.
+        if facts.candidate.birth_date is None or facts.candidate.birth_date <= latest:
             return []
         short = _("age %(age)s, min %(min)s") % {
             "age": age_on(facts.candidate.birth_date, basis.on),
@@ -253,7 +254,7 @@ class MaximumAge(Requirement):
     def check(self, basis, facts):
         # Still max_age on the day: not yet max_age + 1.
         too_old = latest_birth_date(basis.on, basis.programme.max_age + 1)
-        if facts.candidate.birth_date > too_old:
+        if facts.candidate.birth_date is None or facts.candidate.birth_date > too_old:
             return []
         short = _("age %(age)s, max %(max)s") % {
             "age": age_on(facts.candidate.birth_date, basis.on),

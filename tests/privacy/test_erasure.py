@@ -192,3 +192,17 @@ def test_erasure_reaches_what_protection_holds_through_its_listener(serang_staff
     services.candidate_erase(user=serang_staff, candidate=person)
     record = ContactRecord.objects.get(placement=placement)
     assert (record.phone_abroad, record.emergency_contact_name, record.employer_address) == ("", "", "")
+
+
+def test_pages_and_exports_that_list_people_show_an_erased_person_by_number(programme, serang_staff, staff_client):
+    person = Candidate.objects.filter(placements__programme=programme).order_by("pk").first()
+    services.candidate_erase(user=serang_staff, candidate=person)
+    label = f"Erased person #{person.pk}"
+    for url in ("/candidates/", f"/placements/?programme={programme.pk}", f"/candidates/{person.pk}/"):
+        response = staff_client.get(url)
+        assert response.status_code == 200 and label in response.content.decode(), url
+    export = staff_client.get("/candidates/export/?format=csv")
+    assert export.status_code == 200
+    shortlist = staff_client.get(f"/programmes/{programme.pk}/shortlist/?shown=missing")
+    assert shortlist.status_code == 200
+    assert staff_client.get(f"/programmes/{programme.pk}/").status_code == 200
