@@ -112,3 +112,19 @@ def test_only_the_superuser_edits_the_policy_in_the_admin(client, serang_admin, 
     assert client.get("/admin/privacy/retentionpolicy/").status_code == 403
     client.force_login(superuser)
     assert client.get("/admin/privacy/retentionpolicy/").status_code == 200
+
+
+def test_the_daily_schedule_queues_the_retention_job_which_erases_what_the_policy_matches(
+    policies, people, django_capture_on_commit_callbacks
+):
+    from datetime import datetime, time
+
+    from jobs.schedule import enqueue_due
+    from tests.jobs.runner import run_jobs
+
+    at = time.fromisoformat(settings.RANTAU_SCHEDULE["retention"]["at"])
+    moment = timezone.make_aware(datetime.combine(TODAY, at)) + timedelta(minutes=1)
+    assert "retention" in enqueue_due(now=moment)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_jobs() >= 1
+    assert set(Candidate.objects.filter(erased_at__isnull=False).values_list("pk", flat=True)) == people["erase"]
