@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     OFFICIAL = "Official", _("Official (pejabat)")
     AGREEMENT_ADMIN = "Agreement admin", _("Agreement admin")
     NATIONAL_VIEWER = "National viewer", _("National viewer")
+    DATA_PROTECTION_OFFICER = "Data-protection officer", _("Data-protection officer")
 
 
 class User(AbstractUser):

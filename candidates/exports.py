@@ -70,7 +70,7 @@ def rows(queryset: QuerySet, *, user, today: date | None = None) -> Iterator[lis
             c.full_name,
             c.nik if full else mask_identifier(c.nik),
             sex.get(c.sex, c.sex),
-            age_on(c.birth_date, today),
+            age_on(c.birth_date, today) if c.birth_date else c.erased_age_band,
             wilayah_name(c.kecamatan_code) or c.kecamatan_code,
             education.get(c.education, c.education),
             phone_display(c.phone),

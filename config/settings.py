@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "placements",
     "protection",
     "messaging",
+    "privacy",
     "dashboards",
     "demo",
     "rest_framework",
@@ -286,6 +287,7 @@ RANTAU_SCHEDULE = {
     "prune-job-results": {"task": "jobs.tasks.prune_job_results", "at": "02:45"},
     "reminders-email": {"task": "messaging.tasks.email_daily_reminders", "at": "06:30"},
     "webhooks-sweep": {"task": "api.tasks.deliver_stranded_webhooks", "at": "03:00"},
+    "retention": {"task": "privacy.tasks.apply_retention_daily", "at": "03:15"},
 }
 # Finished job rows are deleted after this many days (failed ones are kept twice as long).
 JOB_RESULTS_KEEP_DAYS = env.int("JOB_RESULTS_KEEP_DAYS", default=30)

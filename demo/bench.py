@@ -92,7 +92,7 @@ EDUCATION_WEIGHTS = {"sd": 3, "smp": 15, "sma": 30, "smk": 35, "d3": 7, "s1": 9,
 COLUMNS = {
     "candidate": """id created_at updated_at municipality_id nik full_name sex birth_date birth_place address
         kecamatan_code kelurahan_code phone email education registered_on consent_given_on consent_version
-        consent_taken_by_id consent_withdrawn_on notes version is_demo""",
+        consent_taken_by_id consent_withdrawn_on notes version is_demo erased_age_band""",
     "document": """id created_at updated_at candidate_id doc_type number issued_on expires_on file
         original_filename content_type size uploaded_by_id verified_by_id verified_at""",
     "language": "id candidate_id test score taken_on valid_until certificate_number",
@@ -511,6 +511,7 @@ class BenchBuilder:
                 "",
                 "1",
                 "f",
+                "",  # erased_age_band: nobody is erased
             )
             self.documents(rng, candidate_id, nik, birth, registered_on, needs, staff)
             self.language_results(rng, candidate_id, language_tests)

@@ -64,6 +64,8 @@ DEMO_USERS = [
     ("serang.admin", Role.AGREEMENT_ADMIN, "36.73", True),
     ("blitar.staff", Role.STAFF, "35.72", False),
     ("blitar.official", Role.OFFICIAL, "35.72", False),
+    ("serang.dpo", Role.DATA_PROTECTION_OFFICER, "36.73", False),
+    ("blitar.dpo", Role.DATA_PROTECTION_OFFICER, "35.72", False),
     ("national.viewer", Role.NATIONAL_VIEWER, None, False),
 ]
 

@@ -158,6 +158,8 @@ def _address(candidate: Candidate, channel: str) -> tuple[str, str]:
     """(address, "") or ("", why this person is skipped)."""
     if not candidate.has_consent:
         return "", _("no consent to data processing")
+    if candidate.processing_restricted_on or candidate.erased_at:
+        return "", _("processing restricted at the person's request")
     if not candidate.contact_consent:
         return "", _("no consent to be contacted by %(channel)s") % {"channel": Channel(channel).label}
     if channel == Channel.EMAIL:

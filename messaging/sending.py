@@ -32,6 +32,11 @@ def send_one(message_id: str) -> str:
             message.reason = _("consent withdrawn before sending")
             message.save(update_fields=["status", "reason"])
             return "skipped"
+        if message.candidate.processing_restricted_on or message.candidate.erased_at:
+            message.status = Message.Status.SKIPPED
+            message.reason = _("processing restricted at the person's request")
+            message.save(update_fields=["status", "reason"])
+            return "skipped"
         message.status = Message.Status.SENDING
         message.attempts += 1
         message.save(update_fields=["status", "attempts"])

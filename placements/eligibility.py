@@ -172,8 +172,8 @@ class Criteria:
         """(requirement, what is missing) for each requirement a candidate from `with_reasons` misses."""
         return [(s.requirement, s.short) for s in self.shortfalls(candidate)]
 
-    def age_of(self, candidate: Candidate) -> int:
-        return age_on(candidate.birth_date, self.departure)
+    def age_of(self, candidate: Candidate) -> int | None:
+        return age_on(candidate.birth_date, self.departure) if candidate.birth_date else None
 
     def language_display(self, candidate: Candidate) -> str:
         test = self.programme.language_test

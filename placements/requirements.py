@@ -202,6 +202,10 @@ class Consent(Requirement):
 
     def check(self, basis, facts):
         candidate = facts.candidate
+        # Law 27/2022: a person whose processing is restricted at their request, or whose data was
+        # erased, is not processed further (no move, no shortlist) whatever their consent.
+        if candidate.processing_restricted_on or candidate.erased_at:
+            return [self._miss(_("Consent: processing is restricted at the person's request."), _("restricted"))]
         if candidate.has_consent:
             return []
         if candidate.consent_withdrawn_on:
@@ -209,7 +213,12 @@ class Consent(Requirement):
         return [self._miss(_("Consent: the candidate has not given consent to data processing."), _("no consent"))]
 
     def condition(self, basis):
-        return Q(consent_given_on__isnull=False, consent_withdrawn_on__isnull=True)
+        return Q(
+            consent_given_on__isnull=False,
+            consent_withdrawn_on__isnull=True,
+            processing_restricted_on__isnull=True,
+            erased_at__isnull=True,
+        )
 
 
 def _age_message(basis: Basis, candidate: Candidate) -> str:
@@ -226,7 +235,8 @@ class MinimumAge(Requirement):
 
     def check(self, basis, facts):
         latest = latest_birth_date(basis.on, basis.programme.min_age)
-        if facts.candidate.birth_date <= latest:
+        # An erased person has no birth date; Consent refuses them already.
+        if facts.candidate.birth_date is None or facts.candidate.birth_date <= latest:
             return []
         short = _("age %(age)s, min %(min)s") % {
             "age": age_on(facts.candidate.birth_date, basis.on),
@@ -244,7 +254,7 @@ class MaximumAge(Requirement):
     def check(self, basis, facts):
         # Still max_age on the day: not yet max_age + 1.
         too_old = latest_birth_date(basis.on, basis.programme.max_age + 1)
-        if facts.candidate.birth_date > too_old:
+        if facts.candidate.birth_date is None or facts.candidate.birth_date > too_old:
             return []
         short = _("age %(age)s, max %(max)s") % {
             "age": age_on(facts.candidate.birth_date, basis.on),

@@ -5,18 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.files import check_document_file
-from core.forms import DATE_INPUT_FORMATS, BootstrapMixin, DateInput
+from core.forms import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS, BootstrapMixin, DateInput, DateTimeInput
 
 from .models import Case, Contact, ContactRecord, FollowUp, ReturnDebrief
-
-DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M", "%d/%m/%Y %H:%M"]
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 def _date_field(label, **kwargs) -> forms.DateField:

@@ -4,6 +4,8 @@
 - serang_official: Official of Kota Serang. Reads Serang; every write answers 403.
 - serang_admin: Agreement admin of Kota Serang. Writes Serang's agreements, partners, programmes.
 - blitar_staff: Staff of Kota Blitar. Serang's records answer 404.
+- serang_dpo / blitar_dpo: Data-protection officer of the municipality. Reads its candidates, works its
+  data subject requests and breaches; changes no candidate.
 - national_viewer: no municipality; reads every municipality, writes nothing.
 - superuser: everything.
 Anonymous visitors are redirected to the login page.
@@ -52,6 +54,8 @@ LATER_REFERENCE_DATA = [
     ("messaging.migrations.0002_ready_templates", "load"),
     ("messaging.migrations.0003_role_permissions", "grant"),
     ("api.migrations.0002_agreement_admin_manages_clients", "grant"),
+    ("privacy.migrations.0002_role_permissions", "grant"),
+    ("privacy.migrations.0002_role_permissions", "load_policies"),
 ]
 
 
@@ -100,6 +104,16 @@ def serang_admin(serang) -> User:
 @pytest.fixture
 def blitar_staff(blitar) -> User:
     return make_user("blitar.staff", Role.STAFF, blitar)
+
+
+@pytest.fixture
+def serang_dpo(serang) -> User:
+    return make_user("serang.dpo", Role.DATA_PROTECTION_OFFICER, serang)
+
+
+@pytest.fixture
+def blitar_dpo(blitar) -> User:
+    return make_user("blitar.dpo", Role.DATA_PROTECTION_OFFICER, blitar)
 
 
 @pytest.fixture

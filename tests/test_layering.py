@@ -26,6 +26,7 @@ LAYERS = [
     "placements",
     "protection",
     "messaging",
+    "privacy",
     "dashboards",
     "demo",
     "api",

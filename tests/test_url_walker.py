@@ -190,3 +190,92 @@ def test_a_read_only_api_client_gets_403_on_every_write(client):
         for method in ("post", "patch", "put", "delete"):
             response = getattr(client, method)(url, data="{}", content_type="application/json", **auth)
             assert response.status_code == 403, f"{method.upper()} {url} answered {response.status_code}"
+
+
+# --- the personal-data register (/privacy/): municipal, and never the national viewer's ------------
+
+PRIVACY_URLS = [(name, pattern) for name, pattern in ALL_URLS if name and name.startswith("privacy:")]
+
+
+def _privacy_records():
+    """A Serang person with a request and a breach, and each privacy URL filled with them."""
+    from django.utils import timezone
+
+    from accounts.models import Role
+    from privacy import services
+    from privacy.models import DataRequest
+    from tests.conftest import make_user
+    from tests.factories import CandidateFactory, municipality
+
+    serang = municipality("36.73")
+    officer = make_user("walker.dpo", Role.DATA_PROTECTION_OFFICER, serang)
+    person = CandidateFactory(municipality=serang)
+    now = timezone.now()
+    request = services.data_request_create(
+        user=officer,
+        candidate=person,
+        data={
+            "kind": DataRequest.Kind.ACCESS,
+            "received_at": now,
+            "channel": "counter",
+            "identity_checked_by": officer,
+            "identity_check": "KTP",
+        },
+    )
+    breach = services.breach_create(
+        user=officer,
+        data={
+            "title": "t",
+            "categories": ["identity"],
+            "occurred_at": now,
+            "discovered_at": now,
+            "how": "h",
+            "measures": "m",
+        },
+        affected=[person],
+    )
+    urls = []
+    for name, pattern in PRIVACY_URLS:
+        pk = breach.pk if pattern.startswith("privacy/breaches/") else request.pk
+        path = "/" + pattern.replace("<int:pk>", str(pk)).replace("<int:candidate_pk>", str(person.pk))
+        urls.append((name, path))
+    return urls
+
+
+def test_the_walker_finds_the_personal_data_register():
+    names = {name for name, _ in PRIVACY_URLS}
+    assert {
+        "privacy:request_list",
+        "privacy:request_detail",
+        "privacy:request_answer",
+        "privacy:breach_letter_person",
+    } <= names
+
+
+@pytest.mark.django_db
+def test_the_national_viewer_gets_no_page_of_the_personal_data_register(client):
+    from accounts.models import Role
+    from tests.conftest import make_user
+
+    urls = _privacy_records()
+    assert len(urls) == len(PRIVACY_URLS) >= 10
+    client.force_login(make_user("walker.national", Role.NATIONAL_VIEWER, None))
+    for _name, url in urls:
+        for method in ("get", "post"):
+            status = getattr(client, method)(url).status_code
+            assert status in (403, 404, 405), f"{method.upper()} {url} answered {status} to the national viewer"
+
+
+@pytest.mark.django_db
+def test_another_municipalitys_officer_gets_404_on_every_record_of_the_register(client):
+    from accounts.models import Role
+    from tests.conftest import make_user
+    from tests.factories import municipality
+
+    urls = [(name, url) for name, url in _privacy_records() if any(c.isdigit() for c in url)]
+    assert len(urls) >= 8
+    client.force_login(make_user("walker.blitar.dpo", Role.DATA_PROTECTION_OFFICER, municipality("35.72")))
+    for _name, url in urls:
+        for method in ("get", "post"):
+            status = getattr(client, method)(url).status_code
+            assert status in (404, 405), f"{method.upper()} {url} answered {status} to another municipality"
