@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "placements",
     "protection",
     "messaging",
+    "scholarships",
     "dashboards",
     "demo",
     "rest_framework",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("protection/", include("protection.urls")),
     path("api/", include("api.urls")),
     path("messages/", include("messaging.urls")),
+    path("scholarships/", include("scholarships.urls")),
     path("jobs/", include("jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

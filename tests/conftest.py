@@ -52,6 +52,7 @@ LATER_REFERENCE_DATA = [
     ("messaging.migrations.0002_ready_templates", "load"),
     ("messaging.migrations.0003_role_permissions", "grant"),
     ("api.migrations.0002_agreement_admin_manages_clients", "grant"),
+    ("scholarships.migrations.0002_role_permissions", "grant"),
 ]
 
 

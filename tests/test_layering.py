@@ -26,6 +26,7 @@ LAYERS = [
     "placements",
     "protection",
     "messaging",
+    "scholarships",
     "dashboards",
     "demo",
     "api",
