@@ -4,11 +4,10 @@ official), and helpers to take applicants through the stages with the services."
 import pytest
 from django.utils import timezone, translation
 
+from accounts.models import Role
 from scholarships import services
 from tests.conftest import make_user
 from tests.factories import SelectionRoundFactory, application_data, scholarship_applicant
-
-from accounts.models import Role
 
 
 @pytest.fixture(autouse=True)
