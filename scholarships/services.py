@@ -1,6 +1,11 @@
 """Writes with rules: rounds (open, close, reviewers, approve, publish), applications (register,
 move through the scholarship stages), conflicts and scores, semester reports and the service
-commitment. Every function takes the acting user keyword-only and checks it; each is atomic."""
+commitment. Every function takes the acting user keyword-only and checks it; each is atomic.
+
+A student departs on the university's admission and a student visa, with the programme's documents
+and a passport valid beyond the study (placements.requirements DOCUMENTS and PASSPORT). The
+signed-agreement rule is a placement's (workers go under the cooperation's MoU); a scholarship
+student is not a placement and is not held by it."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,7 +24,7 @@ from core.choices import DocumentType
 from core.dates import add_months
 from core.locking import StaleRecordError, bump_version, lock_version
 from placements.gates import GateFailure, GateRefused
-from placements.requirements import AGREEMENT, CONSENT, DOCUMENTS, PASSPORT, Basis
+from placements.requirements import CONSENT, DOCUMENTS, PASSPORT, Basis
 from programmes.models import Programme
 
 from . import requirements
@@ -466,7 +471,6 @@ def move_failures(
         departure = on_date or today
         months = application.programme.months_away or STUDY_MONTHS_DEFAULT
         basis = Basis(application.programme, departure, add_months(departure, months), today)
-        failures += [s.failure for s in AGREEMENT.check(application)]
         failures += [s.failure for s in DOCUMENTS.check(basis, facts)]
         failures += [s.failure for s in PASSPORT.check(basis, facts)]
     return failures

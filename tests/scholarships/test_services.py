@@ -316,17 +316,22 @@ def _to_studying(app, staff):
     services.application_move(user=staff, application=app, to_stage="studying")
 
 
-def test_admission_needs_the_letter_of_acceptance_and_departure_the_signed_agreement(approved_round, serang_staff):
+def test_admission_needs_the_letter_of_acceptance_and_departure_a_valid_passport(approved_round, serang_staff):
     _round, (first, *_rest) = approved_round
     with pytest.raises(GateRefused, match="letter of acceptance"):
         services.application_move(user=serang_staff, application=first, to_stage="admitted", university="PNU")
-    agreement = first.programme.agreement
-    agreement.stage = "loa"
-    agreement.save()
-    with pytest.raises(GateRefused, match="Agreement"):
-        _to_studying(first, serang_staff)
-    first.refresh_from_db()
-    assert first.stage == "visa"
+    _to_studying(first, serang_staff)
+    assert first.stage == "studying"
+    second = _rest[0]
+    DocumentFactory(candidate=second.candidate, doc_type="admission_letter", verified_at=timezone.now())
+    services.application_move(user=serang_staff, application=second, to_stage="admitted", university="PNU")
+    services.application_move(
+        user=serang_staff, application=second, to_stage="visa", visa_number="D2-9", visa_issued_on=timezone.localdate()
+    )
+    with pytest.raises(GateRefused, match="Passport"):
+        services.application_move(user=serang_staff, application=second, to_stage="departed")
+    second.refresh_from_db()
+    assert second.stage == "visa" and second.departed_on is None
 
 
 def test_semester_reports_are_for_students_abroad_and_alert_below_the_minimum(approved_round, serang_staff):
