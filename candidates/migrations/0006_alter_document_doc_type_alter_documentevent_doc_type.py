@@ -4,20 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0005_municipality_in_core'),
+        ("candidates", "0005_municipality_in_core"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='document',
-            name='doc_type',
-            field=models.CharField(choices=[('ktp', 'Identity card (KTP)'), ('kk', 'Family card (KK)'), ('passport', 'Passport'), ('skck', 'Police clearance (SKCK)'), ('health', 'Health certificate'), ('family_consent', 'Family consent letter'), ('competence', 'Competence certificate'), ('language', 'Language certificate'), ('sktm', 'Proof of need (SKTM)'), ('transcript', 'School report or transcript'), ('recommendation', 'Recommendation letter'), ('admission_letter', 'University letter of acceptance'), ('other', 'Other')], max_length=20, verbose_name='document type'),
+            model_name="document",
+            name="doc_type",
+            field=models.CharField(
+                choices=[
+                    ("ktp", "Identity card (KTP)"),
+                    ("kk", "Family card (KK)"),
+                    ("passport", "Passport"),
+                    ("skck", "Police clearance (SKCK)"),
+                    ("health", "Health certificate"),
+                    ("family_consent", "Family consent letter"),
+                    ("competence", "Competence certificate"),
+                    ("language", "Language certificate"),
+                    ("sktm", "Proof of need (SKTM)"),
+                    ("transcript", "School report or transcript"),
+                    ("recommendation", "Recommendation letter"),
+                    ("admission_letter", "University letter of acceptance"),
+                    ("other", "Other"),
+                ],
+                max_length=20,
+                verbose_name="document type",
+            ),
         ),
         migrations.AlterField(
-            model_name='documentevent',
-            name='doc_type',
-            field=models.CharField(choices=[('ktp', 'Identity card (KTP)'), ('kk', 'Family card (KK)'), ('passport', 'Passport'), ('skck', 'Police clearance (SKCK)'), ('health', 'Health certificate'), ('family_consent', 'Family consent letter'), ('competence', 'Competence certificate'), ('language', 'Language certificate'), ('sktm', 'Proof of need (SKTM)'), ('transcript', 'School report or transcript'), ('recommendation', 'Recommendation letter'), ('admission_letter', 'University letter of acceptance'), ('other', 'Other')], max_length=20, verbose_name='document type'),
+            model_name="documentevent",
+            name="doc_type",
+            field=models.CharField(
+                choices=[
+                    ("ktp", "Identity card (KTP)"),
+                    ("kk", "Family card (KK)"),
+                    ("passport", "Passport"),
+                    ("skck", "Police clearance (SKCK)"),
+                    ("health", "Health certificate"),
+                    ("family_consent", "Family consent letter"),
+                    ("competence", "Competence certificate"),
+                    ("language", "Language certificate"),
+                    ("sktm", "Proof of need (SKTM)"),
+                    ("transcript", "School report or transcript"),
+                    ("recommendation", "Recommendation letter"),
+                    ("admission_letter", "University letter of acceptance"),
+                    ("other", "Other"),
+                ],
+                max_length=20,
+                verbose_name="document type",
+            ),
         ),
     ]

@@ -5,20 +5,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0004_occupation_codes'),
+        ("programmes", "0004_occupation_codes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='programme',
-            name='required_documents',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('ktp', 'Identity card (KTP)'), ('kk', 'Family card (KK)'), ('passport', 'Passport'), ('skck', 'Police clearance (SKCK)'), ('health', 'Health certificate'), ('family_consent', 'Family consent letter'), ('competence', 'Competence certificate'), ('language', 'Language certificate'), ('sktm', 'Proof of need (SKTM)'), ('transcript', 'School report or transcript'), ('recommendation', 'Recommendation letter'), ('admission_letter', 'University letter of acceptance'), ('other', 'Other')], max_length=20), blank=True, default=list, size=None, verbose_name='documents every placement must carry'),
+            model_name="programme",
+            name="required_documents",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.CharField(
+                    choices=[
+                        ("ktp", "Identity card (KTP)"),
+                        ("kk", "Family card (KK)"),
+                        ("passport", "Passport"),
+                        ("skck", "Police clearance (SKCK)"),
+                        ("health", "Health certificate"),
+                        ("family_consent", "Family consent letter"),
+                        ("competence", "Competence certificate"),
+                        ("language", "Language certificate"),
+                        ("sktm", "Proof of need (SKTM)"),
+                        ("transcript", "School report or transcript"),
+                        ("recommendation", "Recommendation letter"),
+                        ("admission_letter", "University letter of acceptance"),
+                        ("other", "Other"),
+                    ],
+                    max_length=20,
+                ),
+                blank=True,
+                default=list,
+                size=None,
+                verbose_name="documents every placement must carry",
+            ),
         ),
         migrations.AlterField(
-            model_name='programmeevent',
-            name='required_documents',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('ktp', 'Identity card (KTP)'), ('kk', 'Family card (KK)'), ('passport', 'Passport'), ('skck', 'Police clearance (SKCK)'), ('health', 'Health certificate'), ('family_consent', 'Family consent letter'), ('competence', 'Competence certificate'), ('language', 'Language certificate'), ('sktm', 'Proof of need (SKTM)'), ('transcript', 'School report or transcript'), ('recommendation', 'Recommendation letter'), ('admission_letter', 'University letter of acceptance'), ('other', 'Other')], max_length=20), blank=True, default=list, size=None, verbose_name='documents every placement must carry'),
+            model_name="programmeevent",
+            name="required_documents",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.CharField(
+                    choices=[
+                        ("ktp", "Identity card (KTP)"),
+                        ("kk", "Family card (KK)"),
+                        ("passport", "Passport"),
+                        ("skck", "Police clearance (SKCK)"),
+                        ("health", "Health certificate"),
+                        ("family_consent", "Family consent letter"),
+                        ("competence", "Competence certificate"),
+                        ("language", "Language certificate"),
+                        ("sktm", "Proof of need (SKTM)"),
+                        ("transcript", "School report or transcript"),
+                        ("recommendation", "Recommendation letter"),
+                        ("admission_letter", "University letter of acceptance"),
+                        ("other", "Other"),
+                    ],
+                    max_length=20,
+                ),
+                blank=True,
+                default=list,
+                size=None,
+                verbose_name="documents every placement must carry",
+            ),
         ),
     ]
