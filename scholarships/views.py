@@ -355,11 +355,11 @@ def _detail_context(request, application, **forms):
         and not conflicted
         and application.round.status == SelectionRound.Status.CLOSED
         and application.stage in services.SCORABLE,
-        "move_form": MoveForm(application=application),
-        "score_form": ScoreForm(initial=my_scores, selection_round=application.round),
-        "conflict_form": ConflictForm(),
-        "report_form": SemesterReportForm(initial={"reported_on": timezone.localdate()}),
-        "commitment_form": CommitmentForm(initial={"on_date": timezone.localdate()}),
+        "move_form": MoveForm(application=application, prefix="move"),
+        "score_form": ScoreForm(initial=my_scores, selection_round=application.round, prefix="score"),
+        "conflict_form": ConflictForm(prefix="conflict"),
+        "report_form": SemesterReportForm(initial={"reported_on": timezone.localdate()}, prefix="report"),
+        "commitment_form": CommitmentForm(initial={"on_date": timezone.localdate()}, prefix="commitment"),
     }
     context.update(forms)
     return context
@@ -376,7 +376,7 @@ def application_detail(request, pk):
 @login_required
 def application_move(request, pk):
     application = selectors.get_application_for_user(request.user, pk, write=True)
-    form = MoveForm(request.POST, application=application)
+    form = MoveForm(request.POST, application=application, prefix="move")
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -410,7 +410,7 @@ def application_move(request, pk):
 def application_score(request, pk):
     application = selectors.get_application_for_user(request.user, pk)
     require_perm(request.user, "scholarships.add_score")
-    form = ScoreForm(request.POST, selection_round=application.round)
+    form = ScoreForm(request.POST, selection_round=application.round, prefix="score")
     if form.is_valid():
         try:
             services.score_save(user=request.user, application=application, values=form.cleaned_data)
@@ -428,7 +428,7 @@ def application_score(request, pk):
 def application_conflict(request, pk):
     application = selectors.get_application_for_user(request.user, pk)
     require_perm(request.user, "scholarships.add_score")
-    form = ConflictForm(request.POST)
+    form = ConflictForm(request.POST, prefix="conflict")
     if form.is_valid():
         try:
             services.conflict_declare(user=request.user, application=application, reason=form.cleaned_data["reason"])
@@ -447,7 +447,7 @@ def semester_report(request, pk):
     application = selectors.get_application_for_user(request.user, pk)
     if not may_write(request.user, "scholarships.add_semesterreport", application.municipality_id):
         raise PermissionDenied
-    form = SemesterReportForm(request.POST)
+    form = SemesterReportForm(request.POST, prefix="report")
     if form.is_valid():
         try:
             services.semester_report_add(user=request.user, application=application, **form.cleaned_data)
@@ -464,7 +464,7 @@ def semester_report(request, pk):
 @login_required
 def commitment(request, pk):
     application = selectors.get_application_for_user(request.user, pk, write=True)
-    form = CommitmentForm(request.POST)
+    form = CommitmentForm(request.POST, prefix="commitment")
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -60,7 +60,8 @@ def test_another_municipalitys_round_and_application_answer_404(staff_client, bl
 def test_read_only_roles_get_403_on_writes(official_client, serang_round, serang_staff):
     app = register(serang_round, serang_staff)
     assert (
-        official_client.post(f"/scholarships/applications/{app.pk}/move/", {"to_stage": "eligible"}).status_code == 403
+        official_client.post(f"/scholarships/applications/{app.pk}/move/", {"move-to_stage": "eligible"}).status_code
+        == 403
     )
     assert (
         official_client.post(f"/scholarships/rounds/{serang_round.pk}/action/", {"action": "close"}).status_code == 403
@@ -148,7 +149,8 @@ def test_a_score_outside_the_range_is_shown_next_to_the_field(staff_client, sera
     to_interviewed(serang_round, serang_staff, apps)
     services.round_set_reviewers(user=serang_staff, selection_round=serang_round, reviewers=[serang_staff])
     response = staff_client.post(
-        f"/scholarships/applications/{apps[0].pk}/score/", {"merit": "120", "need": "50", "interview": "", "essay": ""}
+        f"/scholarships/applications/{apps[0].pk}/score/",
+        {"score-merit": "120", "score-need": "50", "score-interview": "", "score-essay": ""},
     )
     assert response.status_code == 400
     assert 'data-field-error="merit"' in response.content.decode()
