@@ -190,7 +190,7 @@ def test_announcement_and_xlsx_only_after_publication(staff_client, published_ro
 
 def test_publishing_before_approval_says_so(staff_client, serang_round):
     response = staff_client.post(f"/scholarships/rounds/{serang_round.pk}/action/", {"action": "publish"}, follow=True)
-    assert "only after the official has approved" in response.content.decode()
+    assert "Hasil hanya dapat diumumkan setelah disetujui pejabat." in response.content.decode()
     assert SelectionRound.objects.get().status == "open"
 
 
