@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "protection",
     "messaging",
     "privacy",
+    "scholarships",
     "dashboards",
     "demo",
     "rest_framework",

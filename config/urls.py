@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("messages/", include("messaging.urls")),
     path("privacy/", include("privacy.urls")),
+    path("scholarships/", include("scholarships.urls")),
     path("jobs/", include("jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -74,4 +74,10 @@ class DocumentType(models.TextChoices):
     FAMILY_CONSENT = "family_consent", _("Family consent letter")
     COMPETENCE = "competence", _("Competence certificate")
     LANGUAGE = "language", _("Language certificate")
+    # A scholarship applicant's: proof of need, school report or transcript, recommendation letters,
+    # and the university's letter of acceptance.
+    SKTM = "sktm", _("Proof of need (SKTM)")
+    TRANSCRIPT = "transcript", _("School report or transcript")
+    RECOMMENDATION = "recommendation", _("Recommendation letter")
+    ADMISSION_LETTER = "admission_letter", _("University letter of acceptance")
     OTHER = "other", _("Other")

@@ -49,6 +49,7 @@ from protection.demo import seed_protection_demo
 
 from .people import END_REASONS, mobile_number, name_maker, nik_for
 from .rules import agreement_signed_on
+from .scholarships import seed_scholarship_demo
 
 DEMO_PASSWORD = "rantau-demo"  # noqa: S105 - documented demo password; seed_demo refuses production
 SEED = 2026
@@ -182,6 +183,8 @@ class DemoBuilder:
         # Welfare cases and contacts for each office's workers abroad, through the protection services.
         for staff in self.staff.values():
             seed_protection_demo(user=staff, today=self.today)
+        # Blitar's closed and published scholarship round with students abroad, Serang's first round open.
+        seed_scholarship_demo(users=users, programmes=self.prog, today=self.today)
         # Fresh statistics for the planner after a bulk load (ANALYZE also sees this transaction's
         # rows): with the statistics of nearly empty tables, the shortlist's nested conditions get
         # nested-loop plans that take minutes instead of milliseconds.
@@ -381,7 +384,7 @@ class DemoBuilder:
             serang_agreement,
             "Beasiswa pelajar Kota Serang ke Korea",
             scheme=Programme.Scheme.SCHOLARSHIP,
-            status=Programme.Status.PLANNED,
+            status=Programme.Status.RECRUITING,
             destination_country=Country.KOREA,
             min_age=17,
             max_age=25,
@@ -420,7 +423,7 @@ class DemoBuilder:
             blitar_agreement,
             "Beasiswa kuliah di Korea bagi mahasiswa Kota Blitar",
             scheme=Programme.Scheme.SCHOLARSHIP,
-            status=Programme.Status.PLANNED,
+            status=Programme.Status.RUNNING,
             destination_country=Country.KOREA,
             target_min=5,
             target=10,

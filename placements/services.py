@@ -93,6 +93,15 @@ def placement_start(
     failures = consent_failures(candidate)
     if programme.status == Programme.Status.CLOSED:
         failures.append(GateFailure(Gate.TRANSITION, _("Programme: %(name)s is closed.") % {"name": programme.name}))
+    if programme.scheme == Programme.Scheme.SCHOLARSHIP:
+        # A scholarship has its own stages (applied … returned): its people apply in a selection round.
+        failures.append(
+            GateFailure(
+                Gate.TRANSITION,
+                _("Programme: %(name)s is a scholarship; register the person as an applicant of its selection round.")
+                % {"name": programme.name},
+            )
+        )
     if occupation is not None:
         demanded = set(programme.demands.values_list("occupation_id", flat=True))
         if demanded and occupation.pk not in demanded:

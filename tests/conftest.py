@@ -56,6 +56,7 @@ LATER_REFERENCE_DATA = [
     ("api.migrations.0002_agreement_admin_manages_clients", "grant"),
     ("privacy.migrations.0002_role_permissions", "grant"),
     ("privacy.migrations.0002_role_permissions", "load_policies"),
+    ("scholarships.migrations.0002_role_permissions", "grant"),
 ]
 
 

@@ -331,3 +331,70 @@ def consent(candidate, channel: str, by, *, days_ago: int = 10) -> ContactConsen
 
 def ready_template(code: str = "training_schedule", channel: str = "whatsapp", language: str = "id"):
     return MessageTemplate.objects.get(municipality=None, code=code, channel=channel, language=language)
+
+
+# --- scholarships ----------------------------------------------------------------------------------
+
+
+def scholarship_programme(**overrides) -> Programme:
+    """A scholarship: 17–25, TOPIK 3, 48 months of study, KTP and passport at departure, under a
+    signed agreement of Serang; its rules: grade 80, income Rp 1,000,000 per person, 2 years' service."""
+    from scholarships.models import ScholarshipRules
+
+    fields = dict(
+        scheme=Programme.Scheme.SCHOLARSHIP,
+        agreement__stage=AgreementStage.MOU_SIGNED,
+        min_age=17,
+        max_age=25,
+        language_test="topik",
+        min_language_score=3,
+        contract_months=48,
+        required_documents=["ktp", "passport"],
+        health_certificate_required=False,
+        target_min=5,
+        target=10,
+        target_max=20,
+    )
+    fields.update(overrides)
+    programme = ProgrammeFactory(**fields)
+    ScholarshipRules.objects.create(programme=programme)
+    return programme
+
+
+class SelectionRoundFactory(DjangoModelFactory):
+    class Meta:
+        model = "scholarships.SelectionRound"
+
+    programme = factory.LazyFunction(scholarship_programme)
+    municipality = factory.SelfAttribute("programme.agreement.municipality")
+    name = factory.Sequence(lambda n: f"Seleksi beasiswa {n}")
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=10))
+    quota = 2
+    reserve_size = 1
+
+
+def scholarship_applicant(*, birth_date=None, **candidate_fields) -> Candidate:
+    """A candidate who meets every scholarship rule: 20 years old, consent, TOPIK 4, a verified SKTM."""
+    candidate = CandidateFactory(
+        birth_date=birth_date or timezone.localdate().replace(year=timezone.localdate().year - 20, day=1),
+        **candidate_fields,
+    )
+    LanguageResultFactory(candidate=candidate, test="topik", score=4)
+    DocumentFactory(candidate=candidate, doc_type="sktm", verified_at=timezone.now(), expires_on=None)
+    return candidate
+
+
+def application_data(**overrides) -> dict:
+    data = {
+        "school": "SMAN 1 Serang",
+        "study_programme": "IPA",
+        "grade_scale": "rapor",
+        "grade_average": 88,
+        "family_income_per_person": 600_000,
+        "intended_field": "engineering",
+        "intended_university": "Pusan National University",
+        "study_plan": "Teknik mesin, kembali membangun industri Serang.",
+    }
+    data.update(overrides)
+    return data

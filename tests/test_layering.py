@@ -27,6 +27,7 @@ LAYERS = [
     "protection",
     "messaging",
     "privacy",
+    "scholarships",
     "dashboards",
     "demo",
     "api",

@@ -54,6 +54,9 @@ def test_the_walker_finds_the_main_areas():
         "messaging:send_to_list",
         "messaging:broadcast_detail",
         "messaging:consent_give",
+        "scholarships:round_detail",
+        "scholarships:application_detail",
+        "scholarships:announcement",
     ]:
         assert expected in names
 

@@ -3,6 +3,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from faker.providers.person.id_ID import Provider as PersonProvider
 
 from accounts.models import User
@@ -26,7 +27,8 @@ def test_seed_demo_twice_gives_the_same_counts():
     first = _counts()
     call_command("seed_demo")
     assert _counts() == first
-    assert first["Candidate"] == 600
+    # 600 workers and 46 scholarship applicants (40 in Blitar's round, 6 in Serang's).
+    assert first["Candidate"] == 646
     # Serang's workers and scholarships, Blitar's seasonal work and scholarships, Kemnaker's TITP.
     assert first["Programme"] == 5
 
@@ -76,7 +78,7 @@ def test_demo_names_fit_sex_and_carry_no_titles():
     call_command("seed_demo")
     first_names = {"M": set(PersonProvider.first_names_male), "F": set(PersonProvider.first_names_female)}
     people = list(Candidate.objects.values_list("full_name", "sex"))
-    assert len(people) == 600
+    assert len(people) == 646  # with the scholarship applicants
     for name, sex in people:
         assert name.split()[0] in first_names[sex], (name, sex)
         assert not re.search(r"\b[SMD]\.\w|,", name), name
@@ -109,3 +111,26 @@ def test_seed_demo_refuses_without_debug_unless_forced(settings):
     settings.RANTAU_DEMO_ALLOWED = False
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+def test_demo_scholarships_blitar_round_published_with_students_abroad_serang_round_open():
+    from scholarships.models import Application, SelectionRound
+    from scholarships.reminders import semester_alert_count
+
+    call_command("seed_demo")
+    blitar = SelectionRound.objects.get(municipality__code="35.72")
+    serang = SelectionRound.objects.get(municipality__code="36.73")
+    assert (blitar.status, serang.status) == ("published", "open")
+    assert blitar.applications.count() == 40
+    assert blitar.applications.filter(outcome="awarded").count() == 10
+    assert blitar.applications.filter(outcome="reserve").count() == 5
+    assert blitar.applications.filter(stage="studying").count() == 4
+    assert blitar.applications.filter(semester_reports__isnull=False).distinct().count() == 3
+    assert blitar.applications.filter(stage="applied").exists()  # what they miss is shown on the page
+    assert serang.applications.count() == 6
+    # One student below the minimum, one report overdue: two alerts for Blitar's staff.
+    staff = User.objects.get(username="blitar.staff")
+    assert semester_alert_count(user=staff, today=timezone.localdate()) == 2
+    # Every move was recorded, from "applied" on.
+    for app in Application.objects.all():
+        assert app.stage_events.order_by("moved_at", "pk").first().to_stage == "applied"
