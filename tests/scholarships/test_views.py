@@ -301,3 +301,30 @@ def test_commitment_and_conflict_forms_say_what_is_wrong(staff_client, serang_ro
     assert report.status_code == 400
     assert "Laporan semester hanya untuk mahasiswa di luar negeri" in report.content.decode()
     assert not app.semester_reports.exists()
+
+
+def test_every_study_number_opens_a_list_of_the_same_size(staff_client, serang_round, serang_staff, serang_official):
+    import re
+    from decimal import Decimal as D
+
+    from .test_services import _to_studying
+
+    apps = [register(serang_round, serang_staff) for _ in range(3)]
+    to_interviewed(serang_round, serang_staff, apps)
+    services.round_set_reviewers(user=serang_staff, selection_round=serang_round, reviewers=[serang_staff])
+    for i, app in enumerate(apps):
+        score_all(serang_staff, app, 90 - i, 50)
+    services.round_approve(user=serang_official, selection_round=serang_round)
+    low, good = Application.objects.filter(outcome="awarded").order_by("rank")
+    for student, grade in ((low, "2.10"), (good, "3.60")):
+        _to_studying(student, serang_staff)
+        services.semester_report_add(
+            user=serang_staff, application=student, semester=1, grade_average=D(grade), credits=18, status="good"
+        )
+    body = staff_client.get("/scholarships/").content.decode()
+    links = re.findall(r'<a href="/scholarships/applications/\?([^"]+)">(\d+)</a>', body)
+    groups = {query: int(n) for query, n in links if "group=" in query}
+    assert groups["group=abroad"] == 2 and groups["group=below"] == 1 and groups["group=reports"] == 2
+    for query, number in groups.items():
+        listed = staff_client.get("/scholarships/applications/?" + query.replace("&amp;", "&")).content.decode()
+        assert re.search(r'data-testid="result-count">(\d+)<', listed).group(1) == str(number), query
