@@ -11,6 +11,7 @@ from accounts.access import scope_queryset
 
 from .models import NEED_BANDS, Application, ApplicationStage, SelectionRound, SemesterReport
 from .reminders import ABROAD, alerts_q, with_semester_status
+from .selectors import HOLDS_AWARD, group_q
 
 
 @dataclass
@@ -65,17 +66,7 @@ def scholarship_dashboard(*, user, today: date) -> Dashboard:
             n=Count("applications"),
             awarded_n=Count(
                 "applications",
-                filter=Q(
-                    applications__stage__in=[
-                        ApplicationStage.AWARDED,
-                        ApplicationStage.ADMITTED,
-                        ApplicationStage.VISA,
-                        ApplicationStage.DEPARTED,
-                        ApplicationStage.STUDYING,
-                        ApplicationStage.GRADUATED,
-                        ApplicationStage.RETURNED,
-                    ]
-                ),
+                filter=Q(applications__stage__in=HOLDS_AWARD),
             ),
             reserve_n=Count("applications", filter=Q(applications__outcome=Application.Outcome.RESERVE)),
         )
@@ -84,13 +75,8 @@ def scholarship_dashboard(*, user, today: date) -> Dashboard:
     study = apps.aggregate(
         abroad=Count("pk", filter=Q(stage__in=ABROAD)),
         dropped_out=Count("pk", filter=Q(stage=ApplicationStage.DROPPED_OUT)),
-        graduated=Count("pk", filter=Q(stage__in=[ApplicationStage.GRADUATED, ApplicationStage.RETURNED])),
-        commitments_open=Count(
-            "pk",
-            filter=Q(
-                commitment_until__isnull=False, commitment_fulfilled_on__isnull=True, commitment_waived_on__isnull=True
-            ),
-        ),
+        graduated=Count("pk", filter=group_q("graduated", today=today)),
+        commitments_open=Count("pk", filter=group_q("commitment", today=today)),
     )
     alerts = with_semester_status(apps.filter(stage__in=ABROAD), today).filter(alerts_q(today))
     below = with_semester_status(apps.filter(stage__in=ABROAD), today).filter(last_grade__lt=F("min_grade"))
@@ -108,7 +94,7 @@ def scholarship_dashboard(*, user, today: date) -> Dashboard:
         rounds=[RoundRow(r, r.n, r.awarded_n, r.reserve_n) for r in rounds],
         abroad=study["abroad"],
         alerts=alerts.count(),
-        reports=SemesterReport.objects.filter(application__in=apps).count(),
+        reports=apps.filter(pk__in=SemesterReport.objects.values("application")).count(),
         below_minimum=below.count(),
         dropped_out=study["dropped_out"],
         graduated=study["graduated"],

@@ -1,10 +1,11 @@
 """Reads scoped to the user: rounds, applications (with what the gates read), the dashboard."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.access import get_for_user, require_perm, scope_queryset
 
-from .models import Application, SelectionRound
+from .models import Application, SelectionRound, SemesterReport
 
 
 def with_eligibility_data(qs: QuerySet) -> QuerySet:
@@ -55,9 +56,37 @@ def application_list(*, user, filters: dict) -> QuerySet:
             qs = qs.filter(family_income_per_person__gte=band[1])
             if band[2] is not None:
                 qs = qs.filter(family_income_per_person__lt=band[2])
-    if filters.get("group") == "abroad":
-        qs = qs.filter(stage__in=["departed", "studying"])
+    group = filters.get("group")
+    if group:
+        qs = qs.filter(group_q(group, today=timezone.localdate()))
+        if group in ("alerts", "below"):
+            from .reminders import alerts_q, with_semester_status
+
+            qs = with_semester_status(qs, timezone.localdate()).filter(
+                alerts_q(timezone.localdate()) if group == "alerts" else Q(last_grade__lt=F("min_grade"))
+            )
+        if group == "reports":
+            qs = qs.filter(pk__in=SemesterReport.objects.values("application"))
     return qs.order_by("round", "rank", "applied_on", "pk")
+
+
+# The dashboard's groups, each the same condition as its count (scholarships.dashboard).
+HOLDS_AWARD = ["awarded", "admitted", "visa", "departed", "studying", "graduated", "returned"]
+ABROAD = ["departed", "studying"]
+
+
+def group_q(group: str, *, today) -> Q:
+    if group == "awarded":
+        return Q(stage__in=HOLDS_AWARD)
+    if group in ("abroad", "alerts", "below"):
+        return Q(stage__in=ABROAD)
+    if group == "graduated":
+        return Q(stage__in=["graduated", "returned"])
+    if group == "commitment":
+        return Q(
+            commitment_until__isnull=False, commitment_fulfilled_on__isnull=True, commitment_waived_on__isnull=True
+        )
+    return Q()
 
 
 def round_applications(selection_round: SelectionRound) -> list[Application]:

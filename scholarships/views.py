@@ -329,6 +329,14 @@ def application_list(request):
     )
 
 
+def _refused(request, form, error: ValidationError) -> None:
+    """A service's refusal on the form; what belongs to no field also at the top of the page, where
+    it is seen even when the form's section is not shown (a student not abroad, no commitment)."""
+    add_service_errors(form, error)
+    for message in form.non_field_errors():
+        messages.error(request, message)
+
+
 def _detail_context(request, application, **forms):
     user = request.user
     rules = services.rules_for(application.programme)
@@ -415,7 +423,7 @@ def application_score(request, pk):
         try:
             services.score_save(user=request.user, application=application, values=form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            _refused(request, form, error)
         else:
             messages.success(request, _("Your scores are saved."))
             return redirect("scholarships:application_detail", application.pk)
@@ -433,7 +441,7 @@ def application_conflict(request, pk):
         try:
             services.conflict_declare(user=request.user, application=application, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            add_service_errors(form, error)
+            _refused(request, form, error)
         else:
             messages.success(request, _("Your conflict of interest is recorded; you will not score this applicant."))
             return redirect("scholarships:application_detail", application.pk)
@@ -452,7 +460,7 @@ def semester_report(request, pk):
         try:
             services.semester_report_add(user=request.user, application=application, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            _refused(request, form, error)
         else:
             messages.success(request, _("The semester report is saved."))
             return redirect("scholarships:application_detail", application.pk)
@@ -475,7 +483,7 @@ def commitment(request, pk):
             else:
                 services.commitment_fulfil(user=request.user, application=application, on_date=data["on_date"])
         except ValidationError as error:
-            add_service_errors(form, error)
+            _refused(request, form, error)
         else:
             messages.success(request, _("The service commitment is updated."))
             return redirect("scholarships:application_detail", application.pk)

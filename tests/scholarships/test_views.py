@@ -245,3 +245,86 @@ def test_dashboard_numbers_click_through_to_the_filtered_list(staff_client, sera
     kec = staff_client.get("/scholarships/applications/", {"kecamatan": app.candidate.kecamatan_code}).content.decode()
     assert app.candidate.full_name in kec
     assert municipality("36.73")
+
+
+def test_semester_alerts_join_the_reminders_page(staff_client, serang_round, serang_staff, serang_official):
+    from decimal import Decimal as D
+
+    apps = [register(serang_round, serang_staff) for _ in range(2)]
+    to_interviewed(serang_round, serang_staff, apps)
+    services.round_set_reviewers(user=serang_staff, selection_round=serang_round, reviewers=[serang_staff])
+    for i, app in enumerate(apps):
+        score_all(serang_staff, app, 90 - i, 50)
+    services.round_approve(user=serang_official, selection_round=serang_round)
+    student = Application.objects.get(rank=1)
+    from .test_services import _to_studying
+
+    _to_studying(student, serang_staff)
+    services.semester_report_add(
+        user=serang_staff, application=student, semester=1, grade_average=D("2.10"), credits=12, status="probation"
+    )
+    body = staff_client.get("/placements/reminders/").content.decode()
+    assert "Penerima beasiswa: peringatan semester" in body
+    assert student.candidate.full_name in body
+
+
+def test_the_agreement_admin_edits_only_their_offices_scholarship_rules(
+    admin_client_serang, serang_round, blitar_round
+):
+    own = serang_round.programme.scholarship_rules
+    other = blitar_round[0].programme.scholarship_rules
+    listing = admin_client_serang.get("/admin/scholarships/scholarshiprules/").content.decode()
+    assert f"/admin/scholarships/scholarshiprules/{own.pk}/change/" in listing
+    assert f"/admin/scholarships/scholarshiprules/{other.pk}/change/" not in listing
+    assert admin_client_serang.get(f"/admin/scholarships/scholarshiprules/{other.pk}/change/").status_code == 302
+
+
+def test_commitment_and_conflict_forms_say_what_is_wrong(staff_client, serang_round, serang_staff):
+    app = register(serang_round, serang_staff)
+    # No commitment yet: the waiver is refused with a message, nothing saved.
+    response = staff_client.post(
+        f"/scholarships/applications/{app.pk}/commitment/",
+        {
+            "commitment-action": "waive",
+            "commitment-on_date": timezone.localdate().isoformat(),
+            "commitment-reason": "x",
+        },
+    )
+    assert response.status_code == 400
+    assert "Tidak ada ikatan dinas yang masih berjalan" in response.content.decode()
+    # A semester report for a student not abroad.
+    report = staff_client.post(
+        f"/scholarships/applications/{app.pk}/semester/",
+        {"report-semester": 1, "report-grade_average": "3.0", "report-credits": 18, "report-status": "good"}
+        | {"report-reported_on": timezone.localdate().isoformat()},
+    )
+    assert report.status_code == 400
+    assert "Laporan semester hanya untuk mahasiswa di luar negeri" in report.content.decode()
+    assert not app.semester_reports.exists()
+
+
+def test_every_study_number_opens_a_list_of_the_same_size(staff_client, serang_round, serang_staff, serang_official):
+    import re
+    from decimal import Decimal as D
+
+    from .test_services import _to_studying
+
+    apps = [register(serang_round, serang_staff) for _ in range(3)]
+    to_interviewed(serang_round, serang_staff, apps)
+    services.round_set_reviewers(user=serang_staff, selection_round=serang_round, reviewers=[serang_staff])
+    for i, app in enumerate(apps):
+        score_all(serang_staff, app, 90 - i, 50)
+    services.round_approve(user=serang_official, selection_round=serang_round)
+    low, good = Application.objects.filter(outcome="awarded").order_by("rank")
+    for student, grade in ((low, "2.10"), (good, "3.60")):
+        _to_studying(student, serang_staff)
+        services.semester_report_add(
+            user=serang_staff, application=student, semester=1, grade_average=D(grade), credits=18, status="good"
+        )
+    body = staff_client.get("/scholarships/").content.decode()
+    links = re.findall(r'<a href="/scholarships/applications/\?([^"]+)">(\d+)</a>', body)
+    groups = {query: int(n) for query, n in links if "group=" in query}
+    assert groups["group=abroad"] == 2 and groups["group=below"] == 1 and groups["group=reports"] == 2
+    for query, number in groups.items():
+        listed = staff_client.get("/scholarships/applications/?" + query.replace("&amp;", "&")).content.decode()
+        assert re.search(r'data-testid="result-count">(\d+)<', listed).group(1) == str(number), query
