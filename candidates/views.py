@@ -82,7 +82,6 @@ def candidate_list(request):
             "current_sort": filterset.current_sort,
             "list_columns": extensions.list_columns(),
             "today": timezone.localdate(),
-            "incoming_transfers": transfers.incoming_request_count(request.user),
         },
     )
 
