@@ -2,7 +2,7 @@
 written retention policies (inactive until the superuser turns them on in the admin).
 
 Staff and the data-protection officer work data subject requests; officials read them; the officer
-alone works breaches and reads the download log; the national viewer gets none of it (named people).
+alone works breaches and reads the personal-data read log; the national viewer gets none of it (named people).
 The officer reads candidates, their documents' records and placements, and changes none of them.
 """
 
@@ -44,7 +44,7 @@ def grant(apps, schema_editor):
         "Official": {("privacy", "view_datarequest")},
         OFFICER: work_requests
         | {("privacy", f"{a}_breach") for a in ("view", "add", "change")}
-        | {("candidates", f"view_{m}") for m in ("candidate", "document", "languageresult", "documentaccesslog")}
+        | {("candidates", f"view_{m}") for m in ("candidate", "document", "languageresult", "personaldataread")}
         | {("placements", f"view_{m}") for m in ("placement", "placementstageevent", "cohort", "enrolment")},
     }
     for name, pairs in roles.items():
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("privacy", "0001_initial"),
         ("accounts", "0003_role_groups"),
-        ("candidates", "0006_candidate_erasure_and_restriction"),
+        ("candidates", "0007_merge"),
         ("placements", "0008_external_ids"),
     ]
 
