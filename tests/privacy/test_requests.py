@@ -132,6 +132,7 @@ def test_an_access_request_gives_the_data_report_as_xlsx_with_formulas_as_text(s
     person = CandidateFactory(full_name='=HYPERLINK("http://x")', notes="+1 call back")
     DocumentFactory(candidate=person, number="B1234567")
     request = make_request(user=serang_staff, candidate=person)
+    staff_client.get(reverse("candidates:candidate_detail", args=[person.pk]))  # a read the report lists
     detail = staff_client.get(reverse("privacy:request_detail", args=[request.pk]))
     assert reverse("candidates:candidate_data_report", args=[person.pk]).encode() in detail.content
     response = staff_client.get(reverse("privacy:request_report_xlsx", args=[request.pk]))
@@ -148,9 +149,14 @@ def test_an_access_request_gives_the_data_report_as_xlsx_with_formulas_as_text(s
         "Profile",
         "Documents",
         "Language test results",
-        "Document downloads",
+        "Record of processing",
         "Change history",
     ]
+    # The record of processing (Art. 32) is the one read log: the page view above, by whom.
+    reads = list(workbook["Record of processing"].iter_rows(values_only=True))[1:]
+    assert [(who, what) for _when, who, what, _detail in reads] == [(str(serang_staff), "Person page viewed")]
+    # Producing the file is itself a read of the person's data, logged after the file was written.
+    assert person.reads.filter(kind="data_report", detail="xlsx").count() == 1
 
 
 def test_a_restriction_answered_done_restricts_processing_and_shows_a_banner(serang_dpo, dpo_client, person):
