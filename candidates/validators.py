@@ -73,7 +73,8 @@ def check_nik(value: str, *, known_regencies: set[str], today: date | None = Non
         result.birth_day = day - 40 if day > 40 else day
         result.birth_month = int(info.nik[8:10])
         result.birth_yy = int(info.nik[10:12])
-        result.birth_date = info.birth_date
+        # lokal gives the date as ISO text.
+        result.birth_date = date.fromisoformat(str(info.birth_date))
     if info.nik[12:] == "0000":
         result.errors.append(_("The last 4 digits (serial number) cannot be 0000."))
     return result

@@ -9,7 +9,7 @@ from .validators import refuse_control_characters
 # What a clerk may type into a date field: day-month-year first (as shown), ISO as the machines write it.
 DATE_INPUT_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d"]
 # The pattern the browser checks before sending (the server checks DATE_INPUT_FORMATS again).
-DATE_PATTERN = r"\d{1,2}[\-/.]\d{1,2}[\-/.]\d{4}|\d{4}-\d{2}-\d{2}"
+DATE_PATTERN = r"\d{1,2}(-|/|\.)\d{1,2}(-|/|\.)\d{4}|\d{4}-\d{2}-\d{2}"  # valid with the v flag too
 
 
 class DateInput(forms.DateInput):
