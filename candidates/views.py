@@ -528,6 +528,13 @@ def candidate_import_template(request, fmt):
         response = HttpResponse("\ufeff" + imports.import_template_csv(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="template-kandidat.csv"'
         return response
+    if fmt == "values.csv":
+        text = imports.import_allowed_values_csv(request.user.municipality)
+        response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="nilai-yang-diizinkan.csv"'
+        return response
+    if fmt != "xlsx":
+        raise Http404
     content = imports.import_template_xlsx(request.user.municipality)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="template-kandidat.xlsx"'
