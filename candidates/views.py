@@ -364,8 +364,7 @@ def document_create(request, pk):
                 message += ", " + ngettext("%(n)s verified", "%(n)s verified", verified) % {"n": verified}
             messages.success(request, message + ".")
             return redirect("candidates:candidate_detail", candidate.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "candidates/document_form.html", {"formset": formset, "candidate": candidate}, status=status)
+    return render(request, "candidates/document_form.html", {"formset": formset, "candidate": candidate})
 
 
 @require_GET
