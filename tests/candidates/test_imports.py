@@ -336,7 +336,7 @@ def test_the_allowed_values_file_lists_every_enumerated_column(staff_client):
 def test_a_wrong_enumerated_value_is_repeated_with_the_closest_allowed_one(
     serang_staff, serang, column, typed, suggested
 ):
-    data = row(serang, 1, kecamatan="Taktakan", kelurahan="36.73.06.1010", **{column: typed})
+    data = row(serang, 1, **{"kecamatan": "Taktakan", "kelurahan": "36.73.06.1010", column: typed})
     preview = candidate_import_validate(user=serang_staff, uploaded_file=csv_file([data]))
     assert preview.error_count == 1
     error = preview.errors[0]
