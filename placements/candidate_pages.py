@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import django_filters
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -104,7 +105,19 @@ def _required_documents(candidate) -> dict[str, list[str]]:
     return required
 
 
+def _start_for_selection(*, user, source: str, params) -> extensions.ActionLink | None:
+    """The candidate list's ticked people: start their placements (the start page asks the programme)."""
+    if source != "candidates-selection" or not user.has_perm("placements.add_placement"):
+        return None
+    return extensions.ActionLink(
+        label=_("Start placements for the ticked candidates"),
+        url=reverse("placements:placement_start_bulk"),
+        testid="start-selected",
+    )
+
+
 def register() -> None:
+    extensions.register_list_action("placements.start_selected", _start_for_selection)
     extensions.register_list_column(
         extensions.ListColumn(
             key="placements",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/enrol/", placements.placement_enrol, name="placement_enrol"),
     path("next-season/", season.next_season, name="next_season"),
     path("next-season/<int:pk>/invite/", season.next_season_invite, name="next_season_invite"),
+    path("next-season/invite/", season.next_season_invite_bulk, name="next_season_invite_bulk"),
     path("reminders/", reminders.reminders, name="reminders"),
     # Training
     path("training/", training.training_list, name="training_list"),
