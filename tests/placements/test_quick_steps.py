@@ -118,3 +118,86 @@ def test_enrolling_from_the_placement_page_is_staff_only_and_scoped(
     assert "/login/" in client.post(url, {"batch": batch.pk})["Location"]
     assert official_client.get(url).status_code == 405
     assert not Enrolment.objects.exists()
+
+
+# --- bulk actions on lists -------------------------------------------------------------------------
+
+
+def test_the_candidate_list_offers_to_start_placements_for_the_ticked_candidates(staff_client, official_client, serang):
+    candidate = CandidateFactory(municipality=serang)
+    body = staff_client.get("/candidates/", **EN).content.decode()
+    assert 'formaction="/placements/start/"' in body
+    assert f'name="candidate" value="{candidate.pk}" form="candidate-selection"' in body
+    assert 'form="candidate-selection"' not in official_client.get("/candidates/", **EN).content.decode()
+
+
+def test_the_start_page_lists_the_ticked_candidates(staff_client, serang):
+    first, second = CandidateFactory(municipality=serang), CandidateFactory(municipality=serang)
+    body = staff_client.get(f"/placements/start/?candidate={first.pk}&candidate={second.pk}", **EN).content.decode()
+    assert first.full_name in body and second.full_name in body
+
+
+@pytest.fixture
+def seasonal(blitar):
+    return ProgrammeFactory(
+        agreement__municipality=blitar,
+        scheme="seasonal_e8",
+        contract_months=None,
+        season_months_abroad=5,
+        season_rest_months=2,
+        season_periods=2,
+    )
+
+
+def _returnee(blitar, programme):
+    return PlacementFactory(
+        candidate=CandidateFactory(municipality=blitar),
+        programme=programme,
+        stage="returned",
+        returned_on=today() - timedelta(days=30),
+        return_outcome="completed",
+    )
+
+
+def test_all_returnees_are_invited_for_the_next_season_at_once(blitar_client, blitar, seasonal, only_placements_rules):
+    returnees = [_returnee(blitar, seasonal) for _ in range(3)]
+    response = blitar_client.post("/placements/next-season/invite/", {"programme": seasonal.pk, "all": "1"}, **EN)
+    assert response["Location"] == f"/placements/next-season/?programme={seasonal.pk}"
+    assert _messages(response) == ["3 returnees invited to the next season."]
+    invited = Placement.objects.filter(previous_placement__in=returnees)
+    assert sorted(invited.values_list("stage", flat=True)) == ["registered"] * 3
+
+
+def test_only_the_ticked_returnees_are_invited(blitar_client, blitar, seasonal, only_placements_rules):
+    ticked, left = _returnee(blitar, seasonal), _returnee(blitar, seasonal)
+    blitar_client.post("/placements/next-season/invite/", {"programme": seasonal.pk, "placements": [ticked.pk]})
+    assert list(
+        Placement.objects.filter(previous_placement__isnull=False).values_list("previous_placement", flat=True)
+    ) == [ticked.pk]
+    assert not Placement.objects.filter(previous_placement=left).exists()
+
+
+def test_a_refused_returnee_is_listed_with_the_reason(blitar_client, blitar, seasonal, monkeypatch):
+    from placements import extensions
+
+    blocked = _returnee(blitar, seasonal)
+    rule = extensions.ReinviteRule(
+        key="test", blockers=lambda placements: {blocked.pk: ["Kasus belum selesai"]}, overridden=lambda **kw: None
+    )
+    monkeypatch.setattr(extensions, "_reinvite_rules", {"test": rule})
+    response = blitar_client.post("/placements/next-season/invite/", {"programme": seasonal.pk, "all": "1"}, **EN)
+    (message,) = _messages(response)
+    assert message.startswith(f"{blocked.candidate.full_name}: ")
+    assert not Placement.objects.filter(previous_placement=blocked).exists()
+
+
+def test_bulk_invitations_are_staff_only_and_scoped(official_client, staff_client, blitar, seasonal):
+    returnee = _returnee(blitar, seasonal)
+    assert (
+        official_client.post("/placements/next-season/invite/", {"programme": seasonal.pk, "all": "1"}).status_code
+        == 403
+    )
+    assert (
+        staff_client.post("/placements/next-season/invite/", {"programme": seasonal.pk, "all": "1"}).status_code == 404
+    )
+    assert not Placement.objects.filter(previous_placement=returnee).exists()
