@@ -81,6 +81,9 @@ def next_season_invite_bulk(request):
     refused (not offered by default, e.g. an unresolved case) are listed with the reason."""
     require_perm(request.user, "placements.add_placement")
     raw = request.POST.get("programme", "")
+    if not raw:
+        messages.error(request, _("Choose a seasonal programme first."))
+        return redirect("placements:next_season")
     if not raw.isdigit():
         raise Http404
     programme = get_programme_for_user(request.user, int(raw))

@@ -109,3 +109,15 @@ def test_seed_demo_refuses_without_debug_unless_forced(settings):
     settings.RANTAU_DEMO_ALLOWED = False
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+def test_no_demo_training_batch_holds_more_than_its_capacity():
+    """A batch shown "45 of 40" would be one the enrol forms no longer offer; the demo never overfills."""
+    from django.db.models import Count, F
+
+    from placements.models import TrainingBatch
+
+    call_command("seed_demo")
+    batches = TrainingBatch.objects.annotate(enrolled=Count("enrolments"))
+    assert batches.filter(enrolled__gt=0).exists()
+    assert list(batches.filter(enrolled__gt=F("capacity")).values_list("name", "enrolled", "capacity")) == []
