@@ -74,10 +74,10 @@ def test_serang_staff_take_a_candidate_from_registered_to_departed(
         document = Document.objects.filter(candidate=candidate, doc_type=doc_type).latest("pk")
         assert client.post(f"/candidates/documents/{document.pk}/verify/").status_code == 302
 
-    # Registered: started from the shortlist's form.
+    # Registered: started from the shortlist's form; one person goes on to their new placement.
     response = client.post("/placements/start/", {"programme": changnyeong.pk, "candidates": [candidate.pk]})
-    assert response["Location"] == f"/placements/?programme={changnyeong.pk}"
     placement = Placement.objects.get(candidate=candidate)
+    assert response["Location"] == f"/placements/{placement.pk}/"
     assert (placement.stage, placement.municipality) == ("registered", serang)
 
     moved(move("screened"), "screened")
