@@ -201,3 +201,16 @@ def test_bulk_invitations_are_staff_only_and_scoped(official_client, staff_clien
         staff_client.post("/placements/next-season/invite/", {"programme": seasonal.pk, "all": "1"}).status_code == 404
     )
     assert not Placement.objects.filter(previous_placement=returnee).exists()
+
+
+def test_a_full_or_ended_batchs_page_offers_no_enrolment(staff_client, programme, verified):
+    ended = TrainingBatchFactory(
+        programme=programme, starts_on=today() - timedelta(days=90), ends_on=today() - timedelta(days=1)
+    )
+    full = TrainingBatchFactory(programme=programme, capacity=1)
+    EnrolmentFactory(batch=full, placement=PlacementFactory(programme=programme, stage="in_training"))
+    for batch, says in ((ended, "This batch has ended"), (full, "This batch is full")):
+        body = staff_client.get(f"/placements/training/{batch.pk}/", **EN).content.decode()
+        assert says in body and 'data-testid="enrol"' not in body
+    open_body = staff_client.get(f"/placements/training/{TrainingBatchFactory(programme=programme).pk}/", **EN)
+    assert 'data-testid="enrol"' in open_body.content.decode()
