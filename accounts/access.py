@@ -115,3 +115,8 @@ def _resolve(obj, field: str):
         if obj is None:
             return None
     return getattr(obj, f"{parts[-1]}_id")
+
+
+def get_own(queryset: QuerySet, user, pk, *, owner_field: str = "user") -> Model:
+    """A record that belongs to the user personally (a saved filter): 404 for anyone else's."""
+    return get_object_or_404(queryset, pk=pk, **{owner_field: user})

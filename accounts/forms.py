@@ -1,7 +1,14 @@
+import re
+
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
+
+from core.forms import BootstrapMixin
 
 
 class ConfirmPasswordForm(forms.Form):
@@ -44,3 +51,32 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         if user is None or user.pk != self.user.pk:
             raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
         return old_password
+
+
+class SavedFilterForm(BootstrapMixin, forms.Form):
+    """A list's current filters under a name. The path must be a page of this site; the query string
+    loses its page number and may not carry a full NIK (personal data never goes into a stored URL)."""
+
+    name = forms.CharField(label=_("Name of this filter"), max_length=60)
+    path = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    querystring = forms.CharField(widget=forms.HiddenInput, max_length=1000, required=False)
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_path(self) -> str:
+        path = self.cleaned_data["path"]
+        try:
+            resolve(path)
+        except Resolver404 as exc:
+            raise ValidationError(_("This is not a list of Rantau.")) from exc
+        if not path.startswith("/") or path.startswith("//"):
+            raise ValidationError(_("This is not a list of Rantau."))
+        return path
+
+    def clean_querystring(self) -> str:
+        params = QueryDict(self.cleaned_data["querystring"], mutable=True)
+        params.pop("page", None)
+        if any(re.search(r"\d{16}", re.sub(r"[\s.\-]", "", v)) for values in params.lists() for v in values[1]):
+            raise ValidationError(_("A saved filter cannot hold a full NIK."))
+        return params.urlencode()

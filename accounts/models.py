@@ -47,6 +47,37 @@ class User(AbstractUser):
         return [g.name for g in self.groups.all()]
 
 
+class SavedFilter(models.Model):
+    """A list's filters saved by one user under a name: the list's path and its query string."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="saved_filters"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    path = models.CharField(_("list"), max_length=100)
+    querystring = models.CharField(_("filters"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "path", "name"], name="savedfilter_unique_user_path_name"),
+        ]
+        indexes = [
+            # The saved filters shown above one list for one user.
+            models.Index(fields=["user", "path"], name="savedfilter_user_path_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def url(self) -> str:
+        return f"{self.path}?{self.querystring}" if self.querystring else self.path
+
+
 class Session(AbstractBaseSession):
     """A database session that knows its user, so that all of a user's sessions can be ended at once
     (deactivation) without decoding every session in the table."""

@@ -13,4 +13,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("confirm/", views.confirm_password, name="confirm"),
+    path("filters/save/", views.saved_filter_save, name="saved_filter_save"),
+    path("filters/<int:pk>/delete/", views.saved_filter_delete, name="saved_filter_delete"),
 ]

@@ -3,16 +3,19 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from . import reauth
-from .forms import ConfirmPasswordForm, PasswordChangeForm
+from . import reauth, services
+from .access import get_own
+from .forms import ConfirmPasswordForm, PasswordChangeForm, SavedFilterForm
+from .models import SavedFilter
 
 
 @sensitive_post_parameters("password")
@@ -53,3 +56,36 @@ def locked_out(request, original_response=None, credentials=None):
     """The answer to a sign-in while locked (AXES_LOCKOUT_CALLABLE): 429 and a page that says why."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "accounts/locked_out.html", {"lockout_minutes": minutes}, status=429)
+
+
+@require_POST
+@login_required
+def saved_filter_save(request):
+    """Save the list's current filters under a name, for this user only; back to the list."""
+    form = SavedFilterForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        path = request.POST.get("path", "")
+        back = path if url_has_allowed_host_and_scheme(path, allowed_hosts=None) and path.startswith("/") else "/"
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        saved = services.saved_filter_save(
+            user=request.user, name=data["name"], path=data["path"], querystring=data["querystring"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(data["path"])
+    messages.success(request, _("Filter “%(name)s” saved.") % {"name": saved.name})
+    return redirect(saved.url)
+
+
+@require_POST
+@login_required
+def saved_filter_delete(request, pk):
+    saved = get_own(SavedFilter.objects.all(), request.user, pk)
+    services.saved_filter_delete(user=request.user, saved_filter=saved)
+    messages.success(request, _("Filter “%(name)s” deleted.") % {"name": saved.name})
+    return redirect(saved.path)

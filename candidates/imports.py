@@ -12,6 +12,7 @@ rows take a few seconds (scripts/bench_import.py).
 """
 
 import csv
+import difflib
 import io
 import json
 import re
@@ -539,7 +540,15 @@ def _validate(*, user, data: bytes, kind: str, original_name: str, progress=None
         if not form.is_valid():
             for name, messages in form.errors.items():
                 column = header_of.get(name, name)
-                row_errors.extend(RowIssue(number, column, str(m)) for m in messages)
+                hint = _not_allowed(name, _text(cells.get(name)), form_data, kecamatans)
+                if hint:
+                    row_errors.append(RowIssue(number, column, hint))
+                else:
+                    row_errors.extend(RowIssue(number, column, str(m)) for m in messages)
+        if form_data["nik"] == EXAMPLE_ROW["nik"]:
+            row_errors = [
+                RowIssue(number, header_of.get("nik", "nik"), _("This is the template's example row: delete it."))
+            ]
         consent_on, consent_error = _consent_date(cells.get("consent_given_on"))
         if consent_error:
             row_errors.append(RowIssue(number, header_of.get("consent_given_on", ""), consent_error))
@@ -663,6 +672,41 @@ def _form_data(cells: dict, kecamatans: dict, kecamatan_by_name: dict, today: da
             kel = by_name.get(_name_key(kel), kel)
     data["kelurahan_code"] = kel
     return data, present
+
+
+def allowed_values(field: str, data: dict, kecamatans: dict) -> list[str] | None:
+    """The values an enumerated column takes, as a clerk writes them (None: not enumerated, or it
+    depends on another column that is itself wrong)."""
+    if field == "sex":
+        return ["L", "P"]
+    if field == "education":
+        return [v.upper() for v in Education.values]
+    if field == "kecamatan_code":
+        return list(kecamatans.values())
+    if field == "kelurahan_code" and data.get("kecamatan_code") in kecamatans:
+        return [name for _code, name in wilayah_choices(data["kecamatan_code"])]
+    return None
+
+
+def closest_value(value: str, allowed: list[str]) -> str | None:
+    """The allowed value nearest to a mistyped one ("Sepangg" → "Sepang"), or None if none is close."""
+    keys = {_name_key(a): a for a in allowed}
+    match = difflib.get_close_matches(_name_key(value), list(keys), n=1, cutoff=0.6)
+    return keys[match[0]] if match else None
+
+
+def _not_allowed(field: str, value: str, data: dict, kecamatans: dict) -> str | None:
+    """For an enumerated column: the bad value repeated, with the closest valid one when there is one."""
+    allowed = allowed_values(field, data, kecamatans) if value else None
+    if not allowed:
+        return None
+    suggestion = closest_value(value, allowed)
+    if suggestion:
+        return _("“%(value)s” is not an allowed value. Did you mean “%(suggestion)s”?") % {
+            "value": value[:60],
+            "suggestion": suggestion,
+        }
+    return _("“%(value)s” is not an allowed value (see the list of allowed values).") % {"value": value[:60]}
 
 
 def _consent_date(value) -> tuple[date | None, str | None]:
@@ -901,8 +945,50 @@ def import_template_xlsx(municipality: Municipality | None) -> bytes:
     return out.getvalue()
 
 
+# The templates' example row: recognised on import (by its NIK) and refused, so it is never saved.
+EXAMPLE_ROW = {
+    "nik": "3673015405990001",
+    "full_name": "Contoh Siti Aminah",
+    "sex": "P",
+    "birth_date": "14-05-1999",
+    "birth_place": "Serang",
+    "address": "Jl. Contoh No. 1",
+    "kecamatan_code": "Serang",
+    "kelurahan_code": "Cipare",
+    "phone": "0812-3456-7890",
+    "email": "",
+    "education": "SMA",
+    "registered_on": "",
+    "consent_given_on": "",
+    "notes": "Baris contoh: hapus sebelum mengimpor",
+}
+
+
 def import_template_csv() -> str:
-    return ",".join(c.header_id for c in COLUMNS) + "\r\n"
+    """The headers and one example row (refused on import: delete it); the allowed values are in
+    import_allowed_values_csv, the XLSX template's guide sheet as a second file."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.header_id for c in COLUMNS])
+    writer.writerow([EXAMPLE_ROW.get(c.field, "") for c in COLUMNS])
+    return out.getvalue()
+
+
+def import_allowed_values_csv(municipality: Municipality | None) -> str:
+    """The allowed values of every enumerated column, one per row: column, value, name."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([_("Column"), _("Value"), _("Meaning")])
+    for code, label in (("L", _("Male")), ("P", _("Female"))):
+        writer.writerow(["jenis_kelamin", code, label])
+    for value, label in Education.choices:
+        writer.writerow(["pendidikan", value.upper(), label])
+    if municipality is not None:
+        for kec_code, kec_name in wilayah_choices(municipality.code):
+            writer.writerow(["kecamatan", kec_name, kec_code])
+            for kel_code, kel_name in wilayah_choices(kec_code):
+                writer.writerow(["kelurahan", kel_name, f"{kel_code} ({kec_name})"])
+    return out.getvalue()
 
 
 # --- for the other imports (placements' partner confirmations) ------------------------------------

@@ -102,12 +102,21 @@ def _save(candidate: Candidate) -> Candidate:
 
 @transaction.atomic
 def document_create(
-    *, user, candidate: Candidate, data: dict, upload: UploadedFile | None = None, checked: CheckedFile | None = None
+    *,
+    user,
+    candidate: Candidate,
+    data: dict,
+    upload: UploadedFile | None = None,
+    checked: CheckedFile | None = None,
+    verified: bool = False,
 ) -> Document:
-    """Add a document; the file (already checked by content) is stored under a random name."""
+    """Add a document; the file (already checked by content) is stored under a random name.
+    `verified`: checked against the original in the same step (needs the right to verify)."""
     require_perm(user, "candidates.add_document")
     if candidate.erased_at is not None:
         raise ValidationError(_("This person's data has been erased."))
+    if verified:
+        require_perm(user, "candidates.change_document")
     document = Document(
         candidate=candidate,
         doc_type=data["doc_type"],
@@ -116,6 +125,8 @@ def document_create(
         expires_on=data.get("expires_on"),
         uploaded_by=user,
     )
+    if verified:
+        document.verified_by, document.verified_at = user, timezone.now()
     if upload is not None:
         if checked is None:
             raise ValueError("an upload must be checked with files.check_document_file first")
@@ -132,6 +143,37 @@ def document_create(
             document.file.delete(save=False)
         raise
     return document
+
+
+def document_create_bulk(*, user, candidate: Candidate, rows: list[dict]) -> list[Document]:
+    """Add several documents at once, all or none. Each row: data (doc_type, number, issued_on,
+    expires_on), upload and checked (or None), verified. A stored file is removed when the whole
+    save fails, so a refused batch leaves nothing behind."""
+    require_perm(user, "candidates.add_document")
+    created: list[Document] = []
+    try:
+        with transaction.atomic():
+            for index, row in enumerate(rows):
+                try:
+                    created.append(
+                        document_create(
+                            user=user,
+                            candidate=candidate,
+                            data=row["data"],
+                            upload=row.get("upload"),
+                            checked=row.get("checked"),
+                            verified=row.get("verified", False),
+                        )
+                    )
+                except ValidationError as error:
+                    error.row = index  # the form shows it next to that row
+                    raise
+    except Exception:
+        for document in created:
+            if document.file:
+                document.file.delete(save=False)
+        raise
+    return created
 
 
 @transaction.atomic

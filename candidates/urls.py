@@ -14,6 +14,7 @@ urlpatterns = [
     path("import/<str:token>/commit/", views.candidate_import_commit, name="candidate_import_commit"),
     path("import/<str:token>/cancel/", views.candidate_import_cancel, name="candidate_import_cancel"),
     path("wilayah/kelurahan/", views.kelurahan_options, name="kelurahan_options"),
+    path("nik/decode/", views.nik_decode, name="nik_decode"),
     path("<int:pk>/", views.candidate_detail, name="candidate_detail"),
     path("<int:pk>/edit/", views.candidate_edit, name="candidate_edit"),
     path("<int:pk>/data-report/", views.candidate_data_report, name="candidate_data_report"),

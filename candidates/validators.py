@@ -36,6 +36,14 @@ class NikCheck:
     birth_month: int | None = None
     birth_yy: int | None = None
     sex: str | None = None  # "M" / "F"
+    birth_date: date | None = None  # the full date, its century read against the check's day
+    kecamatan_code: str | None = None  # digits 1-6 as a Kemendagri code, 36.73.01
+
+    def decoded(self) -> dict:
+        """What the NIK says about its holder, for pre-filling the entry form (empty when invalid)."""
+        if not self.valid:
+            return {}
+        return {"sex": self.sex, "birth_date": self.birth_date, "kecamatan_code": self.kecamatan_code}
 
     @property
     def valid(self) -> bool:
@@ -52,6 +60,7 @@ def check_nik(value: str, *, known_regencies: set[str], today: date | None = Non
         return result
     result.nik = info.nik
     result.regency_code = info.regency_code
+    result.kecamatan_code = info.district_code
     if info.regency_code not in known_regencies:
         result.errors.append(
             _("The first 4 digits (%(code)s) are not the code of a regency or city.") % {"code": info.nik[:4]}
@@ -64,6 +73,8 @@ def check_nik(value: str, *, known_regencies: set[str], today: date | None = Non
         result.birth_day = day - 40 if day > 40 else day
         result.birth_month = int(info.nik[8:10])
         result.birth_yy = int(info.nik[10:12])
+        # lokal gives the date as ISO text.
+        result.birth_date = date.fromisoformat(str(info.birth_date))
     if info.nik[12:] == "0000":
         result.errors.append(_("The last 4 digits (serial number) cannot be 0000."))
     return result

@@ -7,11 +7,12 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import may_create, may_write, require_create, require_perm
@@ -26,15 +27,16 @@ from .forms import (
     CandidateForm,
     ConsentForm,
     ConsentWithdrawalForm,
-    DocumentForm,
     ImportCommitForm,
     ImportUploadForm,
     TransferDecisionForm,
     TransferRequestForm,
+    document_formset,
     wilayah_choices,
 )
 from .privacy import CURRENT_CONSENT_VERSION, export_file_name, sees_full_identifiers
 from .readlog import Kind, list_reads_in_municipality, reads_of_person, record_read
+from .validators import check_nik, regency_codes
 
 IMPORT_SESSION_KEY = "candidate_imports"
 
@@ -231,6 +233,9 @@ def _render_detail(request, candidate, *, consent_form=None, withdrawal_form=Non
             "history": selectors.candidate_history(candidate, mask_identifiers=not full),
             "consent_form": consent_form or ConsentForm(initial={"version": CURRENT_CONSENT_VERSION}),
             "withdrawal_form": withdrawal_form or ConsentWithdrawalForm(),
+            "document_formset": document_formset(may_verify=_may_verify(request.user))
+            if request.user.has_perm("candidates.add_document")
+            else None,
             "today": timezone.localdate(),
         },
         status=status,
@@ -268,6 +273,29 @@ def kelurahan_options(request):
     code = request.GET.get("kecamatan_code", "")
     choices = wilayah_choices(code) if re.fullmatch(r"\d\d\.\d\d\.\d\d", code) else ()
     return render(request, "candidates/includes/_kelurahan_options.html", {"choices": choices})
+
+
+@require_POST
+@login_required
+def nik_decode(request):
+    """What a typed NIK encodes (sex, birth date, kecamatan of the user's office), to pre-fill the
+    entry form. POST: a NIK never goes into a URL. The decoding is candidates.validators.check_nik's."""
+    require_perm(request.user, "candidates.add_candidate")
+    if not request.user.municipality_id:
+        raise PermissionDenied
+    check = check_nik(request.POST.get("nik", ""), known_regencies=regency_codes(), today=timezone.localdate())
+    decoded = check.decoded()
+    if not decoded:
+        return JsonResponse({})
+    kecamatans = {code for code, _name in wilayah_choices(request.user.municipality.code)}
+    return JsonResponse(
+        {
+            "sex": decoded["sex"],
+            "birth_date": decoded["birth_date"].strftime("%d-%m-%Y") if decoded["birth_date"] else "",
+            # Only a kecamatan of this office: a NIK from elsewhere leaves the choice to the clerk.
+            "kecamatan_code": decoded["kecamatan_code"] if decoded["kecamatan_code"] in kecamatans else "",
+        }
+    )
 
 
 # --- consent ------------------------------------------------------------------------------------
@@ -317,23 +345,45 @@ def consent_withdraw(request, pk):
 # --- documents ----------------------------------------------------------------------------------
 
 
+def _may_verify(user) -> bool:
+    return user.has_perm("candidates.change_document")
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def document_create(request, pk):
+    """Several documents at once (the person's page carries the same form), each verified in the
+    same step by staff who may verify; all or none are saved, an error shows next to its row."""
     candidate = selectors.get_candidate_for_user(request.user, pk)
     require_perm(request.user, "candidates.add_document")
-    form = DocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        services.document_create(
-            user=request.user,
-            candidate=candidate,
-            data=form.cleaned_data,
-            upload=form.cleaned_data.get("file"),
-            checked=form.checked_file,
-        )
-        messages.success(request, _("Document added."))
-        return redirect("candidates:candidate_detail", candidate.pk)
-    return render(request, "candidates/document_form.html", {"form": form, "candidate": candidate})
+    formset = document_formset(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        may_verify=_may_verify(request.user),
+    )
+    if request.method == "POST" and formset.is_valid():
+        filled = formset.rows()
+        rows = [
+            {
+                "data": form.cleaned_data,
+                "upload": form.cleaned_data.get("file"),
+                "checked": form.checked_file,
+                "verified": form.cleaned_data.get("verified", False),
+            }
+            for form in filled
+        ]
+        try:
+            created = services.document_create_bulk(user=request.user, candidate=candidate, rows=rows)
+        except ValidationError as error:
+            add_service_errors(filled[getattr(error, "row", 0)], error)
+        else:
+            verified = sum(1 for d in created if d.verified_at)
+            message = ngettext("%(n)s document added", "%(n)s documents added", len(created)) % {"n": len(created)}
+            if verified:
+                message += ", " + ngettext("%(n)s verified", "%(n)s verified", verified) % {"n": verified}
+            messages.success(request, message + ".")
+            return redirect("candidates:candidate_detail", candidate.pk)
+    return render(request, "candidates/document_form.html", {"formset": formset, "candidate": candidate})
 
 
 @require_GET
@@ -504,6 +554,13 @@ def candidate_import_template(request, fmt):
         response = HttpResponse("\ufeff" + imports.import_template_csv(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="template-kandidat.csv"'
         return response
+    if fmt == "values.csv":
+        text = imports.import_allowed_values_csv(request.user.municipality)
+        response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="nilai-yang-diizinkan.csv"'
+        return response
+    if fmt != "xlsx":
+        raise Http404
     content = imports.import_template_xlsx(request.user.municipality)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="template-kandidat.xlsx"'

@@ -2,11 +2,14 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .validators import refuse_control_characters
 
-# What a clerk may type into a date field besides the browser's ISO value.
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"]
+# What a clerk may type into a date field: day-month-year first (as shown), ISO as the machines write it.
+DATE_INPUT_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d"]
+# The pattern the browser checks before sending (the server checks DATE_INPUT_FORMATS again).
+DATE_PATTERN = r"\d{1,2}(-|/|\.)\d{1,2}(-|/|\.)\d{4}|\d{4}-\d{2}-\d{2}"  # valid with the v flag too
 
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M", "%d/%m/%Y %H:%M"]
@@ -20,10 +23,17 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A date typed and shown day-month-year (14-05-1999) in every language.
+
+    Not <input type=date>: that box shows the browser's locale, mm/dd/yyyy in a US-English browser.
+    BootstrapMixin gives every date field using it DATE_INPUT_FORMATS, so no form lists them again.
+    """
+
+    input_type = "text"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+        defaults = {"placeholder": _("dd-mm-yyyy"), "pattern": DATE_PATTERN, "autocomplete": "off", "size": 10}
+        super().__init__({**defaults, **(attrs or {})}, format="%d-%m-%Y")
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -43,6 +53,8 @@ class BootstrapMixin:
         super().__init__(*args, **kwargs)
         for form_field in self.fields.values():
             widget = form_field.widget
+            if isinstance(widget, DateInput) and isinstance(form_field, forms.DateField):
+                form_field.input_formats = DATE_INPUT_FORMATS
             if isinstance(widget, forms.HiddenInput):
                 continue
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):

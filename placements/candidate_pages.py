@@ -149,6 +149,17 @@ def _transfer_request_reminders(*, user, today, limit: int) -> list:
     ]
 
 
+def _start_for_selection(*, user, source: str, params) -> extensions.ActionLink | None:
+    """The candidate list's ticked people: start their placements (the start page asks the programme)."""
+    if source != "candidates-selection" or not user.has_perm("placements.add_placement"):
+        return None
+    return extensions.ActionLink(
+        label=_("Start placements for the ticked candidates"),
+        url=reverse("placements:placement_start_bulk"),
+        testid="start-selected",
+    )
+
+
 def register() -> None:
     transfers.register_transfer_check("placements", _open_placements_block_transfer)
     register_reminder_source(
@@ -159,6 +170,7 @@ def register() -> None:
             items=_transfer_request_reminders,
         )
     )
+    extensions.register_list_action("placements.start_selected", _start_for_selection)
     extensions.register_list_column(
         extensions.ListColumn(
             key="placements",

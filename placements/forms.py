@@ -2,7 +2,9 @@
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import LanguageResult
@@ -31,17 +33,35 @@ class PlacementChoiceField(forms.ModelMultipleChoiceField):
 # --- placements ----------------------------------------------------------------------------------
 
 
+def programme_occupations(programme):
+    """The occupations a programme requests (its demand); all of them when it names none."""
+    demanded = Occupation.objects.filter(programmedemand__programme=programme).distinct()
+    return demanded if demanded.exists() else Occupation.objects.all()
+
+
 class PlacementStartForm(BootstrapMixin, forms.Form):
-    """Start placements in one programme for candidates chosen elsewhere (the shortlist, a candidate page)."""
+    """Start placements in one programme for candidates chosen elsewhere (the shortlist, a candidate page,
+    the candidate list). The occupation list follows the chosen programme (htmx)."""
 
     programme = forms.ModelChoiceField(label=_("programme"), queryset=None)
     candidates = forms.ModelMultipleChoiceField(label=_("candidates"), queryset=None, widget=forms.MultipleHiddenInput)
-    occupation = forms.ModelChoiceField(label=_("occupation"), queryset=Occupation.objects.all(), required=False)
+    occupation = forms.ModelChoiceField(label=_("occupation"), queryset=Occupation.objects.none(), required=False)
 
     def __init__(self, *args, programmes, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
         self.fields["candidates"].queryset = candidates
+        self.fields["programme"].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("placements:occupation_options"),
+                "hx-target": "#id_occupation",
+                "hx-trigger": "change",
+            }
+        )
+        chosen = self.data.get("programme") if self.is_bound else self.initial.get("programme")
+        programme = programmes.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+        if programme is not None:
+            self.fields["occupation"].queryset = programme_occupations(programme)
 
     def clean(self):
         cleaned = super().clean()
@@ -280,6 +300,27 @@ class EnrolForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["placements"].queryset = placements
         self.fields["placements"].error_messages["required"] = _("Tick at least one placement.")
+
+
+class BatchChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(batch)s · %(provider)s · from %(starts)s · %(taken)s of %(capacity)s seats taken") % {
+            "batch": obj.name,
+            "provider": obj.provider.name,
+            "starts": date_format(obj.starts_on, "j M Y"),
+            "taken": obj.enrolled,
+            "capacity": obj.capacity,
+        }
+
+
+class PlacementEnrolForm(BootstrapMixin, forms.Form):
+    """Enrol one placement from its page: only batches of its programme that have not ended and have a seat."""
+
+    batch = BatchChoiceField(label=_("training batch"), queryset=None)
+
+    def __init__(self, *args, batches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["batch"].queryset = batches
 
 
 class EnrolmentResultForm(ServiceValidated, BootstrapMixin, forms.ModelForm):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -174,6 +174,18 @@ def batch_list(*, user) -> QuerySet[TrainingBatch]:
         enrolled=Count("enrolments", distinct=True)
     )
     return scope_queryset(qs, user, "municipality", include_national=True)
+
+
+def open_batches(*, user, programme_id: int) -> QuerySet[TrainingBatch]:
+    """Batches of a programme that may still take someone: not ended, with a seat left (counting
+    every office's enrolments). What the enrol forms offer; the service checks it again."""
+    return (
+        TrainingBatch.objects.select_related("provider")
+        .annotate(enrolled=Count("enrolments", distinct=True))
+        .filter(programme_id=programme_id, ends_on__gte=timezone.localdate(), enrolled__lt=F("capacity"))
+        .filter(pk__in=scope_queryset(TrainingBatch.objects.all(), user, "municipality", include_national=True))
+        .order_by("starts_on", "name", "pk")
+    )
 
 
 def get_batch_for_user(user, pk, *, write: bool = False) -> TrainingBatch:

@@ -12,6 +12,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.access import new_record_owner, require_perm, require_scope, require_write
@@ -72,6 +73,8 @@ class BulkResult:
 
     done: list = field(default_factory=list)
     refused: list[tuple[Placement, list[str]]] = field(default_factory=list)
+    # Enrolments only: the placements that moved on to "in training" with their enrolment.
+    moved: list = field(default_factory=list)
 
 
 # --- placements ------------------------------------------------------------------------------
@@ -467,6 +470,8 @@ def enrolment_create_bulk(*, batch: TrainingBatch, placements: Iterable[Placemen
             )
         if placement.pk in already:
             reasons.append(_("Training: already enrolled in this batch."))
+        if not reasons and locked.ends_on < timezone.localdate():
+            reasons.append(_("Training: the batch ended on %(date)s.") % {"date": date_format(locked.ends_on, "j M Y")})
         if not reasons and taken >= locked.capacity:
             reasons.append(
                 _("Capacity: the batch is full (%(taken)s of %(capacity)s seats).")
@@ -488,6 +493,8 @@ def enrolment_create_bulk(*, batch: TrainingBatch, placements: Iterable[Placemen
                 placement_move(placement=placement, to_stage=PlacementStage.IN_TRAINING, user=user, note=str(locked))
         except GateRefused:
             pass  # enrolled all the same; the placement stays where it was (e.g. consent withdrawn)
+        else:
+            result.moved.append(placement)
     return result
 
 

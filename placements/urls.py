@@ -6,14 +6,17 @@ app_name = "placements"
 urlpatterns = [
     path("", placements.placement_list, name="placement_list"),
     path("start/", placements.placement_start_bulk, name="placement_start_bulk"),
+    path("start/occupations/", placements.occupation_options, name="occupation_options"),
     path("bulk-move/", placements.placement_bulk_move, name="placement_bulk_move"),
     path("<int:pk>/", placements.placement_detail, name="placement_detail"),
     path("<int:pk>/move/", placements.placement_move, name="placement_move"),
     path("<int:pk>/edit/", placements.placement_edit, name="placement_edit"),
     path("<int:pk>/return/", placements.placement_return, name="placement_return"),
     path("<int:pk>/language/", placements.placement_language, name="placement_language"),
+    path("<int:pk>/enrol/", placements.placement_enrol, name="placement_enrol"),
     path("next-season/", season.next_season, name="next_season"),
     path("next-season/<int:pk>/invite/", season.next_season_invite, name="next_season_invite"),
+    path("next-season/invite/", season.next_season_invite_bulk, name="next_season_invite_bulk"),
     path("reminders/", reminders.reminders, name="reminders"),
     # Training
     path("training/", training.training_list, name="training_list"),

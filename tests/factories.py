@@ -158,8 +158,9 @@ class TrainingBatchFactory(DjangoModelFactory):
     municipality = factory.SelfAttribute("programme.agreement.municipality")
     name = factory.Sequence(lambda n: f"Batch {n}")
     course_kind = TrainingBatch.CourseKind.LANGUAGE
+    # Running: it still takes enrolments (an ended batch does not).
     starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=60))
-    ends_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=5))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
     hours = 240
     capacity = 30
 
@@ -397,4 +398,15 @@ def application_data(**overrides) -> dict:
         "study_plan": "Teknik mesin, kembali membangun industri Serang.",
     }
     data.update(overrides)
+    return data
+
+
+def document_upload_data(*rows: dict, prefix: str = "doc") -> dict:
+    """POST data of the several-documents form (candidates.forms.DocumentFormSet): one dict per row,
+    field names without the row prefix (doc_type, number, issued_on, expires_on, file, verified)."""
+    data = {f"{prefix}-TOTAL_FORMS": str(max(len(rows), 1)), f"{prefix}-INITIAL_FORMS": "0"}
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            if value is not None:
+                data[f"{prefix}-{index}-{name}"] = value
     return data

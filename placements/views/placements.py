@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import require_perm
+from accounts.access import may_write, require_perm
 from candidates.privacy import sees_full_identifiers
 from candidates.readlog import Kind, record_read
 from candidates.selectors import candidate_list
 from core.forms import add_service_errors
 from core.locking import StaleRecordError
 from core.paging import paginate, querystring
-from programmes.models import Programme
+from programmes.models import Occupation, Programme
 from programmes.selectors import programme_list
 
 from .. import extensions, selectors, services
@@ -28,10 +28,12 @@ from ..forms import (
     LanguageResultForm,
     MoveForm,
     PlacementEditForm,
+    PlacementEnrolForm,
     PlacementStartForm,
     ReturnForm,
+    programme_occupations,
 )
-from ..gates import EARLY_ENDS, Gate, GateRefused, check_move, next_stage, planned_return
+from ..gates import EARLY_ENDS, ENROLLABLE_STAGES, Gate, GateRefused, check_move, next_stage, planned_return
 from ..models import ExternalId, Placement, PlacementStage
 from ._common import report
 
@@ -112,6 +114,16 @@ def placement_start_bulk(request):
                 occupation=form.cleaned_data["occupation"],
             )
             started = len(result.started)
+            chosen = form.cleaned_data["candidates"]
+            if len(chosen) == 1:
+                # One person (their page's form): on to the new placement, or back to their page
+                # with the reason it was refused (no consent, an open placement).
+                if result.started:
+                    messages.success(request, _("Placement started in %(programme)s.") % {"programme": programme.name})
+                    return redirect("placements:placement_detail", pk=result.started[0].pk)
+                candidate, reasons = result.refused[0]
+                messages.error(request, f"{candidate.full_name}: {' '.join(reasons)}")
+                return redirect("candidates:candidate_detail", candidate.pk)
             report(
                 request,
                 ngettext(
@@ -135,6 +147,19 @@ def placement_start_bulk(request):
     chosen_ids = form.data.getlist("candidates") if form.is_bound else form.initial.get("candidates", [])
     chosen = candidates.filter(pk__in=[i for i in chosen_ids if str(i).isdigit()])
     return render(request, "placements/placement_start.html", {"form": form, "chosen": chosen})
+
+
+@require_GET
+@login_required
+def occupation_options(request):
+    """<option>s of the occupations a programme requests, for the start form's dependent select (htmx)."""
+    programme_id = request.GET.get("programme", "")
+    occupations = Occupation.objects.none()
+    if programme_id.isdigit():
+        programme = programme_list(user=request.user).filter(pk=programme_id).first()
+        if programme is not None:
+            occupations = programme_occupations(programme)
+    return render(request, "placements/includes/_occupation_options.html", {"occupations": occupations})
 
 
 # --- one placement -------------------------------------------------------------------------------------
@@ -192,6 +217,15 @@ def _detail(request, placement: Placement, *, move_form=None, refused=None, stat
         "move_form": move_form or (MoveForm(placement=placement) if can_change else None),
         "refused": refused,
         "ended": placement.stage in EARLY_ENDS,
+        # Done from this page, without a detour: enrolment in an open batch, a language result.
+        "enrol_form": PlacementEnrolForm(batches=selectors.open_batches(user=user, programme_id=placement.programme_id))
+        if placement.stage in ENROLLABLE_STAGES and user.has_perm("placements.add_enrolment")
+        else None,
+        "language_form": LanguageResultForm(initial={"test": placement.programme.language_test or None})
+        if placement.programme.language_test
+        and placement.stage not in EARLY_ENDS
+        and may_write(user, "candidates.add_languageresult", placement.municipality_id)
+        else None,
     }
     return render(request, "placements/placement_detail.html", context, status=status)
 
@@ -236,6 +270,35 @@ def placement_move(request, pk):
         placement = selectors.get_placement_with_gate_data(request.user, pk)
         return _detail(request, placement, move_form=form, refused=_with_links(placement, refused.failures))
     messages.success(request, _("Moved to %(stage)s.") % {"stage": PlacementStage(data["to_stage"]).label})
+    return redirect("placements:placement_detail", pk=placement.pk)
+
+
+@require_POST
+@login_required
+def placement_enrol(request, pk):
+    """Enrol the placement in a batch of its programme; it moves on to "in training" when it may."""
+    placement = selectors.get_placement_for_user(request.user, pk, write=True)
+    require_perm(request.user, "placements.add_enrolment")
+    form = PlacementEnrolForm(
+        request.POST, batches=selectors.open_batches(user=request.user, programme_id=placement.programme_id)
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("placements:placement_detail", pk=placement.pk)
+    batch = form.cleaned_data["batch"]
+    result = services.enrolment_create_bulk(batch=batch, placements=[placement], user=request.user)
+    if result.refused:
+        messages.error(request, " ".join(result.refused[0][1]))
+    elif result.moved:
+        messages.success(
+            request,
+            _("Enrolled in %(batch)s: the placement moved to “%(stage)s”.")
+            % {"batch": batch.name, "stage": PlacementStage.IN_TRAINING.label},
+        )
+    else:
+        messages.success(request, _("Enrolled in %(batch)s.") % {"batch": batch.name})
     return redirect("placements:placement_detail", pk=placement.pk)
 
 

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import require_perm
@@ -14,6 +15,7 @@ from programmes.selectors import get_programme_for_user, seasonal_programme_list
 
 from .. import extensions, selectors, services
 from ..gates import GateRefused
+from ._common import report
 
 
 @require_GET
@@ -66,3 +68,49 @@ def next_season_invite(request, pk):
             % {"name": invited.candidate.full_name},
         )
     return redirect(reverse("placements:next_season") + f"?programme={placement.programme_id}")
+
+
+# "Invite all" takes at most this many in one request (a season's returnees of one office are far fewer).
+INVITE_ALL_MAX = 500
+
+
+@require_POST
+@login_required
+def next_season_invite_bulk(request):
+    """Invite the ticked returnees, or all of them: each is checked like a single invitation, the ones
+    refused (not offered by default, e.g. an unresolved case) are listed with the reason."""
+    require_perm(request.user, "placements.add_placement")
+    raw = request.POST.get("programme", "")
+    if not raw:
+        messages.error(request, _("Choose a seasonal programme first."))
+        return redirect("placements:next_season")
+    if not raw.isdigit():
+        raise Http404
+    programme = get_programme_for_user(request.user, int(raw))
+    back = reverse("placements:next_season") + f"?programme={programme.pk}"
+    returnees = selectors.next_season_returnees(user=request.user, programme=programme)
+    if request.POST.get("all"):
+        chosen = list(returnees[:INVITE_ALL_MAX])
+    else:
+        chosen = list(returnees.filter(pk__in=[i for i in request.POST.getlist("placements") if i.isdigit()]))
+    if not chosen:
+        messages.error(request, _("Tick at least one returnee."))
+        return redirect(back)
+    invited, refused = 0, []
+    for placement in chosen:
+        try:
+            services.placement_invite_next_season(placement=placement, user=request.user, override_reason="")
+        except GateRefused as error:
+            refused.append((placement, error.messages))
+        else:
+            invited += 1
+    report(
+        request,
+        ngettext("%(n)s returnee invited to the next season.", "%(n)s returnees invited to the next season.", invited)
+        % {"n": invited}
+        if invited
+        else "",
+        refused,
+        name=lambda p: p.candidate.full_name,
+    )
+    return redirect(back)

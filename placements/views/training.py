@@ -161,6 +161,12 @@ def _training_detail(request, batch, *, formset=None, enrol_form=None, status=20
     if can_results and formset is None:
         formset = EnrolmentResultFormSet(queryset=enrolments)
     seats = selectors.batch_seats(batch=batch)
+    # A batch that has ended or is full offers no enrolment (the service refuses it too).
+    enrol_closed = ""
+    if batch.ends_on < timezone.localdate():
+        enrol_closed = _("This batch has ended: it takes no more enrolments.")
+    elif seats.left == 0:
+        enrol_closed = _("This batch is full: it takes no more enrolments.")
     return render(
         request,
         "placements/training_detail.html",
@@ -169,6 +175,7 @@ def _training_detail(request, batch, *, formset=None, enrol_form=None, status=20
             "enrolments": enrolments if formset is None else None,
             "formset": formset,
             "enrol_form": enrol_form if can_enrol else None,
+            "enrol_closed": enrol_closed if can_enrol else "",
             "taken": seats.taken,
             "seats_left": seats.left,
             "q": q,
@@ -197,9 +204,15 @@ def batch_enrol(request, pk):
         return _training_detail(request, batch, enrol_form=form)
     result = services.enrolment_create_bulk(batch=batch, placements=form.cleaned_data["placements"], user=request.user)
     done = len(result.done)
+    message = ngettext("Enrolled %(n)s placement.", "Enrolled %(n)s placements.", done) % {"n": done} if done else ""
+    if result.moved:
+        moved = len(result.moved)
+        message += " " + ngettext(
+            "%(n)s placement moved to “%(stage)s”.", "%(n)s placements moved to “%(stage)s”.", moved
+        ) % {"n": moved, "stage": PlacementStage.IN_TRAINING.label}
     report(
         request,
-        ngettext("Enrolled %(n)s placement.", "Enrolled %(n)s placements.", done) % {"n": done} if done else "",
+        message,
         result.refused,
         name=lambda p: p.candidate.full_name,
     )

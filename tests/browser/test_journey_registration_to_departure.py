@@ -163,21 +163,21 @@ def test_staff_register_a_resident_and_take_the_placement_to_departure(
     submit(page, consent.locator("button[type=submit]"))
     assert "text-bg-success" in page.get_attribute("[data-testid=consent-badge]", "class")
 
-    page.click(f"a[href='/candidates/{candidate.pk}/documents/new/']")
-    page.select_option("#id_doc_type", "ktp")
-    page.fill("#id_number", nik)
-    page.fill("#id_issued_on", (today - timedelta(days=400)).isoformat())
-    submit(page, "[data-testid=document-form] button[type=submit]")
-
+    # Both documents in one form on the person's page (verified later, at the documents gate).
     pdf = tiny_pdf("PASPOR C 1234567")
-    page.click(f"a[href='/candidates/{candidate.pk}/documents/new/']")
-    page.select_option("#id_doc_type", "passport")
-    page.fill("#id_number", "c 1234567")
-    page.fill("#id_issued_on", (today - timedelta(days=30)).isoformat())
-    page.fill("#id_expires_on", (today - timedelta(days=30) + timedelta(days=3652)).isoformat())
-    page.set_input_files("#id_file", {"name": "paspor-budi.pdf", "mimeType": "application/pdf", "buffer": pdf})
+    form = page.locator("[data-testid=document-form]")
+    form.locator("#id_doc-0-doc_type").select_option("ktp")
+    form.locator("#id_doc-0-number").fill(nik)
+    form.locator("#id_doc-0-issued_on").fill((today - timedelta(days=400)).strftime("%d-%m-%Y"))
+    form.locator("#id_doc-1-doc_type").select_option("passport")
+    form.locator("#id_doc-1-number").fill("c 1234567")
+    form.locator("#id_doc-1-issued_on").fill((today - timedelta(days=30)).strftime("%d-%m-%Y"))
+    form.locator("#id_doc-1-expires_on").fill((today - timedelta(days=30) + timedelta(days=3652)).strftime("%d-%m-%Y"))
+    form.locator("#id_doc-1-file").set_input_files(
+        {"name": "paspor-budi.pdf", "mimeType": "application/pdf", "buffer": pdf}
+    )
     shot("passport-form")
-    submit(page, "[data-testid=document-form] button[type=submit]")
+    submit(page, form.locator("button[type=submit]"))
     passport = Document.objects.get(candidate=candidate, doc_type="passport")
     assert (passport.number, passport.content_type, passport.size) == ("C1234567", "application/pdf", len(pdf))
     assert passport.original_filename == "paspor-budi.pdf" and passport.verified_at is None
@@ -190,14 +190,12 @@ def test_staff_register_a_resident_and_take_the_placement_to_departure(
     shot("documents-listed")
 
     # --- starting the placement from the candidate's page -------------------------------------------------
-    page.click("[data-testid=start-placement]")
-    page.wait_for_url("**/placements/start/?candidate=*")
-    assert "Budi Santoso" in page.locator("[data-testid=chosen-candidates]").inner_text()
-    page.select_option("#id_programme", str(changnyeong.pk))
-    submit(page, "form[action='/placements/start/'] button[type=submit]")
-    page.wait_for_url(f"**/placements/?programme={changnyeong.pk}")
+    start = page.locator("[data-testid=start-placement-form]")
+    start.locator("#id_programme").select_option(str(changnyeong.pk))
+    submit(page, start.locator("button[type=submit]"))
     placement = Placement.objects.get(candidate=candidate)
     assert (placement.programme, placement.stage) == (changnyeong, "registered")
+    page.goto(f"{page.base_url}/placements/?programme={changnyeong.pk}")
     card = page.locator(f"[data-column=registered] [data-card='{placement.pk}']")
     assert "Budi Santoso" in card.inner_text()
     assert "Terdaftar" in page.locator("[data-column=registered] h2").inner_text()
@@ -306,7 +304,7 @@ def test_staff_register_a_resident_and_take_the_placement_to_departure(
     refused.locator("li[data-gate=cohort] a").click()
     page.wait_for_url("**/placements/cohorts/*/")
     depart = page.locator("[data-testid=depart-form]")
-    assert depart.locator("#id_depart-on_date").input_value() == today.isoformat()
+    assert depart.locator("#id_depart-on_date").input_value() == today.strftime("%d-%m-%Y")
     submit(page, depart.locator("button[type=submit]"))
     assert page.locator("[data-testid=actual-departure]").inner_text().strip() != "–"
     assert (

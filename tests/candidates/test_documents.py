@@ -9,13 +9,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Document, PersonalDataRead
-from tests.factories import CandidateFactory, DocumentFactory, PlacementFactory, jpeg_bytes, pdf_bytes, png_bytes
+from tests.factories import (
+    CandidateFactory,
+    DocumentFactory,
+    PlacementFactory,
+    document_upload_data,
+    jpeg_bytes,
+    pdf_bytes,
+    png_bytes,
+)
 
 
 def _upload(client, candidate, content: bytes, name: str, **fields):
     data = {"doc_type": "skck", "number": "SKCK/123", "issued_on": "2026-01-10", "expires_on": "2026-07-10", **fields}
     data["file"] = SimpleUploadedFile(name, content, content_type="application/pdf")
-    return client.post(reverse("candidates:document_create", args=[candidate.pk]), data, HTTP_ACCEPT_LANGUAGE="en")
+    return client.post(
+        reverse("candidates:document_create", args=[candidate.pk]),
+        document_upload_data(data),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
 
 @pytest.fixture

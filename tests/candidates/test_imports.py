@@ -302,7 +302,57 @@ def test_template_has_indonesian_headers_and_a_text_nik_column(staff_client):
     assert [c.value for c in sheet[1]] == HEADERS
     assert sheet.column_dimensions["A"].number_format == "@"  # NIK typed as text keeps 16 digits
     csv_response = staff_client.get(reverse("candidates:candidate_import_template", args=["csv"]))
-    assert csv_response.content.decode("utf-8-sig").strip() == ",".join(HEADERS)
+    lines = csv_response.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[0] == ",".join(HEADERS) and len(lines) == 2  # the headers and one example row
+
+
+@pytest.mark.django_db
+def test_the_csv_templates_example_row_is_refused_so_it_is_never_imported(staff_client, serang_staff):
+    content = staff_client.get(reverse("candidates:candidate_import_template", args=["csv"])).content
+    preview = candidate_import_validate(user=serang_staff, uploaded_file=SimpleUploadedFile("t.csv", content))
+    assert preview.error_count == 1 and preview.create_count == 0
+    assert "example row" in preview.errors[0].message
+
+
+@pytest.mark.django_db
+def test_the_allowed_values_file_lists_every_enumerated_column(staff_client):
+    response = staff_client.get(reverse("candidates:candidate_import_template", args=["values.csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    columns = {r[0] for r in rows[1:]}
+    assert {"jenis_kelamin", "pendidikan", "kecamatan", "kelurahan"} <= columns
+    assert ["kelurahan", "Sepang", "36.73.06.1010 (Taktakan)"] in rows
+    assert ["pendidikan", "SMA", "Senior secondary (SMA)"] in rows
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("column", "typed", "suggested"),
+    [
+        ("kelurahan", "Sepangg", "Sepang"),
+        ("kecamatan", "Taktakn", "Taktakan"),
+        ("pendidikan", "SMAA", "SMA"),
+    ],
+)
+def test_a_wrong_enumerated_value_is_repeated_with_the_closest_allowed_one(
+    serang_staff, serang, column, typed, suggested
+):
+    data = row(serang, 1, **{"kecamatan": "Taktakan", "kelurahan": "36.73.06.1010", column: typed})
+    preview = candidate_import_validate(user=serang_staff, uploaded_file=csv_file([data]))
+    assert preview.error_count == 1
+    error = preview.errors[0]
+    assert error.column == column
+    assert error.message == f"“{typed}” is not an allowed value. Did you mean “{suggested}”?"
+
+
+@pytest.mark.django_db
+def test_a_value_near_nothing_allowed_says_so_without_a_guess(serang_staff, serang):
+    preview = candidate_import_validate(user=serang_staff, uploaded_file=csv_file([row(serang, 1, pendidikan="Q")]))
+    assert preview.errors[0].message == "“Q” is not an allowed value (see the list of allowed values)."
+
+
+def test_closest_value_ignores_case_and_the_kelurahan_prefix():
+    assert imports.closest_value("kel. sepangg", ["Sepang", "Serang", "Cipare"]) == "Sepang"
+    assert imports.closest_value("Zzz", ["Sepang", "Serang"]) is None
 
 
 @pytest.mark.django_db

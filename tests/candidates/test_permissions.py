@@ -36,6 +36,8 @@ def write_urls(candidate, document) -> list[tuple[str, str]]:
         ("get", reverse("candidates:candidate_import")),
         ("post", reverse("candidates:candidate_import")),
         ("get", reverse("candidates:candidate_import_template", args=["xlsx"])),
+        ("get", reverse("candidates:candidate_import_template", args=["values.csv"])),
+        ("post", reverse("candidates:nik_decode")),
         ("get", reverse("candidates:candidate_import_preview", args=["0" * 32])),
         ("post", reverse("candidates:candidate_import_commit", args=["0" * 32])),
         ("post", reverse("candidates:candidate_import_cancel", args=["0" * 32])),

@@ -38,9 +38,35 @@ def test_control_characters_are_refused_in_text_fields():
     assert "name" in form.errors
 
 
-def test_the_date_input_renders_iso_dates_for_the_browser():
-    form = _Form(initial={"on": "2027-03-01"})
-    assert 'type="date"' in str(form["on"]) and 'value="2027-03-01"' in str(form["on"])
+def test_the_date_input_shows_day_month_year_in_a_text_box_whatever_the_language():
+    from datetime import date
+
+    from django.utils import translation
+
+    for language in ("id", "en"):
+        with translation.override(language):
+            html = str(_Form(initial={"on": date(2027, 3, 1)})["on"])
+            assert 'type="text"' in html and 'value="01-03-2027"' in html
+            assert 'type="date"' not in html
+    with translation.override("id"):
+        assert 'placeholder="hh-bb-tttt"' in str(_Form()["on"])
+
+
+def test_a_typed_day_month_year_date_comes_back_as_the_same_day_in_both_languages():
+    from datetime import date
+
+    from django.utils import translation
+
+    for language in ("id", "en"):
+        with translation.override(language):
+            # 03-01 is 3 January here, never March 1st as a US browser would read it.
+            for typed in ("03-01-2027", "03/01/2027", "2027-01-03"):
+                form = _Form(data={"name": "x", "kind": "a", "on": typed})
+                assert form.is_valid(), form.errors
+                assert form.cleaned_data["on"] == date(2027, 1, 3)
+            shown = str(_Form(data={"name": "x", "kind": "a", "on": "03-01-2027"})["on"])
+            assert 'value="03-01-2027"' in shown
+            assert not _Form(data={"name": "x", "kind": "a", "on": "01/13/2027"}).is_valid()
 
 
 def test_service_errors_land_next_to_their_field_or_at_the_top():

@@ -134,3 +134,15 @@ def test_demo_scholarships_blitar_round_published_with_students_abroad_serang_ro
     # Every move was recorded, from "applied" on.
     for app in Application.objects.all():
         assert app.stage_events.order_by("moved_at", "pk").first().to_stage == "applied"
+
+
+def test_no_demo_training_batch_holds_more_than_its_capacity():
+    """A batch shown "45 of 40" would be one the enrol forms no longer offer; the demo never overfills."""
+    from django.db.models import Count, F
+
+    from placements.models import TrainingBatch
+
+    call_command("seed_demo")
+    batches = TrainingBatch.objects.annotate(enrolled=Count("enrolments"))
+    assert batches.filter(enrolled__gt=0).exists()
+    assert list(batches.filter(enrolled__gt=F("capacity")).values_list("name", "enrolled", "capacity")) == []

@@ -8,7 +8,14 @@ import pytest
 from candidates.models import Document
 from placements.models import Cohort, Placement
 from programmes.services import agreement_move_stage
-from tests.factories import CandidateFactory, ProgrammeFactory, TrainingBatchFactory, TrainingProviderFactory, today
+from tests.factories import (
+    CandidateFactory,
+    ProgrammeFactory,
+    TrainingBatchFactory,
+    TrainingProviderFactory,
+    document_upload_data,
+    today,
+)
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -63,14 +70,14 @@ def test_serang_staff_take_a_candidate_from_registered_to_departed(
         data = {"doc_type": doc_type, "number": f"{doc_type.upper()}123", "issued_on": today().isoformat()}
         if expires_in_days:
             data["expires_on"] = (today() + timedelta(days=expires_in_days)).isoformat()
-        assert client.post(f"/candidates/{candidate.pk}/documents/new/", data).status_code == 302
+        assert client.post(f"/candidates/{candidate.pk}/documents/new/", document_upload_data(data)).status_code == 302
         document = Document.objects.filter(candidate=candidate, doc_type=doc_type).latest("pk")
         assert client.post(f"/candidates/documents/{document.pk}/verify/").status_code == 302
 
-    # Registered: started from the shortlist's form.
+    # Registered: started from the shortlist's form; one person goes on to their new placement.
     response = client.post("/placements/start/", {"programme": changnyeong.pk, "candidates": [candidate.pk]})
-    assert response["Location"] == f"/placements/?programme={changnyeong.pk}"
     placement = Placement.objects.get(candidate=candidate)
+    assert response["Location"] == f"/placements/{placement.pk}/"
     assert (placement.stage, placement.municipality) == ("registered", serang)
 
     moved(move("screened"), "screened")

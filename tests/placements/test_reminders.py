@@ -100,7 +100,12 @@ def test_reminders_cost_the_same_queries_whatever_the_data(serang_staff, serang)
     # subject requests, scholarships' semester alerts; staff do not work breaches) or placements
     # registers for the candidates app (open transfer requests of other offices).
     sources = extensions.reminder_sources(serang_staff)
-    assert {source.key for source in sources} == {"overdue_contact", "data_request", "semester_alert", "transfer_request"}
+    assert {source.key for source in sources} == {
+        "overdue_contact",
+        "data_request",
+        "semester_alert",
+        "transfer_request",
+    }
     assert len(many.captured_queries) == len(few.captured_queries) == 10 + 2 * len(sources)
 
 

@@ -67,7 +67,7 @@ def test_enrolling_respects_capacity_and_moves_verified_placements_into_training
         f"/placements/training/{batch.pk}/enrol/", {"placements": [p.pk for p in verified]}, follow=True, **EN
     )
     messages = [str(m) for m in response.context["messages"]]
-    assert messages[0] == "Enrolled 2 placements."
+    assert messages[0] == "Enrolled 2 placements. 2 placements moved to “In training”."
     assert "Capacity: the batch is full (2 of 2 seats)." in messages[1]
     assert batch.enrolments.count() == 2
     assert sorted(p.stage for p in type(verified[0]).objects.filter(pk__in=[p.pk for p in verified])) == [

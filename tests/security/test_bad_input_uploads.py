@@ -17,7 +17,14 @@ from openpyxl import Workbook
 
 from candidates.models import Candidate, Document
 from programmes.models import AgreementStage, AgreementStageEvent
-from tests.factories import AgreementFactory, CandidateFactory, make_nik, pdf_bytes, serang_kecamatan
+from tests.factories import (
+    AgreementFactory,
+    CandidateFactory,
+    document_upload_data,
+    make_nik,
+    pdf_bytes,
+    serang_kecamatan,
+)
 from tests.security.conftest import field_errors, raw_multipart, stored_files
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +69,9 @@ def _document_url(candidate) -> str:
 
 
 def _upload_document(client, candidate, content: bytes, name: str, content_type: str = "application/pdf"):
-    data = {**DOCUMENT_FIELDS, "file": SimpleUploadedFile(name, content, content_type=content_type)}
+    data = document_upload_data(
+        {**DOCUMENT_FIELDS, "file": SimpleUploadedFile(name, content, content_type=content_type)}
+    )
     return client.post(_document_url(candidate), data, **EN)
 
 
@@ -90,7 +99,9 @@ def test_document_upload_refuses_a_file_one_byte_over_five_megabytes(staff_clien
 
 
 def _post_raw_document(client, candidate, filename: bytes, content: bytes):
-    body, content_type = raw_multipart(DOCUMENT_FIELDS, "file", filename, content, "application/pdf")
+    body, content_type = raw_multipart(
+        document_upload_data(DOCUMENT_FIELDS), "doc-0-file", filename, content, "application/pdf"
+    )
     return client.post(_document_url(candidate), body, content_type=content_type, **EN)
 
 
@@ -162,7 +173,7 @@ def test_a_pdf_named_php_is_stored_and_offered_for_download_as_pdf(staff_client,
 def test_a_genuine_file_with_a_bad_field_beside_it_leaves_no_file_behind(staff_client, candidate, private_storage):
     data = {**DOCUMENT_FIELDS, "doc_type": "passport", "number": "", "expires_on": "2020-01-01"}
     data["file"] = SimpleUploadedFile("passport.pdf", pdf_bytes(), content_type="application/pdf")
-    response = staff_client.post(_document_url(candidate), data, **EN)
+    response = staff_client.post(_document_url(candidate), document_upload_data(data), **EN)
     assert response.status_code == 200
     assert field_errors(response, "number") == ["A passport needs its number."]
     assert not Document.objects.exists()

@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, Resolver404, resolve
 
 from candidates.models import Candidate, Document
-from tests.factories import PlacementFactory, make_nik
+from tests.factories import PlacementFactory, document_upload_data, make_nik
 
 from .conftest import sign_in
 
@@ -186,11 +186,11 @@ def _flows(staff: Recorder, official: Recorder, blitar: Recorder, canary) -> Non
             "issued_on": "2024-01-10",
             "expires_on": "2034-01-10",
         }
-        staff.post(document_url, {**passport, "file": _pdf()}, expect=(302,))
+        staff.post(document_url, document_upload_data({**passport, "file": _pdf()}), expect=(302,))
         bad_file = io.BytesIO(b"<?php system($_GET['c']); ?>")
         bad_file.name = f"passport-{canary['passport']}.pdf"
-        staff.post(document_url, {**passport, "file": bad_file}, expect=(200, 400))
-        staff.post(document_url, {**passport, "expires_on": ""}, expect=(200, 400))
+        staff.post(document_url, document_upload_data({**passport, "file": bad_file}), expect=(200, 400))
+        staff.post(document_url, document_upload_data({**passport, "expires_on": ""}), expect=(200, 400))
     else:
         from tests.factories import DocumentFactory
 
