@@ -128,6 +128,8 @@ class CandidateViewSet(ApiView, mixins.CreateModelMixin, mixins.UpdateModelMixin
                 {
                     "warnings": form.warnings,
                     "possible_duplicates": [str(c.pk) for c in form.possible_duplicates],
+                    # Another office registered someone like this: its name only.
+                    "similar_elsewhere": form.similar_elsewhere,
                 },
             )
         raise ApiError(400, "invalid", _("The data is not valid."), _form_errors(form))
@@ -333,8 +335,7 @@ class StatisticsView(ApiView, APIView):
             .order_by("programme_id", "occupation__isco_code", "occupation__kbji_code")
         )
         candidate_rows = (
-            candidate_selectors.candidate_list(user=request.user)
-            .select_related(None)
+            candidate_selectors.candidates_to_count(user=request.user)
             .order_by()
             .values("municipality__code")
             .annotate(count=Count("*"))

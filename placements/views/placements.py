@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import require_perm
+from accounts.access import may_see_persons, persons_only, require_perm
 from candidates.selectors import candidate_list
 from core.forms import add_service_errors
 from core.locking import StaleRecordError
@@ -42,6 +42,14 @@ def placement_list(request):
     qs = filterset.qs
     valid = filterset.is_bound and filterset.is_valid()
     programme = filterset.form.cleaned_data.get("programme") if valid else None
+    if not may_see_persons(user):
+        # Counts only (the national viewer): where a dashboard number leads, the same filters give
+        # counts per municipality, programme and stage, never the people.
+        return render(
+            request,
+            "placements/placement_counts.html",
+            {"filter": filterset, "programme": programme, "counts": selectors.placement_counts(queryset=qs)},
+        )
     context = {
         "filter": filterset,
         "programme": programme,
@@ -66,6 +74,7 @@ def placement_list(request):
 
 @require_POST
 @login_required
+@persons_only
 def placement_bulk_move(request):
     require_perm(request.user, "placements.change_placement")
     placements = selectors.with_gate_data(selectors.placement_list(user=request.user))
@@ -93,6 +102,7 @@ def placement_bulk_move(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@persons_only
 def placement_start_bulk(request):
     """Start placements for candidates picked on the shortlist (or a candidate's page)."""
     user = request.user
@@ -196,12 +206,14 @@ def _detail(request, placement: Placement, *, move_form=None, refused=None, stat
 
 @require_GET
 @login_required
+@persons_only
 def placement_detail(request, pk):
     return _detail(request, selectors.get_placement_with_gate_data(request.user, pk))
 
 
 @require_POST
 @login_required
+@persons_only
 def placement_move(request, pk):
     placement = selectors.get_placement_with_gate_data(request.user, pk, write=True)
     form = MoveForm(request.POST, placement=placement)
@@ -229,6 +241,7 @@ def placement_move(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@persons_only
 def placement_edit(request, pk):
     placement = selectors.get_placement_for_user(request.user, pk, write=True)
     form = PlacementEditForm(request.POST or None, instance=placement)
@@ -266,6 +279,7 @@ def _save_external_ids(form, placement, user) -> None:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@persons_only
 def placement_return(request, pk):
     placement = selectors.get_placement_with_gate_data(request.user, pk, write=True)
     if placement.stage not in (PlacementStage.DEPARTED, PlacementStage.ABROAD):
@@ -297,6 +311,7 @@ def placement_return(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@persons_only
 def placement_language(request, pk):
     placement = selectors.get_placement_for_user(request.user, pk, write=True)
     require_perm(request.user, "candidates.add_languageresult")
