@@ -34,6 +34,7 @@ SKIPPED_SHOWN = 50
 
 @require_GET
 @login_required
+@persons_only
 def broadcast_list(request):
     page = paginate(request, selectors.broadcast_list(user=request.user))
     return render(

@@ -268,6 +268,7 @@ PERSON_PAGES = [
     "candidates:candidate_export",
     "candidates:document_download",
     "messaging:candidate_section",
+    "messaging:broadcast_list",
     "messaging:broadcast_detail",
     "messaging:template_preview",
     "placements:placement_detail",
