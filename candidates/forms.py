@@ -153,6 +153,7 @@ class CandidateForm(CandidateDataForm):
         super().__init__(data, municipality=municipality, initial=initial, **kwargs)
         self.nik_owner: selectors.NikOwner | None = None
         self.possible_duplicates: list = []
+        self.similar_elsewhere: list[str] = []  # other offices' names only
 
     def clean(self):
         cleaned = super().clean()
@@ -169,13 +170,17 @@ class CandidateForm(CandidateDataForm):
                         gettext("This NIK is already registered at %(office)s.") % {"office": owner.office},
                     )
         if cleaned.get("full_name") and not self.nik_owner:
-            self.possible_duplicates = selectors.candidate_possible_duplicates(
-                user=self.user,
-                full_name=cleaned["full_name"],
-                birth_date=cleaned.get("birth_date"),
-                phone=cleaned.get("phone", ""),
-                exclude_pk=exclude,
-            )
+            person = {
+                "full_name": cleaned["full_name"],
+                "birth_date": cleaned.get("birth_date"),
+                "phone": cleaned.get("phone", ""),
+                "exclude_pk": exclude,
+            }
+            self.possible_duplicates = selectors.candidate_possible_duplicates(user=self.user, **person)
+            if self.instance is None:
+                # At entry only: someone like this registered by another office (its name, nothing else).
+                self.similar_elsewhere = selectors.similar_people_elsewhere(user=self.user, **person)
+                self.warnings.extend(selectors.similar_elsewhere_warning(office) for office in self.similar_elsewhere)
         if self.needs_confirmation and not self.errors and cleaned.get("confirm_warnings") != self.warnings_fingerprint:
             self.add_error(None, gettext("Check the warnings below, then tick “I have checked, save anyway”."))
         return cleaned

@@ -29,18 +29,18 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from accounts.access import require_perm
 from core.choices import Education
 from core.models import Municipality
+from core.spreadsheets import BOLD, csv_text, new_workbook, xlsx_append, xlsx_bytes
 
 from .forms import CandidateDataForm, wilayah_choices
 from .models import CANDIDATE_DATA_FIELDS, Candidate
 from .privacy import CURRENT_CONSENT_VERSION, mask_identifier
-from .selectors import DUPLICATE_NAME_SIMILARITY
+from .selectors import DUPLICATE_NAME_SIMILARITY, similar_elsewhere_warning
 from .validators import regency_codes
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -579,7 +579,8 @@ def _validate(*, user, data: bytes, kind: str, original_name: str, progress=None
     taken = {p.row for p in elsewhere}
     rows = [r for r in unique if r.number not in taken]
 
-    for row_number, candidate_id, name in _possible_duplicates(rows, municipality.pk):
+    duplicates, elsewhere_offices = _possible_duplicates(rows, municipality.pk)
+    for row_number, candidate_id, name in duplicates:
         warnings.append(
             RowIssue(
                 row_number,
@@ -591,6 +592,9 @@ def _validate(*, user, data: bytes, kind: str, original_name: str, progress=None
                 % {"name": name, "id": candidate_id},
             )
         )
+    # Someone like this registered by another office: that office's name, nothing of the record.
+    for row_number, office in elsewhere_offices:
+        warnings.append(RowIssue(row_number, header_of["full_name"], similar_elsewhere_warning(office)))
 
     errors.sort(key=lambda e: (e.row, e.column))
     warnings.sort(key=lambda w: (w.row, w.column))
@@ -611,35 +615,44 @@ def _preview_row(r: _Row) -> PreviewRow:
     return PreviewRow(r.number, r.data["full_name"], mask_identifier(r.data["nik"]), r.existing_id)
 
 
-def _possible_duplicates(rows: list[_Row], municipality_id: int) -> list[tuple[int, int, str]]:
-    """(row, candidate id, name) for rows resembling another registered person: similar name with the
-    same birth date or phone. One set-based query over the whole file instead of one per row."""
+def _possible_duplicates(
+    rows: list[_Row], municipality_id: int
+) -> tuple[list[tuple[int, int, str]], list[tuple[int, str]]]:
+    """Rows resembling a registered person (candidates.selectors._similar_people: a similar name with
+    the same birth date or phone), as SQL over the whole file in one query instead of one per row:
+    (row, candidate id, name) in the municipality, and (row, office name) for other municipalities,
+    which tell nothing but the office."""
     if not rows:
-        return []
+        return [], []
     numbers = [r.number for r in rows]
     names = [r.data["full_name"].upper() for r in rows]
     births = [r.data["birth_date"] for r in rows]
     phones = [r.data["phone"] for r in rows]
     niks = [r.data["nik"] for r in rows]
     table = Candidate._meta.db_table
+    municipalities = Municipality._meta.db_table
     sql = f"""
         WITH r AS (
             SELECT * FROM unnest(%s::int[], %s::text[], %s::date[], %s::text[], %s::text[])
                 AS r(rownum, name, birth_date, phone, nik)
+        ), hit AS (
+            SELECT r.rownum, c.id, c.full_name, c.municipality_id FROM r JOIN {table} c ON c.birth_date = r.birth_date
+             WHERE c.nik <> r.nik AND similarity(upper(c.full_name), r.name) >= %s
+            UNION
+            SELECT r.rownum, c.id, c.full_name, c.municipality_id FROM r JOIN {table} c ON c.phone = r.phone
+             WHERE r.phone <> '' AND c.nik <> r.nik AND similarity(upper(c.full_name), r.name) >= %s
         )
-        SELECT r.rownum, c.id, c.full_name FROM r JOIN {table} c ON c.birth_date = r.birth_date
-         WHERE c.municipality_id = %s AND c.nik <> r.nik AND similarity(upper(c.full_name), r.name) >= %s
-        UNION
-        SELECT r.rownum, c.id, c.full_name FROM r JOIN {table} c ON c.phone = r.phone
-         WHERE r.phone <> '' AND c.municipality_id = %s AND c.nik <> r.nik
-           AND similarity(upper(c.full_name), r.name) >= %s
-        ORDER BY 1, 2
-    """  # noqa: S608 - the table name is the model's, every value is a parameter
-    params = [numbers, names, births, phones, niks, municipality_id, DUPLICATE_NAME_SIMILARITY]
-    params += [municipality_id, DUPLICATE_NAME_SIMILARITY]
+        SELECT hit.rownum, hit.id, hit.full_name, hit.municipality_id, m.name
+          FROM hit JOIN {municipalities} m ON m.id = hit.municipality_id
+         ORDER BY 1, 2
+    """  # noqa: S608 - the table names are the models', every value is a parameter
+    params = [numbers, names, births, phones, niks, DUPLICATE_NAME_SIMILARITY, DUPLICATE_NAME_SIMILARITY]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        found = cursor.fetchall()
+    here = [(row, pk, name) for row, pk, name, muni, _office in found if muni == municipality_id]
+    elsewhere = sorted({(row, office) for row, _pk, _name, muni, office in found if muni != municipality_id})
+    return here, elsewhere
 
 
 def _form_data(cells: dict, kecamatans: dict, kecamatan_by_name: dict, today: date) -> tuple[dict, set]:
@@ -910,13 +923,11 @@ def _display_name(name: str) -> str:
 def import_template_xlsx(municipality: Municipality | None) -> bytes:
     """An empty import sheet with Indonesian headers, text-formatted NIK and phone columns, and a
     second sheet with the allowed values (kecamatan and kelurahan of the user's municipality)."""
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = "Kandidat"
-    bold = Font(bold=True)
+    xlsx_append(sheet, [column.header_id for column in COLUMNS], font=BOLD)
     for i, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=i, value=column.header_id)
-        cell.font = bold
         letter = get_column_letter(i)
         sheet.column_dimensions[letter].width = max(14, len(column.header_id) + 4)
         if column.field in ("nik", "phone"):
@@ -925,24 +936,20 @@ def import_template_xlsx(municipality: Municipality | None) -> bytes:
             sheet.column_dimensions[letter].number_format = "@"
     sheet.freeze_panes = "A2"
     guide = workbook.create_sheet("Petunjuk")
-    guide.append([_("Column"), _("Required"), _("English header"), _("Notes")])
-    for cell in guide[1]:
-        cell.font = bold
+    xlsx_append(guide, [_("Column"), _("Required"), _("English header"), _("Notes")], font=BOLD)
     for column in COLUMNS:
-        guide.append([column.header_id, _("yes") if column.required else "", column.header_en, str(column.label)])
-    guide.append([])
-    guide.append([_("Education values"), ", ".join(v.upper() for v in Education.values)])
+        xlsx_append(guide, [column.header_id, _("yes") if column.required else "", column.header_en, column.label])
+    xlsx_append(guide, [])
+    xlsx_append(guide, [_("Education values"), ", ".join(v.upper() for v in Education.values)])
     if municipality is not None:
-        guide.append([])
-        guide.append([_("Kecamatan code"), _("Kecamatan"), _("Kelurahan / desa code"), _("Kelurahan / desa")])
+        xlsx_append(guide, [])
+        xlsx_append(guide, [_("Kecamatan code"), _("Kecamatan"), _("Kelurahan / desa code"), _("Kelurahan / desa")])
         for kec_code, kec_name in wilayah_choices(municipality.code):
             for kel_code, kel_name in wilayah_choices(kec_code):
-                guide.append([kec_code, kec_name, kel_code, kel_name])
+                xlsx_append(guide, [kec_code, kec_name, kel_code, kel_name])
     for letter, width in zip("ABCD", (22, 28, 22, 40), strict=True):
         guide.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes(workbook)
 
 
 # The templates' example row: recognised on import (by its NIK) and refused, so it is never saved.
@@ -965,30 +972,21 @@ EXAMPLE_ROW = {
 
 
 def import_template_csv() -> str:
-    """The headers and one example row (refused on import: delete it); the allowed values are in
-    import_allowed_values_csv, the XLSX template's guide sheet as a second file."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.header_id for c in COLUMNS])
-    writer.writerow([EXAMPLE_ROW.get(c.field, "") for c in COLUMNS])
-    return out.getvalue()
+    """The headers and one example row (refused on import: delete it), with a BOM for Excel; the
+    allowed values are in import_allowed_values_csv, the XLSX template's guide sheet as a second file."""
+    return csv_text([c.header_id for c in COLUMNS], [[EXAMPLE_ROW.get(c.field, "") for c in COLUMNS]])
 
 
 def import_allowed_values_csv(municipality: Municipality | None) -> str:
-    """The allowed values of every enumerated column, one per row: column, value, name."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_("Column"), _("Value"), _("Meaning")])
-    for code, label in (("L", _("Male")), ("P", _("Female"))):
-        writer.writerow(["jenis_kelamin", code, label])
-    for value, label in Education.choices:
-        writer.writerow(["pendidikan", value.upper(), label])
+    """The allowed values of every enumerated column, one per row: column, value, meaning."""
+    rows = [["jenis_kelamin", code, label] for code, label in (("L", _("Male")), ("P", _("Female")))]
+    rows += [["pendidikan", value.upper(), label] for value, label in Education.choices]
     if municipality is not None:
         for kec_code, kec_name in wilayah_choices(municipality.code):
-            writer.writerow(["kecamatan", kec_name, kec_code])
-            for kel_code, kel_name in wilayah_choices(kec_code):
-                writer.writerow(["kelurahan", kel_name, f"{kel_code} ({kec_name})"])
-    return out.getvalue()
+            rows.append(["kecamatan", kec_name, kec_code])
+            kelurahan = wilayah_choices(kec_code)
+            rows += [["kelurahan", kel_name, f"{kel_code} ({kec_name})"] for kel_code, kel_name in kelurahan]
+    return csv_text([_("Column"), _("Value"), _("Meaning")], rows)
 
 
 # --- for the other imports (placements' partner confirmations) ------------------------------------

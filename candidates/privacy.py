@@ -7,6 +7,11 @@ Who sees what:
   candidates (Staff); Officials and national viewers always get masked numbers.
 """
 
+from django.core.exceptions import PermissionDenied
+
+from accounts.access import may_see_persons
+from core.choices import IDENTITY_AND_HEALTH_DOCUMENTS
+
 MASK = "•"
 
 
@@ -26,6 +31,35 @@ def sees_full_identifiers(user) -> bool:
 
 def shown_identifier(user, value: str) -> str:
     return value if sees_full_identifiers(user) else mask_identifier(value)
+
+
+def may_download_document(user, *, municipality_id: int | None, document_type: str | None) -> bool:
+    """Whether the user may download the file of a person's document (the one home of this rule).
+
+    - Nobody who reads counts only (the national viewer: accounts.access.may_see_persons).
+    - Identity and health documents (KTP, KK, passport, SKCK, health certificate, family consent
+      letter; core.choices.IDENTITY_AND_HEALTH_DOCUMENTS), and a file without a type (a protection
+      case's hospital letter or police report): only staff (who may change candidates) of the
+      person's municipality. Officials, agreement admins and superusers see that the document
+      exists, its type, validity and verification, not the file.
+    - Other documents (competence, language certificates, other): whoever may read the person and
+      view documents.
+    """
+    if not may_see_persons(user):
+        return False
+    if document_type is None or document_type in IDENTITY_AND_HEALTH_DOCUMENTS:
+        return (
+            user.municipality_id is not None
+            and user.municipality_id == municipality_id
+            and user.has_perm("candidates.change_candidate")
+        )
+    return user.has_perm("candidates.view_document")
+
+
+def require_document_download(user, *, municipality_id: int | None, document_type: str | None) -> None:
+    """may_download_document, for views: PermissionDenied (403) otherwise."""
+    if not may_download_document(user, municipality_id=municipality_id, document_type=document_type):
+        raise PermissionDenied
 
 
 # The version of the consent text a candidate signs; bump it when the text changes, so each record

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pghistory.models import Events
 
-from accounts.access import get_for_user, scope_queryset
+from accounts.access import get_for_user, require_persons, scope_q, scope_queryset
 from core.choices import DocumentType
 from core.history import HistoryEntry, history_entries
 
@@ -34,7 +34,15 @@ EXPIRING_WITHIN_DAYS = 90
 
 
 def candidate_list(*, user) -> QuerySet[Candidate]:
+    """Named persons in the user's scope; 403 for a user who reads counts only (national viewer)."""
+    require_persons(user)
     return scope_queryset(Candidate.objects.select_related("municipality"), user, "municipality")
+
+
+def candidates_to_count(*, user) -> QuerySet[Candidate]:
+    """The candidates in the user's scope, for aggregates only (counts per municipality and the
+    like): the national viewer counts them but never reads one (candidate_list)."""
+    return scope_queryset(Candidate.objects.all(), user, "municipality")
 
 
 def candidate_list_for_display(*, user) -> QuerySet[Candidate]:
@@ -43,6 +51,7 @@ def candidate_list_for_display(*, user) -> QuerySet[Candidate]:
 
 
 def get_candidate_for_user(user, pk, *, write: bool = False) -> Candidate:
+    require_persons(user)
     return get_for_user(
         Candidate.objects.select_related("municipality", "consent_taken_by"),
         user,
@@ -53,6 +62,7 @@ def get_candidate_for_user(user, pk, *, write: bool = False) -> Candidate:
 
 
 def get_document_for_user(user, pk, *, write: bool = False) -> Document:
+    require_persons(user)
     return get_for_user(
         Document.objects.select_related("candidate", "candidate__municipality"),
         user,
@@ -86,30 +96,59 @@ def candidate_nik_owner(*, user, nik: str, exclude_pk: int | None = None) -> Nik
     return NikOwner(candidate=existing if visible else None, office=existing.municipality.name)
 
 
-def candidate_possible_duplicates(
-    *, user, full_name: str, birth_date: date | None, phone: str, exclude_pk: int | None = None, limit: int = 10
-) -> list[Candidate]:
-    """Candidates in the user's scope with a similar name and the same birth date or the same phone.
-
-    A shared phone alone is no duplicate (families share one), so the name must be similar too.
-    """
+def _similar_people(*, full_name: str, birth_date: date | None, phone: str, exclude_pk: int | None):
+    """Every registered person resembling the one entered, in any municipality: a similar name
+    (pg_trgm, DUPLICATE_NAME_SIMILARITY) with the same birth date or the same phone. A shared phone
+    alone is no duplicate (families share one), so the name must be similar too. None: nothing to
+    compare. The one rule for the entry form, the API and (as SQL over a whole file) the import."""
     same = Q()
     if birth_date:
         same |= Q(birth_date=birth_date)
     if phone:
         same |= Q(phone=phone)
     if not same or not full_name:
-        return []
+        return None
     qs = (
-        candidate_list(user=user)
-        .filter(same)
+        Candidate.objects.filter(same)
         .annotate(name_similarity=TrigramSimilarity(Upper("full_name"), full_name.upper()))
         .filter(name_similarity__gte=DUPLICATE_NAME_SIMILARITY)
-        .order_by("-name_similarity", "pk")
     )
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return list(qs[:limit])
+    return qs.exclude(pk=exclude_pk) if exclude_pk else qs
+
+
+def candidate_possible_duplicates(
+    *, user, full_name: str, birth_date: date | None, phone: str, exclude_pk: int | None = None, limit: int = 10
+) -> list[Candidate]:
+    """Candidates in the user's scope who resemble the one entered (_similar_people)."""
+    qs = _similar_people(full_name=full_name, birth_date=birth_date, phone=phone, exclude_pk=exclude_pk)
+    if qs is None:
+        return []
+    return list(
+        qs.filter(scope_q(user, "municipality"))
+        .select_related("municipality")
+        .order_by("-name_similarity", "pk")[:limit]
+    )
+
+
+def similar_people_elsewhere(
+    *, user, full_name: str, birth_date: date | None, phone: str, exclude_pk: int | None = None
+) -> list[str]:
+    """The names of the other offices (municipalities outside the user's scope) that registered
+    someone resembling the one entered (_similar_people). Only the office: never the other record's
+    name, NIK, id, address or anything else (Law 27/2022), as for a NIK registered elsewhere."""
+    qs = _similar_people(full_name=full_name, birth_date=birth_date, phone=phone, exclude_pk=exclude_pk)
+    if qs is None or user.sees_all_municipalities:
+        return []
+    names = qs.exclude(scope_q(user, "municipality")).values_list("municipality__name", flat=True)
+    return sorted(set(names))
+
+
+def similar_elsewhere_warning(office: str) -> str:
+    """The warning at entry (form, API, import) for someone similar registered by another office."""
+    return _(
+        "Someone with a similar name and the same birth date or phone is registered at %(office)s. "
+        "If it is the same person, contact that office (a person has one record)."
+    ) % {"office": office}
 
 
 # --- the detail page ------------------------------------------------------------------------------
@@ -124,6 +163,7 @@ def candidate_detail_queryset() -> QuerySet[Candidate]:
 
 
 def get_candidate_detail_for_user(user, pk) -> Candidate:
+    require_persons(user)
     return get_for_user(candidate_detail_queryset(), user, pk, field="municipality")
 
 

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import may_create, may_write, require_create, require_perm
+from accounts.access import may_create, may_write, persons_only, require_create, require_perm
 from core.forms import add_service_errors
 from core.locking import StaleRecordError
 from core.paging import PER_PAGE, CappedCountPaginator, paginate, querystring
+from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_lines, xlsx_table
 from jobs.services import user_job_start
 
 from . import exports, extensions, imports, selectors, services, tasks, transfers
@@ -34,7 +35,7 @@ from .forms import (
     document_formset,
     wilayah_choices,
 )
-from .privacy import CURRENT_CONSENT_VERSION, export_file_name, sees_full_identifiers
+from .privacy import CURRENT_CONSENT_VERSION, export_file_name, require_document_download, sees_full_identifiers
 from .readlog import Kind, list_reads_in_municipality, reads_of_person, record_read
 from .validators import check_nik, regency_codes
 
@@ -63,6 +64,7 @@ def _is_full_nik(term: str) -> bool:
 
 @require_GET
 @login_required
+@persons_only
 def candidate_list(request):
     filterset = _filtered(request, selectors.candidate_list_for_display(user=request.user))
     queryset = filterset.qs
@@ -107,6 +109,7 @@ def _export_format(request) -> str:
 
 @require_GET
 @login_required
+@persons_only
 def candidate_export(request):
     """The list as shown, as XLSX (default) or CSV. A long list is made by a job: this page then
     offers to start it (candidate_export_start)."""
@@ -124,12 +127,10 @@ def candidate_export(request):
     body = exports.rows(filterset.qs, user=request.user)
     filename = export_file_name("candidates", fmt, full_identifiers=full, date_stamp=timezone.localdate().isoformat())
     if fmt == "csv":
-        response = StreamingHttpResponse(
-            exports.csv_lines(exports.headers(), body), content_type=exports.CONTENT_TYPES["csv"]
-        )
+        response = StreamingHttpResponse(csv_lines(exports.headers(), body), content_type=exports.CONTENT_TYPES["csv"])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    workbook = exports.xlsx_workbook(exports.headers(), body, title=_("Candidates"))
+    workbook = xlsx_table(exports.headers(), body, title=_("Candidates"))
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
     workbook.save(spool)
     spool.seek(0)
@@ -138,6 +139,7 @@ def candidate_export(request):
 
 @require_POST
 @login_required
+@persons_only
 def candidate_export_start(request):
     """Start the job that exports a long list (same filters, from the query string) and go to its page."""
     fmt = _export_format(request)
@@ -164,6 +166,7 @@ def candidate_export_start(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@persons_only
 def candidate_create(request):
     require_perm(request.user, "candidates.add_candidate")
     if not request.user.municipality_id:
@@ -183,6 +186,7 @@ def candidate_create(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@persons_only
 def candidate_edit(request, pk):
     candidate = selectors.get_candidate_for_user(request.user, pk, write=True)
     form = CandidateForm(request.POST or None, user=request.user, instance=candidate)
@@ -207,6 +211,7 @@ def candidate_edit(request, pk):
 
 @require_GET
 @login_required
+@persons_only
 def candidate_detail(request, pk):
     candidate = selectors.get_candidate_detail_for_user(request.user, pk)
     record_read(
@@ -244,6 +249,7 @@ def _render_detail(request, candidate, *, consent_form=None, withdrawal_form=Non
 
 @require_GET
 @login_required
+@persons_only
 def candidate_data_report(request, pk):
     """Everything the office holds about one person, for a data access request (Law 27/2022)."""
     candidate = selectors.get_candidate_detail_for_user(request.user, pk)
@@ -303,6 +309,7 @@ def nik_decode(request):
 
 @require_POST
 @login_required
+@persons_only
 def consent_record(request, pk):
     candidate = selectors.get_candidate_for_user(request.user, pk, write=True)
     form = ConsentForm(request.POST)
@@ -325,6 +332,7 @@ def consent_record(request, pk):
 
 @require_POST
 @login_required
+@persons_only
 def consent_withdraw(request, pk):
     candidate = selectors.get_candidate_for_user(request.user, pk, write=True)
     form = ConsentWithdrawalForm(request.POST)
@@ -351,6 +359,7 @@ def _may_verify(user) -> bool:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@persons_only
 def document_create(request, pk):
     """Several documents at once (the person's page carries the same form), each verified in the
     same step by staff who may verify; all or none are saved, an error shows next to its row."""
@@ -388,9 +397,12 @@ def document_create(request, pk):
 
 @require_GET
 @login_required
+@persons_only
 def document_download(request, doc_id):
     document = selectors.get_document_for_user(request.user, doc_id)
-    require_perm(request.user, "candidates.view_document")
+    require_document_download(
+        request.user, municipality_id=document.candidate.municipality_id, document_type=document.doc_type
+    )
     if not document.file:
         raise Http404
     try:
@@ -419,6 +431,7 @@ def document_download(request, doc_id):
 
 @require_POST
 @login_required
+@persons_only
 def document_verify(request, doc_id):
     document = selectors.get_document_for_user(request.user, doc_id, write=True)
     services.document_verify(user=request.user, document=document)
@@ -442,6 +455,7 @@ def _owned_token(request, token: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@persons_only
 def candidate_import(request):
     require_perm(request.user, "candidates.add_candidate")
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -472,6 +486,7 @@ def candidate_import(request):
 
 @require_GET
 @login_required
+@persons_only
 def candidate_import_preview(request, token):
     require_perm(request.user, "candidates.add_candidate")
     try:
@@ -488,6 +503,7 @@ def candidate_import_preview(request, token):
 
 @require_POST
 @login_required
+@persons_only
 def candidate_import_commit(request, token):
     require_perm(request.user, "candidates.add_candidate")
     form = ImportCommitForm(request.POST)
@@ -538,6 +554,7 @@ def candidate_import_commit(request, token):
 
 @require_POST
 @login_required
+@persons_only
 def candidate_import_cancel(request, token):
     require_perm(request.user, "candidates.add_candidate")
     with contextlib.suppress(imports.CandidateImportError):  # already gone
@@ -551,18 +568,18 @@ def candidate_import_cancel(request, token):
 def candidate_import_template(request, fmt):
     require_perm(request.user, "candidates.add_candidate")
     if fmt == "csv":
-        response = HttpResponse("\ufeff" + imports.import_template_csv(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(imports.import_template_csv(), content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = 'attachment; filename="template-kandidat.csv"'
         return response
     if fmt == "values.csv":
         text = imports.import_allowed_values_csv(request.user.municipality)
-        response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+        response = HttpResponse(text, content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = 'attachment; filename="nilai-yang-diizinkan.csv"'
         return response
     if fmt != "xlsx":
         raise Http404
     content = imports.import_template_xlsx(request.user.municipality)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="template-kandidat.xlsx"'
     return response
 

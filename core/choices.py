@@ -81,3 +81,18 @@ class DocumentType(models.TextChoices):
     RECOMMENDATION = "recommendation", _("Recommendation letter")
     ADMISSION_LETTER = "admission_letter", _("University letter of acceptance")
     OTHER = "other", _("Other")
+
+
+# Identity and health documents (Law 27/2022: personal data by need only): only staff of the person's
+# municipality download their files (candidates.privacy.may_download_document); others see that the
+# document exists, its type, validity and verification.
+IDENTITY_AND_HEALTH_DOCUMENTS = frozenset(
+    {
+        DocumentType.KTP,
+        DocumentType.KK,
+        DocumentType.PASSPORT,
+        DocumentType.SKCK,
+        DocumentType.HEALTH,
+        DocumentType.FAMILY_CONSENT,
+    }
+)

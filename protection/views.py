@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import get_for_user, require_perm
+from accounts.access import get_for_user, persons_only, require_perm
+from candidates.privacy import may_download_document, require_document_download
 from candidates.readlog import Kind, record_read
 from core.forms import add_service_errors
 from core.locking import StaleRecordError
@@ -116,6 +117,7 @@ def programme_summary(request, pk):
 
 @require_GET
 @login_required
+@persons_only
 def case_list(request):
     form = CaseFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -141,6 +143,7 @@ def case_list(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@persons_only
 def case_create(request, pk):
     """Open a case on a placement (404 for another municipality's; 403 for a read-only role)."""
     require_perm(request.user, "protection.add_case")
@@ -167,6 +170,7 @@ def _detail_context(request, case, **forms):
         "actions": selectors.case_actions(case=case),
         "documents": selectors.case_documents(case=case),
         "can_write": can_write,
+        "may_download": may_download_document(request.user, municipality_id=case.municipality_id, document_type=None),
         "now": timezone.now(),
         "document_form": forms.get("document_form") or CaseDocumentForm(prefix="document"),
         "action_form": forms.get("action_form") or ActionForm(initial=version, prefix="action"),
@@ -178,6 +182,7 @@ def _detail_context(request, case, **forms):
 
 @require_GET
 @login_required
+@persons_only
 def case_detail(request, pk):
     case = selectors.get_case_for_user(request.user, pk)
     services.case_read_log(user=request.user, case=case, request=request)
@@ -186,6 +191,7 @@ def case_detail(request, pk):
 
 @require_GET
 @login_required
+@persons_only
 def case_print(request, pk):
     """The case report on A4, for the embassy or the partner."""
     case = selectors.get_case_for_user(request.user, pk)
@@ -228,24 +234,28 @@ def _case_write(request, pk, form_class, prefix, service, success, **form_kwargs
 
 @require_POST
 @login_required
+@persons_only
 def case_action(request, pk):
     return _case_write(request, pk, ActionForm, "action", services.case_add_action, _("Action recorded."))
 
 
 @require_POST
 @login_required
+@persons_only
 def case_escalate(request, pk):
     return _case_write(request, pk, EscalateForm, "escalate", services.case_escalate, _("Case escalated."))
 
 
 @require_POST
 @login_required
+@persons_only
 def case_resolve(request, pk):
     return _case_write(request, pk, ResolveForm, "resolve", services.case_resolve, _("Case resolved."))
 
 
 @require_POST
 @login_required
+@persons_only
 def case_close(request, pk):
     case = selectors.get_case_for_user(request.user, pk, write=True)
     return _case_write(request, pk, CloseForm, "close", services.case_close, _("Case closed."), case=case)
@@ -253,6 +263,7 @@ def case_close(request, pk):
 
 @require_POST
 @login_required
+@persons_only
 def case_document_add(request, pk):
     """Attach a file to a case (staff); a file that is not plainly a PDF, JPEG or PNG is refused
     with a message and nothing is saved."""
@@ -279,9 +290,13 @@ def case_document_add(request, pk):
 
 @require_GET
 @login_required
+@persons_only
 def case_document_download(request, pk, doc_id):
     """A case document, as an attachment, to those who may read the case; every download is logged."""
     document = selectors.get_case_document_for_user(request.user, pk, doc_id)
+    # A case's files (hospital letters, police reports) are health and identity data: staff of the
+    # worker's municipality only (the one rule of candidates.privacy).
+    require_document_download(request.user, municipality_id=document.case.municipality_id, document_type=None)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
@@ -300,6 +315,7 @@ def case_document_download(request, pk, doc_id):
 
 @require_GET
 @login_required
+@persons_only
 def worker_list(request):
     form = WorkerFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -355,6 +371,7 @@ def _placement_context(request, placement, **forms):
 
 @require_GET
 @login_required
+@persons_only
 def placement_protection(request, pk):
     """One worker: how to reach them, the contacts, the cases, the debrief and follow-ups."""
     placement = selectors.get_placement_for_protection(request.user, pk)
@@ -375,6 +392,7 @@ def placement_protection(request, pk):
 
 @require_POST
 @login_required
+@persons_only
 def contact_create(request, pk):
     placement = selectors.get_placement_for_protection(request.user, pk, write=True)
     form = ContactForm(request.POST, prefix="contact")
@@ -398,6 +416,7 @@ def contact_create(request, pk):
 
 @require_POST
 @login_required
+@persons_only
 def contact_record_save(request, pk):
     placement = selectors.get_placement_for_protection(request.user, pk, write=True)
     form = ContactRecordForm(request.POST, prefix="record")
@@ -412,6 +431,7 @@ def contact_record_save(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@persons_only
 def cohort_contacts(request, pk):
     """Record a group call with a cohort abroad: who was reached and how each one is."""
     require_perm(request.user, "protection.add_contact")
@@ -538,6 +558,7 @@ def _returned_placement(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@persons_only
 def debrief(request, pk):
     placement = _returned_placement(request, pk)
     instance = ReturnDebrief.objects.filter(placement=placement).first()
@@ -556,6 +577,7 @@ def debrief(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@persons_only
 def follow_up(request, pk, month):
     if month not in FollowUp.Month.values:
         raise Http404

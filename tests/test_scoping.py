@@ -48,10 +48,17 @@ def test_serang_staff_reads_serang_records(staff_client, serang_records, kind):
     assert shown in response.content.decode()
 
 
-@pytest.mark.parametrize("kind", ["candidate", "placement", "programme", "agreement"])
+@pytest.mark.parametrize("kind", ["programme", "agreement"])
 def test_national_viewer_reads_every_municipality(national_client, serang_records, blitar_records, kind):
     for records in (serang_records, blitar_records):
         assert national_client.get(_urls(records)[kind]).status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["candidate", "placement"])
+def test_national_viewer_never_opens_a_persons_page(national_client, serang_records, blitar_records, kind):
+    # Counts only (Law 27/2022): a person's page answers 403 in every municipality.
+    for records in (serang_records, blitar_records):
+        assert national_client.get(_urls(records)[kind]).status_code == 403
 
 
 def test_candidate_list_shows_only_own_municipality(staff_client, serang_records, blitar_records):
@@ -72,4 +79,5 @@ def test_scope_helper_denies_a_user_without_municipality_or_national_role(client
     orphan = User.objects.create_user(username="orphan", password="x-very-long-pass")
     client.force_login(orphan)
     candidate = CandidateFactory(municipality=municipality("36.73"))
-    assert client.get(f"/candidates/{candidate.pk}/").status_code == 404
+    # No municipality and no role: refused before any look-up (accounts.access.may_see_persons).
+    assert client.get(f"/candidates/{candidate.pk}/").status_code == 403

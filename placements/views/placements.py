@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import may_write, require_perm
+from accounts.access import may_see_persons, may_write, persons_only, require_perm
 from candidates.privacy import sees_full_identifiers
 from candidates.readlog import Kind, record_read
 from candidates.selectors import candidate_list
@@ -46,6 +46,14 @@ def placement_list(request):
     qs = filterset.qs
     valid = filterset.is_bound and filterset.is_valid()
     programme = filterset.form.cleaned_data.get("programme") if valid else None
+    if not may_see_persons(user):
+        # Counts only (the national viewer): where a dashboard number leads, the same filters give
+        # counts per municipality, programme and stage, never the people.
+        return render(
+            request,
+            "placements/placement_counts.html",
+            {"filter": filterset, "programme": programme, "counts": selectors.placement_counts(queryset=qs)},
+        )
     context = {
         "filter": filterset,
         "programme": programme,
@@ -70,6 +78,7 @@ def placement_list(request):
 
 @require_POST
 @login_required
+@persons_only
 def placement_bulk_move(request):
     require_perm(request.user, "placements.change_placement")
     placements = selectors.with_gate_data(selectors.placement_list(user=request.user))
@@ -97,6 +106,7 @@ def placement_bulk_move(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@persons_only
 def placement_start_bulk(request):
     """Start placements for candidates picked on the shortlist (or a candidate's page)."""
     user = request.user
@@ -232,6 +242,7 @@ def _detail(request, placement: Placement, *, move_form=None, refused=None, stat
 
 @require_GET
 @login_required
+@persons_only
 def placement_detail(request, pk):
     placement = selectors.get_placement_with_gate_data(request.user, pk)
     record_read(
@@ -248,6 +259,7 @@ def placement_detail(request, pk):
 
 @require_POST
 @login_required
+@persons_only
 def placement_move(request, pk):
     placement = selectors.get_placement_with_gate_data(request.user, pk, write=True)
     form = MoveForm(request.POST, placement=placement)
@@ -304,6 +316,7 @@ def placement_enrol(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@persons_only
 def placement_edit(request, pk):
     placement = selectors.get_placement_for_user(request.user, pk, write=True)
     form = PlacementEditForm(request.POST or None, instance=placement)
@@ -341,6 +354,7 @@ def _save_external_ids(form, placement, user) -> None:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@persons_only
 def placement_return(request, pk):
     placement = selectors.get_placement_with_gate_data(request.user, pk, write=True)
     if placement.stage not in (PlacementStage.DEPARTED, PlacementStage.ABROAD):
@@ -372,6 +386,7 @@ def placement_return(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@persons_only
 def placement_language(request, pk):
     placement = selectors.get_placement_for_user(request.user, pk, write=True)
     require_perm(request.user, "candidates.add_languageresult")

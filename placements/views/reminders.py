@@ -4,11 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.access import persons_only
+
 from ..reminders import PERSON_KINDS, reminder_list
 
 
 @require_GET
 @login_required
+@persons_only
 def reminders(request):
     items = reminder_list(user=request.user)
     groups: dict[str, list] = {}

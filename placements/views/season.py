@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import require_perm
+from accounts.access import persons_only, require_perm
 from core.paging import paginate, querystring
 from programmes.selectors import get_programme_for_user, seasonal_programme_list
 
@@ -20,6 +20,7 @@ from ._common import report
 
 @require_GET
 @login_required
+@persons_only
 def next_season(request):
     user = request.user
     seasonal = seasonal_programme_list(user=user)
@@ -52,6 +53,7 @@ def next_season(request):
 
 @require_POST
 @login_required
+@persons_only
 def next_season_invite(request, pk):
     require_perm(request.user, "placements.add_placement")
     placement = selectors.get_placement_for_user(request.user, pk, write=True)

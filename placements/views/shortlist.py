@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.access import persons_only
 from programmes.selectors import get_programme_for_user
 
 from ..eligibility import can_start_placements, shortlist_page
@@ -18,6 +19,7 @@ from ..eligibility import can_start_placements, shortlist_page
 
 @require_GET
 @login_required
+@persons_only
 def programme_shortlist(request, pk):
     programme = get_programme_for_user(request.user, pk)
     found = shortlist_page(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import may_write, require_perm
+from accounts.access import may_write, persons_only, require_perm
 from core.forms import add_service_errors
 from core.paging import PER_PAGE, paginate, querystring
 from programmes.models import Programme
@@ -189,12 +189,14 @@ def _training_detail(request, batch, *, formset=None, enrol_form=None, status=20
 
 @require_GET
 @login_required
+@persons_only
 def training_detail(request, pk):
     return _training_detail(request, selectors.get_batch_for_user(request.user, pk))
 
 
 @require_POST
 @login_required
+@persons_only
 def batch_enrol(request, pk):
     """Enrol the user's placements; a national batch takes enrolments from every office."""
     require_perm(request.user, "placements.add_enrolment")
@@ -221,6 +223,7 @@ def batch_enrol(request, pk):
 
 @require_POST
 @login_required
+@persons_only
 def batch_results(request, pk):
     require_perm(request.user, "placements.change_enrolment")
     batch = selectors.get_batch_for_user(request.user, pk)
@@ -243,6 +246,7 @@ def batch_results(request, pk):
 
 @require_GET
 @login_required
+@persons_only
 def training_roster(request, pk):
     batch = selectors.get_batch_for_user(request.user, pk)
     return render(

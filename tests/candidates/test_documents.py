@@ -152,10 +152,79 @@ def test_download_is_an_attachment_with_nosniff_and_is_logged(staff_client, sera
     assert log.route == "candidates:document_download" and log.full_identifiers
 
 
+# --- access by need (Law 27/2022): who downloads which file ---------------------------------------
+
+RESTRICTED = ["ktp", "kk", "passport", "skck", "health", "family_consent"]
+OPEN = ["competence", "language", "other", "sktm", "transcript", "recommendation", "admission_letter"]
+
+
+def test_the_restricted_types_are_the_identity_and_health_documents():
+    from core.choices import IDENTITY_AND_HEALTH_DOCUMENTS, DocumentType
+
+    assert sorted(IDENTITY_AND_HEALTH_DOCUMENTS) == sorted(RESTRICTED)
+    assert sorted(RESTRICTED + OPEN) == sorted(DocumentType.values)
+
+
+def _document_with_file(candidate, doc_type: str) -> Document:
+    document = DocumentFactory(candidate=candidate, doc_type=doc_type, number="C1234567")
+    document.file.save("scan.pdf", SimpleUploadedFile("scan.pdf", pdf_bytes()), save=False)
+    document.original_filename, document.content_type, document.size = "scan.pdf", "application/pdf", len(pdf_bytes())
+    document.save()
+    return document
+
+
 @pytest.mark.django_db
-def test_official_may_download_and_is_logged_too(official_client, serang_official, stored_document):
-    assert official_client.get(reverse("candidates:document_download", args=[stored_document.pk])).status_code == 200
-    assert PersonalDataRead.objects.get(kind=PersonalDataRead.Kind.DOCUMENT_DOWNLOAD).user == serang_official
+@pytest.mark.parametrize("doc_type", RESTRICTED + OPEN)
+def test_document_download_by_role_and_type(
+    doc_type,
+    candidate,
+    staff_client,
+    official_client,
+    admin_client_serang,
+    blitar_client,
+    national_client,
+    superuser_client,
+):
+    document = _document_with_file(candidate, doc_type)
+    url = reverse("candidates:document_download", args=[document.pk])
+    restricted = doc_type in RESTRICTED
+    expected = {
+        "serang staff": 200,
+        "serang official": 403 if restricted else 200,
+        "serang agreement admin": 403 if restricted else 200,
+        "superuser": 403 if restricted else 200,
+        "blitar staff": 404,
+        "national viewer": 403,
+    }
+    clients = {
+        "serang staff": staff_client,
+        "serang official": official_client,
+        "serang agreement admin": admin_client_serang,
+        "superuser": superuser_client,
+        "blitar staff": blitar_client,
+        "national viewer": national_client,
+    }
+    answered = {role: client.get(url).status_code for role, client in clients.items()}
+    assert answered == expected
+    # Only what was served is logged.
+    assert PersonalDataRead.objects.filter(kind=PersonalDataRead.Kind.DOCUMENT_DOWNLOAD).count() == list(
+        expected.values()
+    ).count(200)
+
+
+@pytest.mark.django_db
+def test_an_official_sees_the_identity_document_but_not_its_file(official_client, staff_client, candidate):
+    ktp = _document_with_file(candidate, "ktp")
+    Document.objects.filter(pk=ktp.pk).update(verified_at=timezone.now())
+    language = _document_with_file(candidate, "language")
+    page = official_client.get(reverse("candidates:candidate_detail", args=[candidate.pk])).content.decode()
+    # Type, validity and verification shown; the download link of the KTP is not.
+    assert "Identity card (KTP)" in page and ktp.expires_on.strftime("%Y") in page
+    assert reverse("candidates:document_download", args=[ktp.pk]) not in page
+    assert 'data-testid="document-file-withheld"' in page
+    assert reverse("candidates:document_download", args=[language.pk]) in page
+    staff_page = staff_client.get(reverse("candidates:candidate_detail", args=[candidate.pk])).content.decode()
+    assert reverse("candidates:document_download", args=[ktp.pk]) in staff_page
 
 
 @pytest.mark.django_db

@@ -33,7 +33,10 @@ def test_export_escapes_cells_that_a_spreadsheet_would_run(staff_client, serang,
     response = staff_client.get(EXPORT, {"format": fmt})
     rows = _csv(response) if fmt == "csv" else _xlsx(response)
     names = sorted(row[0] for row in rows[1:])
-    assert names == ["'+Plus", "'-Minus", '\'=HYPERLINK("http://evil.example","x")', "'@Sum"]
+    if fmt == "csv":  # no cell types in a CSV: the apostrophe makes it text
+        assert names == ["'+Plus", "'-Minus", '\'=HYPERLINK("http://evil.example","x")', "'@Sum"]
+    else:  # a text cell keeps the exact name (core.spreadsheets)
+        assert names == ["+Plus", "-Minus", '=HYPERLINK("http://evil.example","x")', "@Sum"]
 
 
 @pytest.mark.django_db

@@ -56,10 +56,15 @@ def test_read_only_roles_get_403_on_every_write_url(request, who, serang_candida
 
 @pytest.mark.django_db
 def test_read_only_roles_may_read(official_client, national_client, serang_candidate):
-    for client in (official_client, national_client):
-        assert client.get(reverse("candidates:candidate_list")).status_code == 200
-        assert client.get(reverse("candidates:candidate_detail", args=[serang_candidate.pk])).status_code == 200
-        assert client.get(reverse("candidates:candidate_export"), {"format": "csv"}).status_code == 200
+    assert serang_candidate.full_name in official_client.get(reverse("candidates:candidate_list")).content.decode()
+    detail = official_client.get(reverse("candidates:candidate_detail", args=[serang_candidate.pk]))
+    assert serang_candidate.full_name in detail.content.decode()
+    export = official_client.get(reverse("candidates:candidate_export"), {"format": "csv"})
+    assert serang_candidate.full_name in b"".join(export.streaming_content).decode()
+    # The national viewer reads counts only: no list, no person, no export.
+    assert national_client.get(reverse("candidates:candidate_list")).status_code == 403
+    assert national_client.get(reverse("candidates:candidate_detail", args=[serang_candidate.pk])).status_code == 403
+    assert national_client.get(reverse("candidates:candidate_export"), {"format": "csv"}).status_code == 403
 
 
 @pytest.mark.django_db

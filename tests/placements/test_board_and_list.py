@@ -210,3 +210,27 @@ def test_list_shows_only_the_users_municipality(staff_client, blitar):
 
 def test_list_answers_405_to_post(staff_client):
     assert staff_client.post("/placements/").status_code == 405
+
+
+def test_the_national_viewers_placement_page_is_counts_at_a_constant_query_count(national_client, serang, blitar):
+    """Counts only (Law 27/2022): per municipality, programme and stage, the same filters; no names."""
+    programme = ruled_programme()
+    _spread(programme, 5)
+    national_client.get("/placements/")
+    with CaptureQueriesContext(connection) as few:
+        national_client.get("/placements/?view=list")
+    _spread(programme, 40)
+    PlacementFactory(candidate=CandidateFactory(municipality=blitar))
+    with CaptureQueriesContext(connection) as many:
+        response = national_client.get("/placements/?view=list")
+    assert len(many.captured_queries) == len(few.captured_queries)
+    body = response.content.decode()
+    assert 'data-testid="placement-counts"' in body and result_count(response) == 46
+    assert "Kota Blitar" in body and "Kota Serang" in body
+    assert 'data-testid="placement-table"' not in body
+    names = list(Placement.objects.values_list("candidate__full_name", flat=True))
+    assert len(names) == 46 and not [name for name in names if name in body]
+    counts = response.context["counts"]
+    assert sum(row.total for row in counts.rows) == 46 and len(counts.rows) == 2
+    # No search by name for a role that sees no person.
+    assert 'name="q"' not in body

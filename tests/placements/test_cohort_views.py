@@ -124,7 +124,7 @@ def test_the_manifest_is_english_and_carries_only_what_the_partner_needs(staff_c
         "C1234567",
         date(2031, 5, 1),
     )
-    assert employer == "'=HYPERLINK(evil)"  # never a formula
+    assert employer == "=HYPERLINK(evil)"  # as it is, in a text cell: never a formula
     flat = " ".join(str(c) for r in rows for c in r if c is not None)
     assert candidate.nik not in flat and "H-SECRET" not in flat
 

@@ -297,7 +297,16 @@ def test_staff_get_checkboxes_and_a_form_to_start_placements(staff_client, progr
     assert f'name="candidates" value="{people["Meets All"].pk}"' in body
 
 
-@pytest.mark.parametrize("client_name", ["official_client", "admin_client_serang", "national_client"])
+def test_the_national_viewer_gets_no_shortlist(national_client, programme, table):
+    # Counts only (Law 27/2022): the shortlist names people.
+    assert national_client.get(f"/programmes/{programme.pk}/shortlist/").status_code == 403
+    assert (
+        f"/programmes/{programme.pk}/shortlist/"
+        not in national_client.get(f"/programmes/{programme.pk}/").content.decode()
+    )
+
+
+@pytest.mark.parametrize("client_name", ["official_client", "admin_client_serang"])
 def test_roles_that_cannot_start_placements_get_no_checkboxes(request, client_name, programme, table):
     body = request.getfixturevalue(client_name).get(f"/programmes/{programme.pk}/shortlist/").content.decode()
     assert 'data-testid="shortlist-eligible"' in body

@@ -116,7 +116,7 @@ def test_the_national_export_carries_the_national_field_set_and_stays_text(staff
     assert (row["kode_isco"], row["kode_kbji"]) == ("9211", "9211.01")
     assert (row["id_pekerja_nasional"], row["nomor_registrasi_siskop2mi"]) == ("PMI-36-0001", "S2M-0001")
     assert row["nomor_paspor"].startswith("C100000")
-    assert row["pemberi_kerja"] == "'=HYPERLINK(evil)"
+    assert row["pemberi_kerja"] == "=HYPERLINK(evil)"  # as it is, in a text cell (never a formula)
     assert row["id_penempatan_rantau"] == placement.pk
 
     body = b"".join(staff_client.get(f"/placements/cohorts/{cohort.pk}/siskop2mi.csv").streaming_content)
