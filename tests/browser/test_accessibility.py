@@ -1,0 +1,316 @@
+"""WCAG 2.2 AA on every page: axe-core (a test dependency in tests/browser/vendor/, never served) runs
+on every page of the URLconf for every role in both languages and must report no violation; and no
+page is wider than a 390 px phone.
+
+The pages come from the URLconf (as tests/test_url_walker.py walks it): a new URL with arguments must
+get a sample below or a reason in NOT_PAGES, else test_every_url_is_walked_or_has_a_reason fails."""
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.browser.conftest import login
+from tests.dashboards.dataset import data  # noqa: F401 - the hand-built data set of tests/dashboards
+from tests.test_url_walker import ALL_URLS
+
+AXE_VERSION = "4.14.1"
+AXE = Path(__file__).parent / "vendor" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE_WIDTH = 390
+
+# URL names that are not pages a person reads, with the reason.
+NOT_PAGES = {
+    "accounts:logout": "POST only",
+    "set_language": "POST only",
+    "healthz": "JSON for the load balancer",
+    "candidates:candidate_export": "a file download",
+    "candidates:candidate_export_start": "POST only (starts a job)",
+    "candidates:candidate_import_template": "a file download",
+    "candidates:candidate_import_preview": "needs an uploaded file: tests/browser/test_journey_import_bad_row.py",
+    "candidates:candidate_import_cancel": "POST only",
+    "candidates:candidate_import_commit": "POST only",
+    "candidates:document_download": "a file download",
+    "candidates:document_verify": "POST only",
+    "candidates:consent_withdraw": "POST only",
+    "candidates:kelurahan_options": "an htmx fragment of the candidate form (audited there)",
+    "programmes:agreement_document": "a file download",
+    "programmes:agreement_move": "POST only (the move form is on the agreement's page)",
+    "jobs:user_job_download": "a file download",
+    "messaging:candidate_section": "an htmx fragment of the candidate page (audited there)",
+    "messaging:template_preview": "an htmx fragment of the send page (audited there)",
+    "messaging:consent_withdraw": "POST only",
+    "messaging:delivery_report": "the SMS/WhatsApp provider's callback",
+    "placements:placement_move": "POST only",
+    "placements:placement_bulk_move": "POST only",
+    "placements:placement_start_bulk": "POST only",
+    "placements:cohort_add": "POST only",
+    "placements:cohort_remove": "POST only",
+    "placements:cohort_depart": "POST only",
+    "placements:cohort_arrive": "POST only",
+    "placements:cohort_confirmations_commit": "POST only",
+    "placements:cohort_manifest": "a file download",
+    "placements:cohort_national_export": "a file download",
+    "placements:next_season_invite": "POST only",
+    "protection:case_document_download": "a file download",
+    "protection:hold_lift": "POST only",
+    "protection:case_action": "POST only",
+    "protection:case_escalate": "POST only",
+    "protection:case_resolve": "POST only",
+    "protection:case_close": "POST only",
+    "protection:case_document_add": "POST only",
+    "protection:contact_record_save": "POST only",
+}
+
+
+@dataclass
+class Site:
+    data: object
+    candidate: object
+    placement: object
+    abroad: object
+    returned: object
+    agreement: object
+    partner: object
+    batch: object
+    provider: object
+    cohort: object
+    case: object
+    broadcast: object
+    consent: object
+    job: object
+
+
+# The arguments of each page with arguments, from the data set.
+SAMPLES = {
+    "candidates:candidate_detail": lambda s: {"pk": s.candidate.pk},
+    "candidates:candidate_edit": lambda s: {"pk": s.candidate.pk},
+    "candidates:candidate_data_report": lambda s: {"pk": s.candidate.pk},
+    "candidates:document_create": lambda s: {"pk": s.candidate.pk},
+    "candidates:consent_record": lambda s: {"pk": s.candidate.pk},
+    "programmes:agreement_detail": lambda s: {"pk": s.agreement.pk},
+    "programmes:agreement_edit": lambda s: {"pk": s.agreement.pk},
+    "programmes:partner_edit": lambda s: {"pk": s.partner.pk},
+    "programme_detail": lambda s: {"pk": s.data.programme.pk},
+    "programme_shortlist": lambda s: {"pk": s.data.programme.pk},
+    "programmes:programme_edit": lambda s: {"pk": s.data.programme.pk},
+    "jobs:user_job_detail": lambda s: {"pk": s.job.pk},
+    "messaging:broadcast_detail": lambda s: {"pk": s.broadcast.pk},
+    "messaging:consent_give": lambda s: {"pk": s.candidate.pk},
+    "placements:placement_detail": lambda s: {"pk": s.placement.pk},
+    "placements:placement_edit": lambda s: {"pk": s.placement.pk},
+    "placements:placement_language": lambda s: {"pk": s.placement.pk},
+    "placements:placement_return": lambda s: {"pk": s.abroad.pk},
+    "placements:cohort_detail": lambda s: {"pk": s.data.cohort.pk},
+    "placements:cohort_edit": lambda s: {"pk": s.data.cohort.pk},
+    "placements:cohort_confirmations": lambda s: {"pk": s.cohort.pk},
+    "placements:training_detail": lambda s: {"pk": s.batch.pk},
+    "placements:batch_edit": lambda s: {"pk": s.batch.pk},
+    "placements:batch_enrol": lambda s: {"pk": s.batch.pk},
+    "placements:batch_results": lambda s: {"pk": s.batch.pk},
+    "placements:training_roster": lambda s: {"pk": s.batch.pk},
+    "placements:provider_edit": lambda s: {"pk": s.provider.pk},
+    "protection:case_detail": lambda s: {"pk": s.case.pk},
+    "protection:case_print": lambda s: {"pk": s.case.pk},
+    "protection:cohort_contacts": lambda s: {"pk": s.cohort.pk},
+    "protection:placement": lambda s: {"pk": s.abroad.pk},
+    "protection:case_create": lambda s: {"pk": s.abroad.pk},
+    "protection:contact_create": lambda s: {"pk": s.abroad.pk},
+    "protection:debrief": lambda s: {"pk": s.returned.pk},
+    "protection:follow_up": lambda s: {"pk": s.returned.pk, "month": 1},
+    "protection:programme_summary": lambda s: {"pk": s.abroad.programme_id},
+}
+
+# Pages reached with a query string too: the board of one programme is another page than the list.
+EXTRA_PAGES = [
+    lambda s: reverse("placements:placement_list") + f"?programme={s.data.programme.pk}",
+    lambda s: reverse("candidates:candidate_list") + "?q=zzz-nobody",  # an empty result
+]
+
+
+def _pages():
+    names = []
+    for name, pattern in ALL_URLS:
+        if pattern.startswith(("admin/", "api/", "static/")) or name in NOT_PAGES:
+            continue
+        names.append((name, pattern))
+    return names
+
+
+def test_every_url_is_walked_or_has_a_reason():
+    """A new page with arguments needs a sample in SAMPLES (or a reason in NOT_PAGES)."""
+    pages = _pages()
+    assert len(pages) > 50
+    missing = [name for name, pattern in pages if "<" in pattern and name not in SAMPLES]
+    assert missing == [], f"add these to SAMPLES or NOT_PAGES in {__file__}: {missing}"
+    known = {name for name, _ in ALL_URLS}
+    assert set(SAMPLES) <= known and set(NOT_PAGES) <= known, "SAMPLES / NOT_PAGES name URLs that are gone"
+
+
+@pytest.fixture
+def site(data, serang, serang_staff):  # noqa: F811
+    from candidates.models import Document
+    from jobs.services import user_job_start
+    from messaging.services import broadcast_create
+    from protection.models import Case, ProgrammeHold
+    from protection.services import case_open
+    from tests.factories import (
+        DocumentFactory,
+        LanguageResultFactory,
+        PartnerFactory,
+        consent,
+        ready_template,
+    )
+    from tests.jobs.tasks import count_to
+    from tests.protection.conftest import abroad_placement
+
+    placement = data.placements[4]  # ready, with an enrolment
+    candidate = placement.candidate
+    DocumentFactory(candidate=candidate, doc_type="ktp", verified_at=timezone.now(), verified_by=serang_staff)
+    DocumentFactory(candidate=candidate, doc_type=Document._meta.get_field("doc_type").choices[1][0])
+    LanguageResultFactory(candidate=candidate)
+    whatsapp = consent(candidate, "whatsapp", serang_staff)
+    abroad = abroad_placement(municipality=serang, programme=data.programme)
+    returned = abroad_placement(
+        municipality=serang,
+        programme=data.programme,
+        days_ago=400,
+        stage="returned",
+        returned_on=data.today - timedelta(days=40),
+    )
+    case = case_open(
+        user=serang_staff,
+        placement=abroad,
+        case_type=Case.Type.ILLNESS,
+        severity=Case.Severity.HIGH,
+        reported_by=Case.Reporter.FAMILY,
+        reported_at=timezone.now() - timedelta(hours=2),
+        summary="Dirawat di rumah sakit",
+        description="Infeksi ginjal.",
+    )
+    ProgrammeHold.objects.create(
+        programme=data.programme, held_on=data.today, reason="Penundaan", source="Surat mitra", recorded_by=serang_staff
+    )
+    batch = placement.enrolments.first().batch
+    broadcast = broadcast_create(
+        user=serang_staff,
+        template=ready_template(),
+        source="batch",
+        source_query={"batch": batch.pk},
+        label=batch.name,
+    )
+    job = user_job_start(user=serang_staff, kind="count", label="Hitung", job=count_to, n=3)
+    agreement = data.programme.agreement
+    return Site(
+        data=data,
+        candidate=candidate,
+        placement=placement,
+        abroad=abroad,
+        returned=returned,
+        agreement=agreement,
+        partner=PartnerFactory(municipality=serang, name="Changnyeong-gun"),
+        batch=batch,
+        provider=batch.provider,
+        cohort=abroad.cohort,
+        case=case,
+        broadcast=broadcast,
+        consent=whatsapp,
+        job=job,
+    )
+
+
+def _urls(site) -> list[str]:
+    urls = []
+    for name, pattern in _pages():
+        kwargs = SAMPLES[name](site) if name in SAMPLES else {}
+        urls.append(reverse(name, kwargs=kwargs))
+    return urls + [extra(site) for extra in EXTRA_PAGES]
+
+
+def _axe(page) -> list[dict]:
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    return page.evaluate(
+        """async (tags) => {
+            const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+            return results.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary})),
+            }));
+        }""",
+        WCAG_TAGS,
+    )
+
+
+# axe-core only asks for a review when aria-describedby names no element; a hint a screen reader never
+# reads is a failure here.
+DANGLING_REFERENCES = """() => [...document.querySelectorAll('[aria-describedby], [aria-labelledby], label[for]')]
+    .flatMap(el => ['aria-describedby', 'aria-labelledby', 'for'].flatMap(attr =>
+        (el.getAttribute(attr) || '').split(/\\s+/).filter(id => id && !document.getElementById(id))
+            .map(id => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} ${attr}=${id}`)))"""
+
+
+def _describe(url: str, violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{url}: {v['id']} ({v['impact']}) {v['help']}; {len(v['nodes'])} element(s)")
+        for node in v["nodes"][:5]:
+            summary = " ".join(node["summary"].split())[:300]
+            lines.append(f"    {node['target']}: {summary}")
+    return "\n".join(lines)
+
+
+def _width_at_phone(page) -> int:
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
+    try:
+        return page.evaluate("() => document.documentElement.scrollWidth")
+    finally:
+        page.set_viewport_size({"width": 1366, "height": 900})
+
+
+ROLES = ["serang_staff", "serang_official", "serang_admin", "national_viewer", "superuser"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("role", ROLES)
+def test_axe_finds_no_violation_on_any_page(page, request, site, role, language):
+    user = request.getfixturevalue(role)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base_url}])
+    page.goto(page.base_url + "/accounts/login/")
+    assert page.locator("html").get_attribute("lang") == language
+    problems = [_describe("/accounts/login/", _axe(page))]
+    login(page, user.username)
+
+    urls = _urls(site)
+    audited, statuses, too_wide = 0, {}, []
+    for url in urls:
+        try:
+            response = page.goto(page.base_url + url)
+        except PlaywrightError as error:  # an empty answer (a 405 without a body)
+            statuses.setdefault(str(error).split()[1], []).append(url)
+            continue
+        status = response.status
+        statuses.setdefault(status, []).append(url)
+        if status != 200:
+            continue  # not this role's page (403/404), or a POST-only address: error pages are audited below
+        assert "text/html" in response.headers.get("content-type", ""), f"{url} is no page: add it to NOT_PAGES"
+        page.wait_for_load_state("networkidle")
+        assert page.locator("html").get_attribute("lang") == language, url
+        problems.append(_describe(url, _axe(page)))
+        problems += [f"{url}: {dangling} names no element" for dangling in page.evaluate(DANGLING_REFERENCES)]
+        audited += 1
+        width = _width_at_phone(page)
+        if width > PHONE_WIDTH:
+            too_wide.append(f"{url}: {width} px")
+
+    assert audited >= 20, f"only {audited} pages answered: {statuses}"
+    problems = [p for p in problems if p]
+    assert problems == [], f"axe-core {AXE_VERSION} ({role}, {language}):\n" + "\n".join(problems)
+    assert too_wide == [], f"wider than {PHONE_WIDTH} px ({role}, {language}): {too_wide}"
+    assert [e for e in page.console_errors if not e.startswith(("403 ", "404 ", "405 "))] == []
