@@ -5,15 +5,14 @@ page is wider than a 390 px phone.
 The pages come from the URLconf (as tests/test_url_walker.py walks it): a new URL with arguments must
 get a sample below or a reason in NOT_PAGES, else test_every_url_is_walked_or_has_a_reason fails."""
 
-import json
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import login
 from tests.dashboards.dataset import data  # noqa: F401 - the hand-built data set of tests/dashboards
@@ -152,6 +151,13 @@ def test_every_url_is_walked_or_has_a_reason():
     assert set(SAMPLES) <= known and set(NOT_PAGES) <= known, "SAMPLES / NOT_PAGES name URLs that are gone"
 
 
+def test_axe_core_is_never_served():
+    from django.contrib.staticfiles import finders
+
+    served = [path for finder in finders.get_finders() for path, _storage in finder.list([]) if "axe" in path.lower()]
+    assert AXE.exists() and served == []
+
+
 @pytest.fixture
 def site(data, serang, serang_staff):  # noqa: F811
     from candidates.models import Document
@@ -226,7 +232,7 @@ def site(data, serang, serang_staff):  # noqa: F811
 
 def _urls(site) -> list[str]:
     urls = []
-    for name, pattern in _pages():
+    for name, _pattern in _pages():
         kwargs = SAMPLES[name](site) if name in SAMPLES else {}
         urls.append(reverse(name, kwargs=kwargs))
     return urls + [extra(site) for extra in EXTRA_PAGES]
@@ -338,3 +344,29 @@ def test_axe_finds_no_violation_on_any_page(page, request, site, role, language)
     # (403/404/405 are the other roles' pages and the POST-only addresses walked on purpose)
     script_errors = [e for e in page.console_errors if not e.startswith(("403 ", "404 ", "405 ", "Failed to load"))]
     assert script_errors == []
+
+
+ERROR_PAGES = {403: "/national/", 404: "/no-such-page/"}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_axe_finds_no_violation_on_the_error_pages(page, serang_staff, language):
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    try:
+        get_template("403.html")
+    except TemplateDoesNotExist:
+        pytest.skip("the error pages in Rantau's layout (issue 18 item 1) are not on this branch yet")
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base_url}])
+    login(page, serang_staff.username)
+    problems = []
+    for status, url in ERROR_PAGES.items():
+        response = page.goto(page.base_url + url)
+        assert response.status == status
+        assert page.locator("html").get_attribute("lang") == language, url
+        problems.append(_describe(url, _axe(page)))
+        width, sticking_out = _width_at_phone(page)
+        assert width <= PHONE_WIDTH, f"{url}: {width} px, {sticking_out}"
+    assert [p for p in problems if p] == [], f"axe-core {AXE_VERSION} ({language}):\n" + "\n".join(problems)
