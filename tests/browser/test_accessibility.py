@@ -302,45 +302,62 @@ def _width_at_phone(page) -> tuple[int, list[str]]:
 
 
 ROLES = ["serang_staff", "serang_official", "serang_admin", "national_viewer", "superuser"]
+LANGUAGES = ["id", "en"]
+
+
+def _switch_language(page, language: str) -> None:
+    """The header's language buttons, as a person switches (the choice then holds for every page)."""
+    if page.locator("html").get_attribute("lang") != language:
+        with page.expect_navigation():
+            page.click(f"button[name=language][value={language}]")
+    assert page.locator("html").get_attribute("lang") == language
+
+
+def _audit(page, url: str, language: str, problems: list, too_wide: list) -> None:
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")  # parts loaded by htmx
+    assert page.locator("html").get_attribute("lang") == language, url
+    problems.append(_describe(f"{url} [{language}]", _axe(page)))
+    problems += [f"{url} [{language}]: {dangling} names no element" for dangling in page.evaluate(DANGLING_REFERENCES)]
+    width, sticking_out = _width_at_phone(page)
+    if width > PHONE_WIDTH:
+        too_wide.append(f"{url} [{language}]: {width} px, {', '.join(sticking_out)}")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.parametrize("language", ["id", "en"])
 @pytest.mark.parametrize("role", ROLES)
-def test_axe_finds_no_violation_on_any_page(page, request, site, role, language):
+def test_axe_finds_no_violation_on_any_page(page, request, site, role):
+    """One browser session per role walks every page in Bahasa Indonesia, then in English."""
     user = request.getfixturevalue(role)
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base_url}])
+    problems, too_wide, statuses = [], [], {}
     page.goto(page.base_url + "/accounts/login/")
-    assert page.locator("html").get_attribute("lang") == language
-    problems = [_describe("/accounts/login/", _axe(page))]
+    for language in LANGUAGES:
+        _switch_language(page, language)
+        _audit(page, "/accounts/login/", language, problems, too_wide)
+    _switch_language(page, LANGUAGES[0])
     login(page, user.username)
 
     urls = _urls(site)
-    audited, statuses, too_wide = 0, {}, []
-    for url in urls:
-        try:
-            response = page.goto(page.base_url + url)
-        except PlaywrightError as error:  # an empty answer (a 405 without a body)
-            statuses.setdefault(str(error).split()[1], []).append(url)
-            continue
-        status = response.status
-        statuses.setdefault(status, []).append(url)
-        if status != 200:
-            continue  # not this role's page (403/404), or a POST-only address: error pages are audited below
-        assert "text/html" in response.headers.get("content-type", ""), f"{url} is no page: add it to NOT_PAGES"
-        page.wait_for_function("() => !document.querySelector('.htmx-request')")  # parts loaded by htmx
-        assert page.locator("html").get_attribute("lang") == language, url
-        problems.append(_describe(url, _axe(page)))
-        problems += [f"{url}: {dangling} names no element" for dangling in page.evaluate(DANGLING_REFERENCES)]
-        audited += 1
-        width, sticking_out = _width_at_phone(page)
-        if width > PHONE_WIDTH:
-            too_wide.append(f"{url}: {width} px, {', '.join(sticking_out)}")
+    for language in LANGUAGES:
+        page.goto(page.base_url + "/")
+        _switch_language(page, language)
+        audited = 0
+        for url in urls:
+            try:
+                response = page.goto(page.base_url + url)
+            except PlaywrightError as error:  # an empty answer (a 405 without a body)
+                statuses.setdefault(str(error).split()[1], set()).add(url)
+                continue
+            statuses.setdefault(response.status, set()).add(url)
+            if response.status != 200:
+                continue  # not this role's page (403/404) or a POST-only address: error pages are audited below
+            assert "text/html" in response.headers.get("content-type", ""), f"{url} is no page: add it to NOT_PAGES"
+            _audit(page, url, language, problems, too_wide)
+            audited += 1
+        assert audited >= 20, f"only {audited} pages answered: {statuses}"
 
-    assert audited >= 20, f"only {audited} pages answered: {statuses}"
     problems = [p for p in problems if p]
-    assert problems == [], f"axe-core {AXE_VERSION} ({role}, {language}):\n" + "\n".join(problems)
-    assert too_wide == [], f"wider than {PHONE_WIDTH} px ({role}, {language}): {too_wide}"
+    assert problems == [], f"axe-core {AXE_VERSION} ({role}):\n" + "\n".join(problems)
+    assert too_wide == [], f"wider than {PHONE_WIDTH} px ({role}): {too_wide}"
     # (403/404/405 are the other roles' pages and the POST-only addresses walked on purpose)
     script_errors = [e for e in page.console_errors if not e.startswith(("403 ", "404 ", "405 ", "Failed to load"))]
     assert script_errors == []
@@ -350,7 +367,7 @@ ERROR_PAGES = {403: "/national/", 404: "/no-such-page/"}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_axe_finds_no_violation_on_the_error_pages(page, serang_staff, language):
     from django.template import TemplateDoesNotExist
     from django.template.loader import get_template
@@ -359,8 +376,8 @@ def test_axe_finds_no_violation_on_the_error_pages(page, serang_staff, language)
         get_template("403.html")
     except TemplateDoesNotExist:
         pytest.skip("the error pages in Rantau's layout (issue 18 item 1) are not on this branch yet")
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base_url}])
     login(page, serang_staff.username)
+    _switch_language(page, language)
     problems = []
     for status, url in ERROR_PAGES.items():
         response = page.goto(page.base_url + url)
@@ -370,3 +387,30 @@ def test_axe_finds_no_violation_on_the_error_pages(page, serang_staff, language)
         width, sticking_out = _width_at_phone(page)
         assert width <= PHONE_WIDTH, f"{url}: {width} px, {sticking_out}"
     assert [p for p in problems if p] == [], f"axe-core {AXE_VERSION} ({language}):\n" + "\n".join(problems)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_first_tab_offers_the_skip_link_and_the_focus_ring_is_thick(page, shot, serang_staff):
+    login(page, serang_staff.username)
+    page.goto(page.base_url + "/candidates/")
+    current = page.locator("#nav .nav-link[aria-current=page]")
+    assert current.count() == 1 and current.get_attribute("href") == "/candidates/"
+
+    skip = page.locator(".skip-link")
+    box = skip.bounding_box()
+    assert box["y"] + box["height"] <= 0, "the skip link shows before it is focused"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.classList.contains('skip-link')")
+    box = skip.bounding_box()
+    assert box["y"] >= 0 and box["height"] > 0, "the focused skip link is not on the screen"
+    shot("skip-link")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+
+    page.keyboard.press("Tab")  # the first control of the content
+    ring = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [document.activeElement.closest('main') !== null, s.outlineStyle, s.outlineWidth, s.outlineColor]; }"
+    )
+    assert ring == [True, "solid", "3px", "rgb(26, 26, 26)"]
+    shot("focus-ring")
