@@ -6,7 +6,7 @@ The pages come from the URLconf (as tests/test_url_walker.py walks it): a new UR
 get a sample below or a reason in NOT_PAGES, else test_every_url_is_walked_or_has_a_reason fails."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,7 +31,7 @@ NOT_PAGES = {
     "candidates:candidate_export": "a file download",
     "candidates:candidate_export_start": "POST only (starts a job)",
     "candidates:candidate_import_template": "a file download",
-    "candidates:candidate_import_preview": "needs an uploaded file: tests/browser/test_journey_import_bad_row.py",
+    "candidates:candidate_import_preview": "reached by uploading a file: _audit_import_preview",
     "candidates:candidate_import_cancel": "POST only",
     "candidates:candidate_import_commit": "POST only",
     "candidates:document_download": "a file download",
@@ -323,9 +323,29 @@ def _audit(page, url: str, language: str, problems: list, too_wide: list) -> Non
         too_wide.append(f"{url} [{language}]: {width} px, {', '.join(sticking_out)}")
 
 
+def _audit_import_preview(page, language: str, problems: list, too_wide: list) -> None:
+    """The import preview exists only for a file this session uploaded: one good row, one bad."""
+    from core.models import Municipality
+    from tests.factories import make_nik
+
+    template = page.request.get(page.base_url + reverse("candidates:candidate_import_template", args=["csv"]))
+    headers = template.text().lstrip("\ufeff").splitlines()[0].split(",")
+    values = {"nama_lengkap": "Ahmad Fauzi", "jenis_kelamin": "L", "tanggal_lahir": "1996-03-09"}
+    values |= {"tempat_lahir": "Serang", "kecamatan": "36.73.01", "kelurahan": "36.73.01.1001", "pendidikan": "SMA"}
+    good = {**values, "nik": make_nik(Municipality.objects.get(code="36.73"), date(1996, 3, 9), "M", serial=101)}
+    bad = {**values, "nik": "36730109059", "nama_lengkap": "Joko Susilo"}
+    rows = [",".join(headers)] + [",".join(row.get(header, "") for header in headers) for row in (good, bad)]
+    page.goto(page.base_url + reverse("candidates:candidate_import"))
+    page.set_input_files("#id_file", {"name": "a.csv", "mimeType": "text/csv", "buffer": "\n".join(rows).encode()})
+    with page.expect_navigation():
+        page.click("form[enctype] button[type=submit]")
+    assert "/candidates/import/" in page.url and page.url.rstrip("/") != page.base_url + "/candidates/import"
+    _audit(page, "/candidates/import/<token>/", language, problems, too_wide)
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("role", ROLES)
-def test_axe_finds_no_violation_on_any_page(page, request, site, role):
+def test_axe_finds_no_violation_on_any_page(page, request, site, role, private_storage):
     """One browser session per role walks every page in Bahasa Indonesia, then in English."""
     user = request.getfixturevalue(role)
     problems, too_wide, statuses = [], [], {}
@@ -354,6 +374,8 @@ def test_axe_finds_no_violation_on_any_page(page, request, site, role):
             _audit(page, url, language, problems, too_wide)
             audited += 1
         assert audited >= 20, f"only {audited} pages answered: {statuses}"
+        if user.municipality_id and reverse("candidates:candidate_import") in statuses[200]:
+            _audit_import_preview(page, language, problems, too_wide)
 
     problems = [p for p in problems if p]
     assert problems == [], f"axe-core {AXE_VERSION} ({role}):\n" + "\n".join(problems)
