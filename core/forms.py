@@ -36,6 +36,23 @@ class DateInput(forms.DateInput):
         super().__init__({**defaults, **(attrs or {})}, format="%d-%m-%Y")
 
 
+class NikInput(forms.TextInput):
+    """A NIK: the numeric keypad on a tablet or phone, 16 digits. Not remembered by the browser (the
+    clerk types other people's numbers)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "numeric", "pattern": "[0-9]{16}", "autocomplete": "off", **(attrs or {})})
+
+
+class PhoneInput(forms.TextInput):
+    """A phone number: the phone keypad on a tablet or phone; not the clerk's own number suggested."""
+
+    input_type = "tel"
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "tel", "autocomplete": "off", **(attrs or {})})
+
+
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """A service's ValidationError on the form: next to the field it names, else at the top."""
     if not hasattr(error, "error_dict"):

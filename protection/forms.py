@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.files import check_document_file
-from core.forms import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS, BootstrapMixin, DateInput, DateTimeInput
+from core.forms import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS, BootstrapMixin, DateInput, DateTimeInput, PhoneInput
 
 from .models import Case, Contact, ContactRecord, FollowUp, ReturnDebrief
 
@@ -124,6 +124,8 @@ class ContactRecordForm(BootstrapMixin, forms.ModelForm):
         widgets = {
             "employer_address": forms.Textarea(attrs={"rows": 2}),
             "accommodation_address": forms.Textarea(attrs={"rows": 2}),
+            "phone_abroad": PhoneInput,
+            "emergency_contact_phone": PhoneInput,
         }
 
 

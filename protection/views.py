@@ -510,6 +510,9 @@ def hold_list(request):
         return exports.xlsx_response(
             exports.hold_headers(), exports.hold_rows(holds), title=_("Programme holds"), filename="holds"
         )
+    holds = list(holds)
+    for hold in holds:  # a form per row: each date field its own id, for its label
+        hold.lift_form = LiftForm(initial={"lifted_on": timezone.localdate()}, auto_id=f"id_hold{hold.pk}_%s")
     return render(
         request,
         "protection/holds.html",
@@ -517,7 +520,6 @@ def hold_list(request):
             "holds": holds,
             "form": form,
             "can_write": can_write,
-            "lift_form": LiftForm(initial={"lifted_on": timezone.localdate()}),
             "today": timezone.localdate(),
         },
         status=400 if request.method == "POST" else 200,

@@ -220,3 +220,19 @@ def test_nik_made_by_the_test_helper_is_valid_for_the_form(serang):
     # Guards the helpers the other tests rely on.
     nik = make_nik(serang, date(1995, 3, 14), "F", kecamatan_code="36.73.01", serial=7)
     assert nik == "3673015403950007"
+
+
+@pytest.mark.django_db
+def test_the_entry_form_gives_the_nik_a_numeric_keypad_and_names_only_hints_and_errors_that_exist(staff_client):
+    # Refused twice over (a short NIK, a bad phone): the page then shows errors next to the hints.
+    for response in (staff_client.get(NEW), staff_client.post(NEW, candidate_form_data(nik="123", phone="0812"))):
+        body = response.content.decode()
+        nik = re.search(r"<input[^>]*name=\"nik\"[^>]*>", body).group(0)
+        phone = re.search(r"<input[^>]*name=\"phone\"[^>]*>", body).group(0)
+        assert 'inputmode="numeric"' in nik and 'pattern="[0-9]{16}"' in nik
+        assert 'type="tel"' in phone and 'inputmode="tel"' in phone
+        named = [i for value in re.findall(r'aria-describedby="([^"]*)"', body) for i in value.split()]
+        present = set(re.findall(r'\sid="([^"]*)"', body))
+        assert "id_nik_helptext" in named and "id_phone_helptext" in named
+        assert [i for i in named if i not in present] == []
+    assert "id_nik_error" in named and "id_phone_error" in named
