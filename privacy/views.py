@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import may_write, require_write
 from candidates import readlog
-from candidates.privacy import sees_full_identifiers
+from candidates.privacy import export_file_name, sees_full_identifiers
 from candidates.selectors import candidate_detail_queryset, candidate_list, get_candidate_for_user
 from core.forms import add_service_errors
 from core.paging import PER_PAGE, CappedCountPaginator, querystring
@@ -117,6 +117,7 @@ def request_report_xlsx(request, pk):
     require_write(request.user, services.REQUEST_WRITE, data_request.municipality_id)
     candidate = candidate_detail_queryset().get(pk=data_request.candidate_id)
     body = data_report_xlsx(user=request.user, candidate=candidate)
+    full = sees_full_identifiers(request.user)
     readlog.record_read(
         request.user,
         readlog.Kind.DATA_REPORT,
@@ -124,12 +125,13 @@ def request_report_xlsx(request, pk):
         request=request,
         object_id=data_request.pk,
         detail="xlsx",
-        full_identifiers=sees_full_identifiers(request.user),
+        full_identifiers=full,
     )
     response = HttpResponse(body, content_type=XLSX)
     stamp = timezone.localdate().isoformat()
-    # No name or NIK in the file name: the request's number says whose it is.
-    response["Content-Disposition"] = f'attachment; filename="data-report-request-{data_request.pk}-{stamp}.xlsx"'
+    # No name or NIK in the file name: the request's number says whose it is; full NIKs inside say so.
+    name = export_file_name(f"data-report-request-{data_request.pk}", "xlsx", full_identifiers=full, date_stamp=stamp)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

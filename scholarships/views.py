@@ -5,8 +5,6 @@ score; the official approves; the national viewer sees the dashboard's counts on
 lists); another municipality's record answers 404.
 """
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -20,12 +18,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import may_create, may_write, require_perm
-from candidates.exports import xlsx_workbook
 from candidates.privacy import mask_identifier
+from candidates.readlog import Kind, record_read
 from candidates.selectors import candidate_list
 from core.forms import add_service_errors
 from core.locking import StaleRecordError
 from core.paging import paginate, querystring
+from core.spreadsheets import XLSX_CONTENT_TYPE, xlsx_bytes, xlsx_table
 from placements.gates import GateRefused
 from programmes.models import Programme
 from programmes.selectors import programme_list
@@ -47,7 +46,6 @@ from .forms import (
 from .models import Application, ApplicationStage, Criterion, SelectionRound
 from .ranking import TIE_RULE
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ADVANCES = [
     (ApplicationStage.APPLIED, ApplicationStage.ELIGIBLE),
     (ApplicationStage.ELIGIBLE, ApplicationStage.SHORTLISTED),
@@ -300,9 +298,18 @@ def results_xlsx(request, pk):
         ]
         for r in rows
     ]
-    buffer = io.BytesIO()
-    xlsx_workbook(header, body, title=selection_round.name).save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response = HttpResponse(
+        xlsx_bytes(xlsx_table(header, body, title=selection_round.name)), content_type=XLSX_CONTENT_TYPE
+    )
+    record_read(
+        request.user,
+        Kind.EXPORT,
+        municipality=selection_round.municipality_id,
+        filters={"round": selection_round.pk},
+        rows=len(body),
+        request=request,
+        object_id=selection_round.pk,
+    )
     response["Content-Disposition"] = f'attachment; filename="scholarship-results-{selection_round.pk}.xlsx"'
     return response
 

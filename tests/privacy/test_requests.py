@@ -141,8 +141,10 @@ def test_an_access_request_gives_the_data_report_as_xlsx_with_formulas_as_text(s
     workbook = load_workbook(BytesIO(response.content))
     profile = {row[0]: row[1] for row in workbook["Profile"].iter_rows(values_only=True)}
     assert profile["NIK"] == person.nik  # staff see the full number, as on the printed report
-    assert profile["Full name"] == '\'=HYPERLINK("http://x")'
-    assert profile["Notes"] == "'+1 call back"
+    # Exact text, stored as text: never a live formula.
+    assert profile["Full name"] == '=HYPERLINK("http://x")'
+    assert profile["Notes"] == "+1 call back"
+    assert {cell.data_type for row in workbook["Profile"].iter_rows() for cell in row} <= {"s", "n"}
     documents = list(workbook["Documents"].iter_rows(values_only=True))
     assert documents[1][1] == "B1234567"
     assert workbook.sheetnames == [
