@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from . import reauth
+from . import reauth, services
 from .forms import ConfirmPasswordForm, PasswordChangeForm
 
 
@@ -53,3 +54,12 @@ def locked_out(request, original_response=None, credentials=None):
     """The answer to a sign-in while locked (AXES_LOCKOUT_CALLABLE): 429 and a page that says why."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "accounts/locked_out.html", {"lockout_minutes": minutes}, status=429)
+
+
+def set_language(request):
+    """Django's language switch, and the choice remembered on the signed-in user's account."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_set_language(user=request.user, language=language)
+    return response

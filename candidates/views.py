@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import require_perm
+from core.errors import post_only
 from core.locking import StaleRecordError
 from core.paging import PER_PAGE, CappedCountPaginator, querystring
 from jobs.services import user_job_start
@@ -53,6 +54,18 @@ def _querystring(request, *drop: str) -> str:
 
 def _is_full_nik(term: str) -> bool:
     return bool(re.fullmatch(r"\d{16}", re.sub(r"[\s.\-]", "", term or "")))
+
+
+def _back_to_list(request) -> str:
+    """A GET of the export start (a reload) shows the list it would export."""
+    query = request.GET.urlencode()
+    return reverse("candidates:candidate_list") + (f"?{query}" if query else "")
+
+
+def _back_to_document_candidate(request, doc_id) -> str:
+    return reverse(
+        "candidates:candidate_detail", args=[selectors.get_document_for_user(request.user, doc_id).candidate_id]
+    )
 
 
 @require_GET
@@ -124,7 +137,7 @@ def candidate_export(request):
     )
 
 
-@require_POST
+@post_only(_back_to_list)
 @login_required
 def candidate_export_start(request):
     """Start the job that exports a long list (same filters, from the query string) and go to its page."""
@@ -253,7 +266,7 @@ def kelurahan_options(request):
 # --- consent ------------------------------------------------------------------------------------
 
 
-@require_POST
+@post_only("candidates:candidate_detail")
 @login_required
 def consent_record(request, pk):
     candidate = selectors.get_candidate_for_user(request.user, pk, write=True)
@@ -275,7 +288,7 @@ def consent_record(request, pk):
     return _render_detail(request, detail, consent_form=form, status=400)
 
 
-@require_POST
+@post_only("candidates:candidate_detail")
 @login_required
 def consent_withdraw(request, pk):
     candidate = selectors.get_candidate_for_user(request.user, pk, write=True)
@@ -339,7 +352,7 @@ def document_download(request, doc_id):
     return response
 
 
-@require_POST
+@post_only(_back_to_document_candidate)
 @login_required
 def document_verify(request, doc_id):
     document = selectors.get_document_for_user(request.user, doc_id, write=True)
@@ -408,7 +421,7 @@ def candidate_import_preview(request, token):
     )
 
 
-@require_POST
+@post_only("candidates:candidate_import_preview")
 @login_required
 def candidate_import_commit(request, token):
     require_perm(request.user, "candidates.add_candidate")
@@ -458,7 +471,7 @@ def candidate_import_commit(request, token):
     return redirect(reverse("candidates:candidate_list") + "?sort=-registered")
 
 
-@require_POST
+@post_only("candidates:candidate_import_preview")
 @login_required
 def candidate_import_cancel(request, token):
     require_perm(request.user, "candidates.add_candidate")

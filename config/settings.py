@@ -59,11 +59,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # In place of Django's LocaleMiddleware: the user's choice or Bahasa Indonesia, never the browser's.
+    "accounts.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Wraps the views: an empty 405 becomes the house error page.
+    "core.errors.MethodNotAllowedMiddleware",
     # After the messages middleware: a timeout says why the user has to sign in again.
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.PrivatePagesMiddleware",

@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import require_perm
 from candidates.selectors import candidate_list
+from core.errors import post_only
 from core.forms import add_service_errors
 from core.locking import StaleRecordError
 from core.paging import paginate, querystring
@@ -64,7 +65,7 @@ def placement_list(request):
     return render(request, "placements/placement_list.html", context)
 
 
-@require_POST
+@post_only("placements:placement_list")
 @login_required
 def placement_bulk_move(request):
     require_perm(request.user, "placements.change_placement")
@@ -200,7 +201,7 @@ def placement_detail(request, pk):
     return _detail(request, selectors.get_placement_with_gate_data(request.user, pk))
 
 
-@require_POST
+@post_only("placements:placement_detail")
 @login_required
 def placement_move(request, pk):
     placement = selectors.get_placement_with_gate_data(request.user, pk, write=True)

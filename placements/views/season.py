@@ -6,14 +6,19 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from accounts.access import require_perm
+from core.errors import post_only
 from core.paging import paginate, querystring
 from programmes.selectors import get_programme_for_user, seasonal_programme_list
 
 from .. import extensions, selectors, services
 from ..gates import GateRefused
+
+
+def _back_to_next_season(request, pk) -> str:
+    return reverse("placements:next_season")
 
 
 @require_GET
@@ -48,7 +53,7 @@ def next_season(request):
     )
 
 
-@require_POST
+@post_only(_back_to_next_season)
 @login_required
 def next_season_invite(request, pk):
     require_perm(request.user, "placements.add_placement")

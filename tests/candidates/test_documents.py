@@ -15,7 +15,7 @@ from tests.factories import CandidateFactory, DocumentFactory, PlacementFactory,
 def _upload(client, candidate, content: bytes, name: str, **fields):
     data = {"doc_type": "skck", "number": "SKCK/123", "issued_on": "2026-01-10", "expires_on": "2026-07-10", **fields}
     data["file"] = SimpleUploadedFile(name, content, content_type="application/pdf")
-    return client.post(reverse("candidates:document_create", args=[candidate.pk]), data, HTTP_ACCEPT_LANGUAGE="en")
+    return client.post(reverse("candidates:document_create", args=[candidate.pk]), data, language="en")
 
 
 @pytest.fixture

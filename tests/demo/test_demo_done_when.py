@@ -11,10 +11,11 @@ from django.utils import timezone
 from accounts.models import User
 from demo.builder import DemoBuilder
 from programmes.models import Agreement, AgreementStage, Programme
+from tests.clients import LanguageClient
 from tests.programmes.conftest import pdf_upload
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def demo(db):
 
 
 def _client(username: str) -> Client:
-    client = Client()
+    client = LanguageClient()
     client.force_login(User.objects.get(username=username))
     return client
 

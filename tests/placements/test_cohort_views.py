@@ -19,7 +19,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 
 def test_a_new_cohort_gets_its_return_date_from_the_season_pattern(staff_client, serang):

@@ -11,7 +11,7 @@ from programmes.services import agreement_move_stage
 from tests.factories import CandidateFactory, ProgrammeFactory, TrainingBatchFactory, TrainingProviderFactory, today
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 
 @pytest.fixture

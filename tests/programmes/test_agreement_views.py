@@ -11,7 +11,7 @@ from tests.programmes.conftest import pdf_upload
 
 pytestmark = pytest.mark.django_db
 S = AgreementStage
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 
 def _move(client, agreement, **data):
@@ -223,8 +223,11 @@ def test_superuser_moves_a_national_agreement(superuser_client, national_agreeme
     assert national_agreement.stage == S.EVALUATION
 
 
-def test_move_answers_405_to_get(admin_client_serang, serang_agreement):
-    assert admin_client_serang.get(f"/agreements/{serang_agreement.pk}/move/").status_code == 405
+def test_a_get_of_the_move_returns_to_the_agreement(admin_client_serang, serang_agreement):
+    # A reload after a refused move, or the language switch after a form error, lands on the agreement.
+    response = admin_client_serang.get(f"/agreements/{serang_agreement.pk}/move/")
+    assert response.status_code == 302 and response["Location"] == f"/agreements/{serang_agreement.pk}/"
+    assert admin_client_serang.put(f"/agreements/{serang_agreement.pk}/move/").status_code == 405
 
 
 # --- create and edit -----------------------------------------------------------------------------------
