@@ -6,7 +6,7 @@ import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.access import require_perm
+from accounts.access import (
+    may_create_for_own_municipality,
+    require_create_for_own_municipality,
+    require_perm,
+)
 from core.errors import post_only
 from core.locking import StaleRecordError
 from core.paging import PER_PAGE, CappedCountPaginator, querystring
@@ -91,6 +95,7 @@ def candidate_list(request):
             "current_sort": filterset.current_sort,
             "list_columns": extensions.list_columns(),
             "today": timezone.localdate(),
+            "can_create": may_create_for_own_municipality(request.user, "candidates.add_candidate"),
         },
     )
 
@@ -166,10 +171,8 @@ def candidate_export_start(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def candidate_create(request):
-    require_perm(request.user, "candidates.add_candidate")
-    if not request.user.municipality_id:
-        # Candidates belong to a municipality; a superuser without one uses the admin.
-        raise PermissionDenied
+    # Candidates belong to a municipality; a superuser without one uses the admin.
+    require_create_for_own_municipality(request.user, "candidates.add_candidate")
     form = CandidateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -378,7 +381,7 @@ def _owned_token(request, token: str) -> str:
 @require_http_methods(["GET", "POST"])
 @login_required
 def candidate_import(request):
-    require_perm(request.user, "candidates.add_candidate")
+    require_create_for_own_municipality(request.user, "candidates.add_candidate")
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -408,7 +411,7 @@ def candidate_import(request):
 @require_GET
 @login_required
 def candidate_import_preview(request, token):
-    require_perm(request.user, "candidates.add_candidate")
+    require_create_for_own_municipality(request.user, "candidates.add_candidate")
     try:
         preview = imports.candidate_import_preview(user=request.user, preview_token=_owned_token(request, token))
     except imports.CandidateImportError as exc:
@@ -424,7 +427,7 @@ def candidate_import_preview(request, token):
 @post_only("candidates:candidate_import_preview")
 @login_required
 def candidate_import_commit(request, token):
-    require_perm(request.user, "candidates.add_candidate")
+    require_create_for_own_municipality(request.user, "candidates.add_candidate")
     form = ImportCommitForm(request.POST)
     if not form.is_valid():
         return redirect("candidates:candidate_import_preview", token)
@@ -474,7 +477,7 @@ def candidate_import_commit(request, token):
 @post_only("candidates:candidate_import_preview")
 @login_required
 def candidate_import_cancel(request, token):
-    require_perm(request.user, "candidates.add_candidate")
+    require_create_for_own_municipality(request.user, "candidates.add_candidate")
     with contextlib.suppress(imports.CandidateImportError):  # already gone
         imports.candidate_import_discard(user=request.user, preview_token=_owned_token(request, token))
     messages.info(request, _("Import cancelled; nothing was saved."))
@@ -484,7 +487,7 @@ def candidate_import_cancel(request, token):
 @require_GET
 @login_required
 def candidate_import_template(request, fmt):
-    require_perm(request.user, "candidates.add_candidate")
+    require_create_for_own_municipality(request.user, "candidates.add_candidate")
     if fmt == "csv":
         response = HttpResponse("\ufeff" + imports.import_template_csv(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="template-kandidat.csv"'

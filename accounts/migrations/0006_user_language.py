@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_municipality_in_core'),
+        ("accounts", "0005_municipality_in_core"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, choices=[('id', 'Bahasa Indonesia'), ('en', 'English')], default='', max_length=8, verbose_name='language'),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[("id", "Bahasa Indonesia"), ("en", "English")],
+                default="",
+                max_length=8,
+                verbose_name="language",
+            ),
         ),
     ]

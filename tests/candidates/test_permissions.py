@@ -121,3 +121,15 @@ def test_a_get_of_a_post_only_action_returns_to_its_page(staff_client, blitar_cl
     assert blitar_client.get(reverse("candidates:document_verify", args=[serang_document.pk])).status_code == 404
     serang_document.refresh_from_db()
     assert not serang_document.verified_at
+
+
+@pytest.mark.django_db
+def test_a_superuser_without_a_municipality_is_not_offered_what_would_refuse(superuser_client, staff_client):
+    # Candidates belong to a municipality: no "new candidate" or "import" button leads to a 403.
+    body = superuser_client.get(reverse("candidates:candidate_list")).content.decode()
+    assert reverse("candidates:candidate_create") not in body
+    assert reverse("candidates:candidate_import") not in body
+    assert superuser_client.get(reverse("candidates:candidate_create")).status_code == 403
+    assert superuser_client.get(reverse("candidates:candidate_import")).status_code == 403
+    staff_body = staff_client.get(reverse("candidates:candidate_list")).content.decode()
+    assert reverse("candidates:candidate_create") in staff_body and reverse("candidates:candidate_import") in staff_body
