@@ -33,6 +33,10 @@ class BootstrapMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self) -> None:
+        """Classes and checks on every field; call again after adding fields in a form's __init__."""
         for form_field in self.fields.values():
             widget = form_field.widget
             if isinstance(widget, forms.HiddenInput):
@@ -64,7 +68,8 @@ class FixedRowsFormSet(forms.BaseModelFormSet):
     `rows_changed` is True, and no form is cleaned: the view shows the current rows again."""
 
     rows_changed_message = _(
-        "The list changed since this form was opened: a row on it was removed. Nothing was saved; the current list is shown, please enter the changes again."
+        "The list changed since this form was opened: a row on it was removed. Nothing was saved; "
+        "the current list is shown, please enter the changes again."
     )
 
     @cached_property

@@ -82,7 +82,7 @@ def agreement_move(request, pk):
     form = StageMoveForm(request.POST, request.FILES, agreement=agreement)
     if form.is_valid():
         try:
-            event = services.agreement_move_stage(agreement=agreement, user=request.user, **form.cleaned_data)
+            event = services.agreement_move_stage(agreement=agreement, user=request.user, **form.move_data())
         except ValidationError as e:
             add_service_errors(form, e)
         else:

@@ -109,7 +109,9 @@ def test_superuser_without_a_municipality_registers_through_the_admin(superuser_
 
 
 @pytest.mark.django_db
-def test_a_get_of_a_post_only_action_returns_to_its_page(staff_client, blitar_client, serang_candidate, serang_document):
+def test_a_get_of_a_post_only_action_returns_to_its_page(
+    staff_client, blitar_client, serang_candidate, serang_document
+):
     # A reload after a form error, or the language switch on that page, must not end on a 405.
     detail = reverse("candidates:candidate_detail", args=[serang_candidate.pk])
     assert staff_client.get(reverse("candidates:document_verify", args=[serang_document.pk]))["Location"] == detail

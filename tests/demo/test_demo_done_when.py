@@ -46,6 +46,9 @@ def test_done_when_on_the_demo_data(demo):
             "occurred_on": timezone.localdate().isoformat(),
             "note": "MoU Serang–Changnyeong ditandatangani.",
             "document": pdf_upload("MoU Serang-Changnyeong signed.pdf"),
+            # The stage between: recorded with its date and paper, not skipped in silence (issue 18).
+            "skip_full_power_on": timezone.localdate().isoformat(),
+            "skip_full_power_document": pdf_upload("Full Power Kemlu.pdf"),
         },
     )
     assert response.status_code == 302
@@ -67,6 +70,7 @@ def test_done_when_on_the_demo_data(demo):
         "cooperation_plan",
         "dprd_approval",
         "loa",
+        "full_power",
         "mou_signed",
     ]
     assert "MoU Serang–Changnyeong ditandatangani." in timeline(official_page)
