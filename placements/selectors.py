@@ -78,6 +78,7 @@ def stage_counts_by_programme(*, user, programme_ids=None) -> dict[int, dict[str
 # Columns the board folds even when they hold placements (see BoardColumn.folded).
 BOARD_FOLDED_STAGES = ("abroad", "returned", ENDED)
 
+
 @dataclass
 class BoardColumn:
     stage: str  # a stage value, or "ended" for every early end
