@@ -6,7 +6,7 @@ occupation and employer.
 
 from io import BytesIO
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -20,6 +20,12 @@ DATE_FORMAT = "DD MMM YYYY"
 
 
 def manifest_xlsx(cohort: Cohort, placements: list[Placement]) -> bytes:
+    # In English whatever the clerk's language: "South Korea", not "Korea Selatan".
+    with translation.override("en"):
+        return _manifest_xlsx(cohort, placements)
+
+
+def _manifest_xlsx(cohort: Cohort, placements: list[Placement]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Manifest"
