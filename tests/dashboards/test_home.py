@@ -186,3 +186,13 @@ def test_a_role_that_does_not_read_contacts_sees_no_overdue_line(admin_client_se
     assert response.status_code == 200
     assert response.context["dashboard"].overdue_contacts is None
     assert 'data-testid="overdue-contacts"' not in response.content.decode()
+
+
+def test_the_home_table_and_the_programme_dashboard_show_the_same_stage_columns(official_client, serang):
+    programme = _programme_with_placements(serang, ["documents_verified", "visa"])
+    home = official_client.get("/", language="en").context["tables"]["programmes"]
+    dashboard = official_client.get(f"/programmes/{programme.pk}/", language="en")
+    home_stages = [str(c) for c in home.columns[4:-1]]
+    occupations = dashboard.context["tables"]["occupations"]
+    assert "Documents verified" in home_stages and "Visa" in home_stages
+    assert [str(c) for c in occupations.columns if str(c) in home_stages] == home_stages
