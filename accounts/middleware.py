@@ -74,15 +74,12 @@ class PrivatePagesMiddleware:
         return response
 
 
-API_PREFIX = "/api/"
-
-
 def chosen_language(request) -> str:
     """The interface language: the signed-in user's choice, else the language cookie (the switch on
     the login page), else Bahasa Indonesia. The browser's Accept-Language is ignored on purpose:
-    office computers are often set to English, the office works in Indonesian. The API (/api/)
-    answers in its client's Accept-Language."""
-    if request.path.startswith(API_PREFIX):
+    office computers are often set to English, the office works in Indonesian. The data-exchange
+    API (settings.MACHINE_PATH_PREFIX) answers in its client's Accept-Language."""
+    if request.path.startswith(settings.MACHINE_PATH_PREFIX):
         # A machine client of the data-exchange API says which language it reads.
         return translation.get_language_from_request(request)
     user = getattr(request, "user", None)

@@ -240,6 +240,9 @@ LOGGING = {
 }
 
 # --- The data-exchange API (api/): token clients only, one JSON error shape, cursor pages.
+# Its addresses: machine clients that keep their own error shape (core.errors) and read their own
+# Accept-Language (accounts.middleware.LanguageMiddleware).
+MACHINE_PATH_PREFIX = "/api/"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.auth.ClientScopes"],

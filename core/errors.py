@@ -6,6 +6,7 @@ switch after a form error) goes back to the object's page instead of answering 4
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseNotAllowed, HttpResponseServerError
 from django.shortcuts import redirect, render
@@ -67,7 +68,7 @@ class MethodNotAllowedMiddleware:
         if (
             isinstance(response, HttpResponseNotAllowed)
             and not response.content
-            and not request.path.startswith("/api/")
+            and not request.path.startswith(settings.MACHINE_PATH_PREFIX)
             and request.method != "HEAD"
         ):
             page = _error_page(request, 405)
