@@ -74,6 +74,17 @@ def require_create(user, perm: str) -> None:
         raise PermissionDenied
 
 
+def may_create_for_own_municipality(user, perm: str) -> bool:
+    """Records that always belong to the user's municipality (candidates, their imports): a user
+    without one, a superuser too, creates none. Pages hide the buttons with this same rule."""
+    return user.has_perm(perm) and user.municipality_id is not None
+
+
+def require_create_for_own_municipality(user, perm: str) -> None:
+    if not may_create_for_own_municipality(user, perm):
+        raise PermissionDenied
+
+
 def new_record_owner(user, perm: str, municipality=None):
     """The municipality a new record belongs to: the user's own; a superuser chooses (None: national).
     PermissionDenied without `perm` or for a user who may create for no municipality."""

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
@@ -70,4 +71,55 @@ class PrivatePagesMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             add_never_cache_headers(response)
+        return response
+
+
+def chosen_language(request) -> str:
+    """The interface language: the signed-in user's choice, else the language cookie (the switch on
+    the login page), else Bahasa Indonesia. The browser's Accept-Language is ignored on purpose:
+    office computers are often set to English, the office works in Indonesian. The data-exchange
+    API (settings.MACHINE_PATH_PREFIX) answers in its client's Accept-Language."""
+    if request.path.startswith(settings.MACHINE_PATH_PREFIX):
+        # A machine client of the data-exchange API says which language it reads.
+        return translation.get_language_from_request(request)
+    user = getattr(request, "user", None)
+    choices = dict(settings.LANGUAGES)
+    if user is not None and user.is_authenticated and user.language in choices:
+        return user.language
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return cookie if cookie in choices else settings.LANGUAGE_CODE
+
+
+class LanguageMiddleware:
+    """Activates chosen_language() for the request (in place of Django's LocaleMiddleware, which
+    follows the browser). After the authentication middleware: it reads the user's choice."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = chosen_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        user = getattr(request, "user", None)
+        # The account's choice also holds on this computer's login page after signing out.
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.language
+            and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != user.language
+            and settings.LANGUAGE_COOKIE_NAME not in response.cookies
+        ):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
         return response

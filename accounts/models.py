@@ -25,6 +25,8 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    # The interface language the user chose with the language switch; empty: Bahasa Indonesia.
+    language = models.CharField(_("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

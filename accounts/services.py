@@ -2,7 +2,8 @@
 
 import logging
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,18 @@ def user_sessions_end(*, user: User) -> int:
     """Sign the user out everywhere; returns the number of sessions ended."""
     deleted, _ = Session.objects.filter(user=user).delete()
     return deleted
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> User:
+    """Remember the interface language the user chose (the language switch), on their account."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the offered languages.")})
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
 
 
 @transaction.atomic

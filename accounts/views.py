@@ -8,9 +8,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
+
+from core.errors import post_only
 
 from . import reauth, services
 from .access import get_own
@@ -58,7 +61,12 @@ def locked_out(request, original_response=None, credentials=None):
     return render(request, "accounts/locked_out.html", {"lockout_minutes": minutes}, status=429)
 
 
-@require_POST
+def _back_home(request, *args, **kwargs) -> str:
+    """A GET of a saved-filter action (a reload) goes to the dashboard."""
+    return reverse("home")
+
+
+@post_only(_back_home)
 @login_required
 def saved_filter_save(request):
     """Save the list's current filters under a name, for this user only; back to the list."""
@@ -82,10 +90,19 @@ def saved_filter_save(request):
     return redirect(saved.url)
 
 
-@require_POST
+@post_only(_back_home)
 @login_required
 def saved_filter_delete(request, pk):
     saved = get_own(SavedFilter.objects.all(), request.user, pk)
     services.saved_filter_delete(user=request.user, saved_filter=saved)
     messages.success(request, _("Filter “%(name)s” deleted.") % {"name": saved.name})
     return redirect(saved.path)
+
+
+def set_language(request):
+    """Django's language switch, and the choice remembered on the signed-in user's account."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_set_language(user=request.user, language=language)
+    return response

@@ -13,9 +13,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.access import may_create, may_write, persons_only, require_create, require_perm
+from accounts.access import (
+    may_create,
+    may_create_for_own_municipality,
+    may_write,
+    persons_only,
+    require_create,
+    require_create_for_own_municipality,
+    require_perm,
+)
+from core.errors import post_only
 from core.forms import add_service_errors
 from core.locking import StaleRecordError
 from core.paging import PER_PAGE, CappedCountPaginator, paginate, querystring
@@ -62,6 +71,18 @@ def _is_full_nik(term: str) -> bool:
     return bool(re.fullmatch(r"\d{16}", re.sub(r"[\s.\-]", "", term or "")))
 
 
+def _back_to_list(request) -> str:
+    """A GET of the export start (a reload) shows the list it would export."""
+    query = request.GET.urlencode()
+    return reverse("candidates:candidate_list") + (f"?{query}" if query else "")
+
+
+def _back_to_document_candidate(request, doc_id) -> str:
+    return reverse(
+        "candidates:candidate_detail", args=[selectors.get_document_for_user(request.user, doc_id).candidate_id]
+    )
+
+
 @require_GET
 @login_required
 @persons_only
@@ -86,6 +107,7 @@ def candidate_list(request):
             "current_sort": filterset.current_sort,
             "list_columns": extensions.list_columns(),
             "today": timezone.localdate(),
+            "can_create": may_create_for_own_municipality(request.user, "candidates.add_candidate"),
         },
     )
 
@@ -137,7 +159,7 @@ def candidate_export(request):
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=exports.CONTENT_TYPES["xlsx"])
 
 
-@require_POST
+@post_only(_back_to_list)
 @login_required
 @persons_only
 def candidate_export_start(request):
@@ -168,10 +190,8 @@ def candidate_export_start(request):
 @login_required
 @persons_only
 def candidate_create(request):
-    require_perm(request.user, "candidates.add_candidate")
-    if not request.user.municipality_id:
-        # Candidates belong to a municipality; a superuser without one uses the admin.
-        raise PermissionDenied
+    # Candidates belong to a municipality; a superuser without one uses the admin.
+    require_create_for_own_municipality(request.user, "candidates.add_candidate")
     form = CandidateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -281,7 +301,7 @@ def kelurahan_options(request):
     return render(request, "candidates/includes/_kelurahan_options.html", {"choices": choices})
 
 
-@require_POST
+@post_only("candidates:candidate_create")
 @login_required
 def nik_decode(request):
     """What a typed NIK encodes (sex, birth date, kecamatan of the user's office), to pre-fill the
@@ -307,7 +327,7 @@ def nik_decode(request):
 # --- consent ------------------------------------------------------------------------------------
 
 
-@require_POST
+@post_only("candidates:candidate_detail")
 @login_required
 @persons_only
 def consent_record(request, pk):
@@ -330,7 +350,7 @@ def consent_record(request, pk):
     return _render_detail(request, detail, consent_form=form, status=400)
 
 
-@require_POST
+@post_only("candidates:candidate_detail")
 @login_required
 @persons_only
 def consent_withdraw(request, pk):
@@ -429,7 +449,7 @@ def document_download(request, doc_id):
     return response
 
 
-@require_POST
+@post_only(_back_to_document_candidate)
 @login_required
 @persons_only
 def document_verify(request, doc_id):
@@ -457,7 +477,7 @@ def _owned_token(request, token: str) -> str:
 @login_required
 @persons_only
 def candidate_import(request):
-    require_perm(request.user, "candidates.add_candidate")
+    require_create_for_own_municipality(request.user, "candidates.add_candidate")
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -488,7 +508,7 @@ def candidate_import(request):
 @login_required
 @persons_only
 def candidate_import_preview(request, token):
-    require_perm(request.user, "candidates.add_candidate")
+    require_create_for_own_municipality(request.user, "candidates.add_candidate")
     try:
         preview = imports.candidate_import_preview(user=request.user, preview_token=_owned_token(request, token))
     except imports.CandidateImportError as exc:
@@ -501,11 +521,11 @@ def candidate_import_preview(request, token):
     )
 
 
-@require_POST
+@post_only("candidates:candidate_import_preview")
 @login_required
 @persons_only
 def candidate_import_commit(request, token):
-    require_perm(request.user, "candidates.add_candidate")
+    require_create_for_own_municipality(request.user, "candidates.add_candidate")
     form = ImportCommitForm(request.POST)
     if not form.is_valid():
         return redirect("candidates:candidate_import_preview", token)
@@ -552,11 +572,11 @@ def candidate_import_commit(request, token):
     return redirect(reverse("candidates:candidate_list") + "?sort=-registered")
 
 
-@require_POST
+@post_only("candidates:candidate_import_preview")
 @login_required
 @persons_only
 def candidate_import_cancel(request, token):
-    require_perm(request.user, "candidates.add_candidate")
+    require_create_for_own_municipality(request.user, "candidates.add_candidate")
     with contextlib.suppress(imports.CandidateImportError):  # already gone
         imports.candidate_import_discard(user=request.user, preview_token=_owned_token(request, token))
     messages.info(request, _("Import cancelled; nothing was saved."))
@@ -566,7 +586,7 @@ def candidate_import_cancel(request, token):
 @require_GET
 @login_required
 def candidate_import_template(request, fmt):
-    require_perm(request.user, "candidates.add_candidate")
+    require_create_for_own_municipality(request.user, "candidates.add_candidate")
     if fmt == "csv":
         response = HttpResponse(imports.import_template_csv(), content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = 'attachment; filename="template-kandidat.csv"'
@@ -683,7 +703,7 @@ def _transfer_decision(request, pk, service, success):
     return redirect("candidates:transfer_detail", transfer.pk)
 
 
-@require_POST
+@post_only("candidates:transfer_detail")
 @login_required
 def transfer_accept(request, pk):
     return _transfer_decision(
@@ -694,13 +714,13 @@ def transfer_accept(request, pk):
     )
 
 
-@require_POST
+@post_only("candidates:transfer_detail")
 @login_required
 def transfer_refuse(request, pk):
     return _transfer_decision(request, pk, transfers.transfer_refuse, _("Transfer refused."))
 
 
-@require_POST
+@post_only("candidates:transfer_detail")
 @login_required
 def transfer_cancel(request, pk):
     return _transfer_decision(

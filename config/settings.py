@@ -33,12 +33,12 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "csp",
-    "axes",
+    "config.apps.AxesConfig",
     "pgtrigger",
-    "pghistory",
+    "config.apps.HistoryConfig",
     "pghistory.admin",
     "django_tasks",
-    "django_tasks_db",
+    "config.apps.TasksDatabaseConfig",
     "core",
     "jobs",
     "accounts",
@@ -61,11 +61,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # In place of Django's LocaleMiddleware: the user's choice or Bahasa Indonesia, never the browser's.
+    "accounts.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Wraps the views: an empty 405 becomes the house error page.
+    "core.errors.MethodNotAllowedMiddleware",
     # After the messages middleware: a timeout says why the user has to sign in again.
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.PrivatePagesMiddleware",
@@ -239,6 +242,9 @@ LOGGING = {
 }
 
 # --- The data-exchange API (api/): token clients only, one JSON error shape, cursor pages.
+# Its addresses: machine clients that keep their own error shape (core.errors) and read their own
+# Accept-Language (accounts.middleware.LanguageMiddleware).
+MACHINE_PATH_PREFIX = "/api/"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.auth.ClientScopes"],

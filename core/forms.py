@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .validators import refuse_control_characters
@@ -68,6 +69,10 @@ class BootstrapMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self) -> None:
+        """Classes and checks on every field; call again after adding fields in a form's __init__."""
         for form_field in self.fields.values():
             widget = form_field.widget
             if isinstance(widget, DateInput) and isinstance(form_field, forms.DateField):
@@ -93,3 +98,31 @@ class BootstrapMixin:
                 classes = widget.attrs.get("class", "").split()
                 if "is-invalid" not in classes:
                     widget.attrs["class"] = " ".join([*classes, "is-invalid"])
+
+
+class FixedRowsFormSet(forms.BaseModelFormSet):
+    """A model formset over the rows a page listed. When a submitted row has left that set since the
+    page was drawn (another clerk removed it), the formset is invalid as a whole with one message,
+    `rows_changed` is True, and no form is cleaned: the view shows the current rows again."""
+
+    rows_changed_message = _(
+        "The list changed since this form was opened: a row on it was removed. Nothing was saved; "
+        "the current list is shown, please enter the changes again."
+    )
+
+    @cached_property
+    def rows_changed(self) -> bool:
+        if not self.is_bound or not self.management_form.is_valid():
+            return False
+        pk_name = self.model._meta.pk.name
+        listed = {str(obj.pk) for obj in self.get_queryset()}
+        submitted = [self.data.get(f"{self.add_prefix(i)}-{pk_name}") for i in range(self.initial_form_count())]
+        return any(str(pk) not in listed for pk in submitted)
+
+    def is_valid(self) -> bool:
+        return not self.rows_changed and super().is_valid()
+
+    def non_form_errors(self):
+        if self.rows_changed:
+            return self.error_class([self.rows_changed_message], renderer=self.renderer)
+        return super().non_form_errors()

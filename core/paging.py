@@ -73,6 +73,12 @@ class CappedCountPaginator(Paginator):
         return f"{text}+" if self.capped else text
 
     @property
+    def pages_label(self) -> str:
+        """The number of pages for "Page 1 of 9" (includes/_pagination.html): "201+" while capped."""
+        pages = number_format(self.num_pages, force_grouping=True)
+        return f"{pages}+" if self.count and self.capped else pages
+
+    @property
     def num_pages_label(self) -> str:
         pages = number_format(self.num_pages, force_grouping=True)
         if self.count and self.capped:

@@ -40,8 +40,9 @@ from protection.selectors import overdue_contact_count
 
 PIPELINE = [s.value for s in PlacementStage.pipeline()]
 EARLY_ENDS = [s.value for s in PlacementStage.early_ends()]
-# The columns of the home page: the stages an official asks about (DESIGN §1).
-HOME_FUNNEL = ["registered", "screened", "in_training", "ready", "selected", "departed", "abroad", "returned"]
+# The stage columns of the home table and of the programme dashboard (its funnel, chart and occupation
+# table): the whole pipeline, as on the board, so the same stage never counts on one page and not the other.
+HOME_FUNNEL = PIPELINE
 # The age bands are the placement list's own (its `age_band` filter), so a band's count and the
 # list it links to agree; "<18" only ever shows data errors.
 UNDER_18 = AGE_BANDS[0][0]

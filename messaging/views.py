@@ -8,13 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import persons_only, require_perm
 from candidates.selectors import candidate_list, get_candidate_for_user
+from core.errors import post_only
 from core.forms import add_service_errors
 from core.paging import paginate, querystring
 from placements.reminders import PERSON_KINDS
@@ -30,6 +32,14 @@ from .providers import NotSigned, reporting_provider
 from .recipients import build_list, shortlist_label
 
 SKIPPED_SHOWN = 50
+
+
+def _back_to_candidate(request, pk) -> str:
+    return reverse("candidates:candidate_detail", args=[pk])
+
+
+def _back_to_consent_candidate(request, pk) -> str:
+    return reverse("candidates:candidate_detail", args=[selectors.get_consent_for_user(request.user, pk).candidate_id])
 
 
 @require_GET
@@ -184,7 +194,7 @@ def _candidate_context(request, candidate, *, consent_form=None):
     }
 
 
-@require_POST
+@post_only(_back_to_candidate)
 @login_required
 @persons_only
 def consent_give(request, pk):
@@ -209,7 +219,7 @@ def consent_give(request, pk):
     return redirect("candidates:candidate_detail", pk=candidate.pk)
 
 
-@require_POST
+@post_only(_back_to_consent_candidate)
 @login_required
 @persons_only
 def consent_withdraw(request, pk):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import LanguageResult
 from core.choices import LanguageTest
-from core.forms import BootstrapMixin, DateInput
+from core.forms import BootstrapMixin, DateInput, FixedRowsFormSet
 from core.models import Municipality
 from programmes.models import Occupation
 
@@ -352,7 +352,9 @@ class EnrolmentResultForm(ServiceValidated, BootstrapMixin, forms.ModelForm):
         return cleaned
 
 
-EnrolmentResultFormSet = forms.modelformset_factory(Enrolment, form=EnrolmentResultForm, extra=0)
+EnrolmentResultFormSet = forms.modelformset_factory(
+    Enrolment, form=EnrolmentResultForm, formset=FixedRowsFormSet, extra=0
+)
 
 
 # --- cohorts -------------------------------------------------------------------------------------

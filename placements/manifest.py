@@ -4,7 +4,7 @@ No NIK, no address, no phone, no health data: name, sex, birth date, passport nu
 occupation and employer.
 """
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.spreadsheets import BOLD, new_workbook, xlsx_append, xlsx_bytes
 
@@ -17,6 +17,12 @@ DATE_FORMAT = "DD MMM YYYY"
 
 def manifest_xlsx(cohort: Cohort, placements: list[Placement]) -> bytes:
     """Written by core.spreadsheets like every file Rantau makes: no text becomes a formula."""
+    # In English whatever the clerk's language: "South Korea", not "Korea Selatan".
+    with translation.override("en"):
+        return _manifest_xlsx(cohort, placements)
+
+
+def _manifest_xlsx(cohort: Cohort, placements: list[Placement]) -> bytes:
     book = new_workbook()
     sheet = book.active
     sheet.title = "Manifest"

@@ -111,6 +111,10 @@ def stage_counts_by_programme(*, user, programme_ids=None) -> dict[int, dict[str
 # --- the pipeline board ------------------------------------------------------------------------
 
 
+# Columns the board folds even when they hold placements (see BoardColumn.folded).
+BOARD_FOLDED_STAGES = ("abroad", "returned", ENDED)
+
+
 @dataclass
 class BoardColumn:
     stage: str  # a stage value, or "ended" for every early end
@@ -121,6 +125,12 @@ class BoardColumn:
     @property
     def more(self) -> int:
         return self.count - len(self.cards)
+
+    @property
+    def folded(self) -> bool:
+        """Drawn narrow, as its count: an empty column, or one of the stages after departure (their
+        work is on the protection pages), so that the board fits a 1366 px screen."""
+        return not self.count or self.stage in BOARD_FOLDED_STAGES
 
 
 @dataclass

@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override as translation_override
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import may_write, require_write
 from candidates import readlog
 from candidates.privacy import export_file_name, sees_full_identifiers
 from candidates.selectors import candidate_detail_queryset, candidate_list, get_candidate_for_user
+from core.errors import post_only
 from core.forms import add_service_errors
 from core.paging import PER_PAGE, CappedCountPaginator, querystring
 
@@ -87,7 +88,7 @@ def request_detail(request, pk):
     return _render_request(request, selectors.get_data_request_for_user(request.user, pk))
 
 
-@require_POST
+@post_only("privacy:request_detail")
 @login_required
 def request_answer(request, pk):
     data_request = selectors.get_data_request_for_user(request.user, pk, write=True)
@@ -187,7 +188,7 @@ def breach_detail(request, pk):
     )
 
 
-@require_POST
+@post_only("privacy:breach_detail")
 @login_required
 def breach_notified(request, pk):
     breach = selectors.get_breach_for_user(request.user, pk, write=True)

@@ -9,6 +9,7 @@ from core.forms import BootstrapMixin, DateInput
 from core.models import Municipality
 
 from .models import Agreement, AgreementStage, Partner, Programme, ProgrammeDemand
+from .services import PassedOver, passed_over_field
 from .validators import validate_pdf
 
 
@@ -90,18 +91,74 @@ class StageMoveForm(BootstrapMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
     )
 
+    MOVE_FIELDS = ("stage", "occurred_on", "note", "reason", "document")
+
     def __init__(self, *args, agreement: Agreement, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = [("", "---------")] + [
             (value, label) for value, label in AgreementStage.choices if value != agreement.stage
         ]
+        self.fields["stage"].initial = AgreementStage.following(agreement.stage)
         self.fields["occurred_on"].initial = timezone.localdate()
+        # One row per procedure stage a move could skip (the rule and its messages: the service).
+        self.passed_over_rows = []
+        targets = [value for value in AgreementStage.values if value != agreement.stage]
+        skippable = {
+            step: [t for t in targets if step in AgreementStage.passed_over(agreement.stage, t)]
+            for step in AgreementStage.procedure()
+        }
+        if agreement.municipality_id is None:
+            skippable = {}  # a ministry's agreement does not follow the KSDPL procedure
+        for step, skipped_by in skippable.items():
+            if not skipped_by:
+                continue
+            label = AgreementStage(step).label
+            on = passed_over_field(step, "on")
+            self.fields[on] = forms.DateField(
+                label=_("date of “%(stage)s”") % {"stage": label}, required=False, widget=DateInput()
+            )
+            names = {"on": on, "reason": passed_over_field(step, "reason")}
+            if step in AgreementStage.with_document():
+                names["document"] = passed_over_field(step, "document")
+                self.fields[names["document"]] = forms.FileField(
+                    label=_("signed document of “%(stage)s” (PDF)") % {"stage": label},
+                    required=False,
+                    widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+                )
+            self.fields[names["reason"]] = forms.CharField(
+                label=_("or the reason it was passed over"), required=False, max_length=1000
+            )
+            self.passed_over_rows.append({"stage": step, "label": label, "skipped_by": " ".join(skipped_by), **names})
+        self.style_fields()
 
     def clean_document(self):
         document = self.cleaned_data.get("document")
         if document:
             validate_pdf(document)
         return document or None
+
+    def move_data(self) -> dict:
+        """The move itself, for programmes.services.agreement_move_stage."""
+        data = {name: self.cleaned_data.get(name) for name in self.MOVE_FIELDS}
+        data["passed_over"] = {
+            row["stage"]: PassedOver(
+                occurred_on=self.cleaned_data.get(row["on"]),
+                document=self.cleaned_data.get(row.get("document", "")) or None,
+                reason=self.cleaned_data.get(row["reason"], ""),
+            )
+            for row in self.passed_over_rows
+        }
+        return data
+
+    def passed_over_bound_rows(self):
+        """The rows with their bound fields, for the template."""
+        for row in self.passed_over_rows:
+            yield {
+                "stage": row["stage"],
+                "label": row["label"],
+                "skipped_by": row["skipped_by"],
+                "fields": [self[row[part]] for part in ("on", "document", "reason") if part in row],
+            }
 
 
 class ProgrammeForm(BootstrapMixin, forms.ModelForm):

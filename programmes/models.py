@@ -87,6 +87,48 @@ class AgreementStage(models.TextChoices):
         return [cls.SUSPENDED, cls.TERMINATED]
 
     @classmethod
+    def procedure(cls) -> list[str]:
+        """The KSDPL procedure of a regional government's agreement, in order, up to the MoU in force."""
+        return [
+            cls.INITIATIVE,
+            cls.EXPLORATION,
+            cls.LOI,
+            cls.COOPERATION_PLAN,
+            cls.DPRD_APPROVAL,
+            cls.LOA,
+            cls.FULL_POWER,
+            cls.MOU_SIGNED,
+            cls.ACTIVE,
+        ]
+
+    @classmethod
+    def with_document(cls) -> list[str]:
+        """Procedure stages that end in a signed paper (a letter, the plan, a decision, the MoU)."""
+        return [cls.LOI, cls.COOPERATION_PLAN, cls.DPRD_APPROVAL, cls.LOA, cls.FULL_POWER, cls.MOU_SIGNED]
+
+    @classmethod
+    def passed_over(cls, current: str, target: str) -> list[str]:
+        """The procedure stages a move from `current` to `target` skips, in order ([] for none)."""
+        steps = cls.procedure()
+        if current not in steps:
+            return []
+        if target in (cls.EVALUATION, cls.RENEWED):
+            end = len(steps)  # both come after the agreement was in force
+        elif target in steps:
+            end = steps.index(target)
+        else:
+            return []  # expiry, suspension and termination may come at any stage
+        return steps[steps.index(current) + 1 : end]
+
+    @classmethod
+    def following(cls, stage: str) -> str | None:
+        """The stage that usually comes next: preselected on the move form."""
+        steps = cls.procedure()
+        if stage in steps[:-1]:
+            return steps[steps.index(stage) + 1]
+        return {cls.ACTIVE: cls.EVALUATION, cls.EVALUATION: cls.RENEWED, cls.RENEWED: cls.EVALUATION}.get(stage)
+
+    @classmethod
     def closed(cls) -> list[str]:
         """Stages after which an agreement no longer runs (no expiry reminders)."""
         return [cls.EXPIRED, cls.TERMINATED]

@@ -7,7 +7,8 @@ municipality is the user's own; only a superuser chooses (None: national).
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -128,6 +129,75 @@ def _pdf_download_name(name: str | None) -> str:
     return f"{stem.strip(' .')[:200] or 'document'}.pdf"
 
 
+@dataclass(frozen=True)
+class PassedOver:
+    """What a move records for a procedure stage it skips: its date (with the signed document when
+    the stage has one), or the reason it was passed over."""
+
+    occurred_on: date | None = None
+    document: UploadedFile | None = None
+    reason: str = ""
+
+
+def passed_over_field(stage: str, part: str) -> str:
+    """The name of a passed-over stage's input ("on", "document", "reason"), on the form and in errors."""
+    return f"skip_{stage}_{part}"
+
+
+def _check_passed_over(locked: Agreement, stage: str, occurred_on: date | None, given, add) -> list[tuple[str, Any]]:
+    """Each stage the move skips, checked: [(stage, PassedOver)] in order. Only a regional government's
+    agreement follows the KSDPL procedure; a ministry's agreement has no DPRD or Kemendagri stage."""
+    if locked.municipality_id is None:
+        return []
+    skipped = AgreementStage.passed_over(locked.stage, stage)
+    recorded, earliest = [], locked.stage_entered_on
+    for step in skipped:
+        entry = given.get(step) or PassedOver()
+        label = AgreementStage(step).label
+        reason = (entry.reason or "").strip()
+        on = entry.occurred_on
+        if on is not None:
+            if on > timezone.localdate() or (occurred_on is not None and on > occurred_on):
+                add(passed_over_field(step, "on"), _("The date cannot be after the date of this move."))
+            elif on < earliest:
+                add(
+                    passed_over_field(step, "on"),
+                    _("The date cannot be before the stage before it (%(date)s).")
+                    % {"date": date_format(earliest, "j M Y")},
+                )
+            else:
+                earliest = on
+        if entry.document is not None:
+            try:
+                validate_pdf(entry.document)
+            except ValidationError as e:
+                for message in e.messages:
+                    add(passed_over_field(step, "document"), message)
+        if not reason and on is None:
+            add(
+                passed_over_field(step, "on"),
+                _("This move skips “%(stage)s”: enter the date it happened, or the reason it was passed over.")
+                % {"stage": label},
+            )
+        elif not reason and step in AgreementStage.with_document() and entry.document is None:
+            add(
+                passed_over_field(step, "document"),
+                _("Attach the signed document of “%(stage)s”, or give the reason it was passed over.")
+                % {"stage": label},
+            )
+        recorded.append((step, PassedOver(occurred_on=on, document=entry.document, reason=reason)))
+    return recorded
+
+
+def _attach(event: AgreementStageEvent, document: UploadedFile | None) -> None:
+    if document is not None:
+        # Stored under a random name: the original name can carry personal data and must not
+        # decide where the file lands. It is kept only for the download's file name.
+        event.document_name = _pdf_download_name(document.name)
+        document.name = f"{uuid.uuid4().hex}.pdf"
+        event.document = document
+
+
 @transaction.atomic
 def agreement_move_stage(
     *,
@@ -137,12 +207,15 @@ def agreement_move_stage(
     note: str = "",
     reason: str = "",
     document: UploadedFile | None = None,
+    passed_over: Mapping[str, PassedOver] | None = None,
     user,
 ) -> AgreementStageEvent:
     """Move the agreement to `stage` and record the event.
 
     Forward needs a date and a note; back, suspending or terminating needs a reason. The date may
-    not be in the future nor before the current stage began. The document must be a PDF.
+    not be in the future nor before the current stage began. The document must be a PDF. A forward
+    move that skips stages of the procedure records each of them (`passed_over`, by stage): with
+    its date, and its signed document where it has one, or with the reason it was passed over.
     """
     require_write(user, "programmes.change_agreement", agreement.municipality_id)
     # Lock the row: two admins moving the same agreement at once would otherwise both succeed.
@@ -179,24 +252,36 @@ def agreement_move_stage(
             validate_pdf(document)
         except ValidationError as e:
             errors.setdefault("document", []).extend(e.messages)
+    skipped = [] if "stage" in errors else _check_passed_over(locked, stage, occurred_on, passed_over or {}, add)
     if errors:
         raise ValidationError(errors)
+
+    previous = locked.stage
+    for step, entry in skipped:
+        passed = AgreementStageEvent(
+            agreement=locked,
+            stage=step,
+            previous_stage=previous,
+            occurred_on=entry.occurred_on or occurred_on,
+            note=_("Recorded with the move to “%(stage)s”.") % {"stage": AgreementStage(stage).label},
+            reason=entry.reason,
+            recorded_by=user,
+        )
+        _attach(passed, entry.document)
+        passed.full_clean()
+        passed.save()
+        previous = step
 
     event = AgreementStageEvent(
         agreement=locked,
         stage=stage,
-        previous_stage=locked.stage,
+        previous_stage=previous,
         occurred_on=occurred_on,
         note=note,
         reason=reason,
         recorded_by=user,
     )
-    if document is not None:
-        # Stored under a random name: the original name can carry personal data and must not
-        # decide where the file lands. It is kept only for the download's file name.
-        event.document_name = _pdf_download_name(document.name)
-        document.name = f"{uuid.uuid4().hex}.pdf"
-        event.document = document
+    _attach(event, document)
     event.full_clean()
     event.save()
 

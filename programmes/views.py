@@ -9,9 +9,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import may_create, require_create
+from core.errors import post_only
 from core.forms import add_service_errors
 from core.paging import paginate, querystring
 
@@ -74,14 +75,14 @@ def agreement_detail(request, pk):
     return _agreement_page(request, agreement)
 
 
-@require_POST
+@post_only("programmes:agreement_detail")
 @login_required
 def agreement_move(request, pk):
     agreement = selectors.get_agreement_for_user(request.user, pk, write=True)
     form = StageMoveForm(request.POST, request.FILES, agreement=agreement)
     if form.is_valid():
         try:
-            event = services.agreement_move_stage(agreement=agreement, user=request.user, **form.cleaned_data)
+            event = services.agreement_move_stage(agreement=agreement, user=request.user, **form.move_data())
         except ValidationError as e:
             add_service_errors(form, e)
         else:

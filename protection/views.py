@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import get_for_user, persons_only, require_perm
 from candidates.privacy import may_download_document, require_document_download
 from candidates.readlog import Kind, record_read
+from core.errors import post_only
 from core.forms import add_service_errors
 from core.locking import StaleRecordError
 from core.paging import paginate, querystring
@@ -53,6 +54,10 @@ GROUP_LABELS = {
     "partner": gettext_lazy("Partner"),
     "kecamatan": gettext_lazy("Kecamatan"),
 }
+
+
+def _back_to_holds(request, pk) -> str:
+    return reverse("protection:hold_list")
 
 
 @require_GET
@@ -232,28 +237,28 @@ def _case_write(request, pk, form_class, prefix, service, success, **form_kwargs
     )
 
 
-@require_POST
+@post_only("protection:case_detail")
 @login_required
 @persons_only
 def case_action(request, pk):
     return _case_write(request, pk, ActionForm, "action", services.case_add_action, _("Action recorded."))
 
 
-@require_POST
+@post_only("protection:case_detail")
 @login_required
 @persons_only
 def case_escalate(request, pk):
     return _case_write(request, pk, EscalateForm, "escalate", services.case_escalate, _("Case escalated."))
 
 
-@require_POST
+@post_only("protection:case_detail")
 @login_required
 @persons_only
 def case_resolve(request, pk):
     return _case_write(request, pk, ResolveForm, "resolve", services.case_resolve, _("Case resolved."))
 
 
-@require_POST
+@post_only("protection:case_detail")
 @login_required
 @persons_only
 def case_close(request, pk):
@@ -261,7 +266,7 @@ def case_close(request, pk):
     return _case_write(request, pk, CloseForm, "close", services.case_close, _("Case closed."), case=case)
 
 
-@require_POST
+@post_only("protection:case_detail")
 @login_required
 @persons_only
 def case_document_add(request, pk):
@@ -390,7 +395,7 @@ def placement_protection(request, pk):
     return render(request, "protection/placement.html", context)
 
 
-@require_POST
+@post_only("protection:placement")
 @login_required
 @persons_only
 def contact_create(request, pk):
@@ -414,7 +419,7 @@ def contact_create(request, pk):
     )
 
 
-@require_POST
+@post_only("protection:placement")
 @login_required
 @persons_only
 def contact_record_save(request, pk):
@@ -526,7 +531,7 @@ def hold_list(request):
     )
 
 
-@require_POST
+@post_only(_back_to_holds)
 @login_required
 def hold_lift(request, pk):
     hold = get_for_user(

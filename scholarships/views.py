@@ -15,12 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import may_create, may_write, require_perm
 from candidates.privacy import mask_identifier
 from candidates.readlog import Kind, record_read
 from candidates.selectors import candidate_list
+from core.errors import post_only
 from core.forms import add_service_errors
 from core.locking import StaleRecordError
 from core.paging import paginate, querystring
@@ -154,7 +155,7 @@ def round_detail(request, pk):
     )
 
 
-@require_POST
+@post_only("scholarships:round_detail")
 @login_required
 def round_action(request, pk):
     """close, approve, publish, or advance every applicant at one stage to the next."""
@@ -193,7 +194,7 @@ def round_action(request, pk):
     return redirect("scholarships:round_detail", selection_round.pk)
 
 
-@require_POST
+@post_only("scholarships:round_detail")
 @login_required
 def round_reviewers(request, pk):
     selection_round = selectors.get_round_for_user(request.user, pk, write=True)
@@ -387,7 +388,7 @@ def application_detail(request, pk):
     return render(request, "scholarships/application_detail.html", _detail_context(request, application))
 
 
-@require_POST
+@post_only("scholarships:application_detail")
 @login_required
 def application_move(request, pk):
     application = selectors.get_application_for_user(request.user, pk, write=True)
@@ -420,7 +421,7 @@ def application_move(request, pk):
     return render(request, "scholarships/application_detail.html", context, status=400)
 
 
-@require_POST
+@post_only("scholarships:application_detail")
 @login_required
 def application_score(request, pk):
     application = selectors.get_application_for_user(request.user, pk)
@@ -438,7 +439,7 @@ def application_score(request, pk):
     return render(request, "scholarships/application_detail.html", context, status=400)
 
 
-@require_POST
+@post_only("scholarships:application_detail")
 @login_required
 def application_conflict(request, pk):
     application = selectors.get_application_for_user(request.user, pk)
@@ -456,7 +457,7 @@ def application_conflict(request, pk):
     return render(request, "scholarships/application_detail.html", context, status=400)
 
 
-@require_POST
+@post_only("scholarships:application_detail")
 @login_required
 def semester_report(request, pk):
     application = selectors.get_application_for_user(request.user, pk)
@@ -475,7 +476,7 @@ def semester_report(request, pk):
     return render(request, "scholarships/application_detail.html", context, status=400)
 
 
-@require_POST
+@post_only("scholarships:application_detail")
 @login_required
 def commitment(request, pk):
     application = selectors.get_application_for_user(request.user, pk, write=True)

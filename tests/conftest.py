@@ -20,6 +20,7 @@ from django.test import Client
 
 from accounts.models import Role, User
 from core.models import Municipality
+from tests.clients import LanguageClient
 
 
 @pytest.fixture(autouse=True)
@@ -128,9 +129,15 @@ def superuser(db) -> User:
 
 
 def _client_for(user: User) -> Client:
-    client = Client()
+    client = LanguageClient()
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def client() -> Client:
+    """An anonymous visitor (pytest-django's client, taking `language=` per request)."""
+    return LanguageClient()
 
 
 @pytest.fixture

@@ -7,13 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import persons_only, require_perm
 from candidates.privacy import FULL_IDENTIFIERS_FILE_MARK, sees_full_identifiers
 from candidates.readlog import Kind, record_read
+from core.errors import post_only
 from core.forms import add_service_errors
 from core.paging import paginate, querystring
 from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_lines, xlsx_bytes, xlsx_table
@@ -32,6 +34,10 @@ from ..models import PlacementStage
 from ._common import CHOICES_SHOWN, report
 
 logger = logging.getLogger(__name__)
+
+
+def _back_to_cohort(request, pk, placement_pk) -> str:
+    return reverse("placements:cohort_detail", args=[pk])
 
 
 @require_GET
@@ -122,7 +128,7 @@ def cohort_detail(request, pk):
     return _cohort_detail(request, selectors.get_cohort_for_user(request.user, pk))
 
 
-@require_POST
+@post_only("placements:cohort_detail")
 @login_required
 @persons_only
 def cohort_add(request, pk):
@@ -143,7 +149,7 @@ def cohort_add(request, pk):
     return redirect("placements:cohort_detail", pk=cohort.pk)
 
 
-@require_POST
+@post_only(_back_to_cohort)
 @login_required
 @persons_only
 def cohort_remove(request, pk, placement_pk):
@@ -169,7 +175,7 @@ def _moves_report(request, result, stage_label):
     )
 
 
-@require_POST
+@post_only("placements:cohort_detail")
 @login_required
 @persons_only
 def cohort_depart(request, pk):
@@ -188,7 +194,7 @@ def cohort_depart(request, pk):
     return _cohort_detail(request, cohort, depart_form=form)
 
 
-@require_POST
+@post_only("placements:cohort_detail")
 @login_required
 @persons_only
 def cohort_arrive(request, pk):
@@ -284,7 +290,7 @@ def cohort_confirmations(request, pk):
     return render(request, "placements/cohort_confirmations.html", {"cohort": cohort, "form": form, "preview": preview})
 
 
-@require_POST
+@post_only("placements:cohort_confirmations")
 @login_required
 @persons_only
 def cohort_confirmations_commit(request, pk):

@@ -9,12 +9,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import may_see_persons, may_write, persons_only, require_perm
 from candidates.privacy import sees_full_identifiers
 from candidates.readlog import Kind, record_read
 from candidates.selectors import candidate_list
+from core.errors import post_only
 from core.forms import add_service_errors
 from core.locking import StaleRecordError
 from core.paging import paginate, querystring
@@ -76,7 +77,7 @@ def placement_list(request):
     return render(request, "placements/placement_list.html", context)
 
 
-@require_POST
+@post_only("placements:placement_list")
 @login_required
 @persons_only
 def placement_bulk_move(request):
@@ -257,7 +258,7 @@ def placement_detail(request, pk):
     return _detail(request, placement)
 
 
-@require_POST
+@post_only("placements:placement_detail")
 @login_required
 @persons_only
 def placement_move(request, pk):
@@ -285,7 +286,7 @@ def placement_move(request, pk):
     return redirect("placements:placement_detail", pk=placement.pk)
 
 
-@require_POST
+@post_only("placements:placement_detail")
 @login_required
 def placement_enrol(request, pk):
     """Enrol the placement in a batch of its programme; it moves on to "in training" when it may."""

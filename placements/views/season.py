@@ -7,15 +7,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from accounts.access import persons_only, require_perm
+from core.errors import post_only
 from core.paging import paginate, querystring
 from programmes.selectors import get_programme_for_user, seasonal_programme_list
 
 from .. import extensions, selectors, services
 from ..gates import GateRefused
 from ._common import report
+
+
+def _back_to_next_season(request, pk) -> str:
+    return reverse("placements:next_season")
 
 
 @require_GET
@@ -51,7 +56,7 @@ def next_season(request):
     )
 
 
-@require_POST
+@post_only(_back_to_next_season)
 @login_required
 @persons_only
 def next_season_invite(request, pk):
@@ -76,7 +81,7 @@ def next_season_invite(request, pk):
 INVITE_ALL_MAX = 500
 
 
-@require_POST
+@post_only("placements:next_season")
 @login_required
 def next_season_invite_bulk(request):
     """Invite the ticked returnees, or all of them: each is checked like a single invitation, the ones

@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import may_write, persons_only, require_perm
+from core.errors import post_only
 from core.forms import add_service_errors
 from core.paging import PER_PAGE, paginate, querystring
 from programmes.models import Programme
@@ -194,7 +195,7 @@ def training_detail(request, pk):
     return _training_detail(request, selectors.get_batch_for_user(request.user, pk))
 
 
-@require_POST
+@post_only("placements:training_detail")
 @login_required
 @persons_only
 def batch_enrol(request, pk):
@@ -221,13 +222,16 @@ def batch_enrol(request, pk):
     return redirect("placements:training_detail", pk=batch.pk)
 
 
-@require_POST
+@post_only("placements:training_detail")
 @login_required
 @persons_only
 def batch_results(request, pk):
     require_perm(request.user, "placements.change_enrolment")
     batch = selectors.get_batch_for_user(request.user, pk)
     formset = EnrolmentResultFormSet(request.POST, queryset=selectors.batch_enrolments(batch=batch, user=request.user))
+    if formset.rows_changed:
+        messages.error(request, formset.rows_changed_message)
+        return _training_detail(request, batch, status=409)
     if not formset.is_valid():
         return _training_detail(request, batch, formset=formset)
     changed = {form.instance.pk: form for form in formset.initial_forms if form.has_changed()}

@@ -31,7 +31,10 @@
       }
       return out;
     });
+    // Numbers as the user's language writes them: 1.000 in Bahasa Indonesia, 1,000 in English.
+    const locale = canvas.dataset.locale || document.documentElement.lang || "id";
     const options = {
+      locale,
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
@@ -39,7 +42,9 @@
     };
     if (!round) {
       const value = { beginAtZero: true, ticks: { precision: 0 } };
-      if (spec.percent) Object.assign(value, { max: 100, ticks: { callback: (v) => `${v}%` } });
+      if (spec.percent) {
+        Object.assign(value, { max: 100, ticks: { callback: (v) => `${new Intl.NumberFormat(locale).format(v)}%` } });
+      }
       // Long names (programmes, kecamatan) are shortened on the axis; the tooltip and the table keep them whole.
       const category = {
         ticks: {

@@ -6,7 +6,7 @@ from django.contrib.messages import get_messages
 from accounts.models import SavedFilter
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 
 def _save(client, name="Perempuan SMA", path="/candidates/", querystring="sex=F&education=sma&page=3"):

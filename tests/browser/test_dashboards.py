@@ -17,6 +17,10 @@ def test_official_sees_charts_follows_a_number_and_prints_on_a4(page, shot, sera
     page.wait_for_load_state("networkidle")
     drawn = page.evaluate("() => [...document.querySelectorAll('canvas[data-chart]')].map(c => !!Chart.getChart(c))")
     assert len(drawn) == 9 and all(drawn)
+    # The axes count as the user's language writes numbers: 1.000 in Bahasa Indonesia (issue 18).
+    locale = page.evaluate("() => Chart.getChart(document.querySelector('canvas[data-chart]')).options.locale")
+    assert locale == "id"
+    assert page.evaluate("() => new Intl.NumberFormat('id').format(1000)") == "1.000"
     shot("programme-dashboard")
 
     link = page.locator("[data-testid=table-funnel] a[data-count]").nth(4)  # reached Ready

@@ -160,9 +160,9 @@ def test_paginator_counts_no_further_than_it_needs():
     small = CappedCountPaginator(qs, 2, requested_page=1)
     small.cap = 5  # pretend the registry is large
     assert small.count == 5 and small.capped
-    assert small.num_pages_label == "of 3+"
+    assert small.num_pages_label == "of 3+" and small.pages_label == "3+"
     exact = CappedCountPaginator(qs, 2, requested_page=1)
-    assert exact.count == 7 and not exact.capped and exact.num_pages_label == "of 4"
+    assert exact.count == 7 and not exact.capped and exact.num_pages_label == "of 4" and exact.pages_label == "4"
     assert CappedCountPaginator(qs, 50, requested_page=400).cap == 402 * 50
 
 

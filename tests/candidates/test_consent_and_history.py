@@ -76,7 +76,7 @@ def test_consent_urls_are_post_only_and_closed_to_officials_and_other_offices(
 ):
     candidate = CandidateFactory(municipality=serang)
     url = reverse("candidates:consent_withdraw", args=[candidate.pk])
-    assert staff_client.get(url).status_code == 405
+    assert staff_client.get(url)["Location"] == reverse("candidates:candidate_detail", args=[candidate.pk])
     assert official_client.post(url, {"withdrawn_on": timezone.localdate().isoformat()}).status_code == 403
     assert blitar_client.post(url, {"withdrawn_on": timezone.localdate().isoformat()}).status_code == 404
     candidate.refresh_from_db()

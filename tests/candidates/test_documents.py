@@ -26,7 +26,7 @@ def _upload(client, candidate, content: bytes, name: str, **fields):
     return client.post(
         reverse("candidates:document_create", args=[candidate.pk]),
         document_upload_data(data),
-        HTTP_ACCEPT_LANGUAGE="en",
+        language="en",
     )
 
 

@@ -289,7 +289,7 @@ def test_upload_page_shows_the_file_error(staff_client):
     response = staff_client.post(
         reverse("candidates:candidate_import"),
         {"file": SimpleUploadedFile("x.csv", b"just,text\n")},
-        HTTP_ACCEPT_LANGUAGE="en",
+        language="en",
     )
     assert response.status_code == 200
     assert "Wrong headers" in response.content.decode()

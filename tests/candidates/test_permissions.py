@@ -94,9 +94,8 @@ def test_wrong_methods_answer_405(staff_client, serang_candidate, serang_documen
     assert staff_client.post(reverse("candidates:candidate_list")).status_code == 405
     assert staff_client.post(reverse("candidates:candidate_detail", args=[serang_candidate.pk])).status_code == 405
     assert staff_client.post(reverse("candidates:candidate_export")).status_code == 405
-    assert staff_client.get(reverse("candidates:document_verify", args=[serang_document.pk])).status_code == 405
-    assert staff_client.get(reverse("candidates:consent_record", args=[serang_candidate.pk])).status_code == 405
-    assert staff_client.get(reverse("candidates:candidate_import_commit", args=["0" * 32])).status_code == 405
+    assert staff_client.put(reverse("candidates:document_verify", args=[serang_document.pk])).status_code == 405
+    assert staff_client.delete(reverse("candidates:consent_record", args=[serang_candidate.pk])).status_code == 405
     assert staff_client.delete(reverse("candidates:candidate_edit", args=[serang_candidate.pk])).status_code == 405
 
 
@@ -114,3 +113,32 @@ def test_anonymous_is_sent_to_login(client, serang_candidate):
 @pytest.mark.django_db
 def test_superuser_without_a_municipality_registers_through_the_admin(superuser_client):
     assert superuser_client.get(reverse("candidates:candidate_create")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_get_of_a_post_only_action_returns_to_its_page(
+    staff_client, blitar_client, serang_candidate, serang_document
+):
+    # A reload after a form error, or the language switch on that page, must not end on a 405.
+    detail = reverse("candidates:candidate_detail", args=[serang_candidate.pk])
+    assert staff_client.get(reverse("candidates:document_verify", args=[serang_document.pk]))["Location"] == detail
+    assert staff_client.get(reverse("candidates:consent_record", args=[serang_candidate.pk]))["Location"] == detail
+    token = "0" * 32
+    commit = staff_client.get(reverse("candidates:candidate_import_commit", args=[token]))
+    assert commit["Location"] == reverse("candidates:candidate_import_preview", args=[token])
+    # Another office's document: the same 404 as for any look at it.
+    assert blitar_client.get(reverse("candidates:document_verify", args=[serang_document.pk])).status_code == 404
+    serang_document.refresh_from_db()
+    assert not serang_document.verified_at
+
+
+@pytest.mark.django_db
+def test_a_superuser_without_a_municipality_is_not_offered_what_would_refuse(superuser_client, staff_client):
+    # Candidates belong to a municipality: no "new candidate" or "import" button leads to a 403.
+    body = superuser_client.get(reverse("candidates:candidate_list")).content.decode()
+    assert reverse("candidates:candidate_create") not in body
+    assert reverse("candidates:candidate_import") not in body
+    assert superuser_client.get(reverse("candidates:candidate_create")).status_code == 403
+    assert superuser_client.get(reverse("candidates:candidate_import")).status_code == 403
+    staff_body = staff_client.get(reverse("candidates:candidate_list")).content.decode()
+    assert reverse("candidates:candidate_create") in staff_body and reverse("candidates:candidate_import") in staff_body

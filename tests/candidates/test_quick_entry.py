@@ -12,7 +12,7 @@ from candidates.models import Document
 from tests.factories import CandidateFactory, document_upload_data, pdf_bytes
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ RESULT_COUNT = re.compile(r'data-testid="result-count">\s*([\d.,\s]+?)\s*<')
 
 
 def count_links(client, url) -> list[tuple[str, int]]:
-    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(url, language="en")
     assert response.status_code == 200
     links = [(html.unescape(href), int(n)) for href, n in COUNT_LINK.findall(response.content.decode())]
     assert links, f"no counts on {url}"
@@ -25,7 +25,7 @@ def count_links(client, url) -> list[tuple[str, int]]:
 
 
 def listed_count(client, href) -> int:
-    response = client.get(href, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(href, language="en")
     assert response.status_code == 200, href
     found = RESULT_COUNT.findall(response.content.decode())
     assert found, f"{href} shows no result count"

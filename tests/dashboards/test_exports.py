@@ -21,7 +21,7 @@ def _body(rows, header):
 
 
 def test_programme_table_exports_the_same_numbers_with_scope(official_client, data):
-    rows = _sheet(official_client.get(f"/programmes/{data.programme.pk}/?export=sex", HTTP_ACCEPT_LANGUAGE="en"))
+    rows = _sheet(official_client.get(f"/programmes/{data.programme.pk}/?export=sex", language="en"))
     assert rows[0][0] == "Programme P – By sex"
     assert rows[1][0] == "Scope: Kota Serang"
     assert _body(rows, ["Sex", "Placements", "Reached departure"]) == [
@@ -39,7 +39,7 @@ def test_every_programme_table_exports(official_client, data):
 
 
 def test_pass_rate_exports_as_a_percentage_cell(official_client, data):
-    response = official_client.get(f"/programmes/{data.programme.pk}/?export=providers", HTTP_ACCEPT_LANGUAGE="en")
+    response = official_client.get(f"/programmes/{data.programme.pk}/?export=providers", language="en")
     wb = load_workbook(BytesIO(response.content))
     ws = wb.active
     cells = {row[0].value: row for row in ws.iter_rows() if row[0].value in ("LPK Alpha", "BBPVP Beta")}
@@ -48,10 +48,10 @@ def test_pass_rate_exports_as_a_percentage_cell(official_client, data):
 
 
 def test_home_and_national_tables_export(official_client, national_client, data):
-    rows = _sheet(official_client.get("/?export=programmes", HTTP_ACCEPT_LANGUAGE="en"))
+    rows = _sheet(official_client.get("/?export=programmes", language="en"))
     assert any(row[0] == "Programme P" for row in rows)
     assert not any(row[0] == "Blitar programme" for row in rows)
-    rows = _sheet(national_client.get("/?export=municipalities", HTTP_ACCEPT_LANGUAGE="en"))
+    rows = _sheet(national_client.get("/?export=municipalities", language="en"))
     assert rows[1][0] == "Scope: All municipalities"
     assert ["Kota Blitar", 1, 4, 4, 1, 0, 1] in rows
 
@@ -67,6 +67,6 @@ def test_export_of_another_municipality_programme_answers_404(blitar_client, dat
 def test_text_that_looks_like_a_formula_is_written_as_text(official_client, data):
     # A programme named like a formula would run in Excel if written as it is.
     type(data.programme).objects.filter(pk=data.programme.pk).update(name='=HYPERLINK("http://x","y")')
-    rows = _sheet(official_client.get("/?export=programmes", HTTP_ACCEPT_LANGUAGE="en"))
+    rows = _sheet(official_client.get("/?export=programmes", language="en"))
     names = [row[0] for row in rows if row and isinstance(row[0], str) and "HYPERLINK" in row[0]]
     assert names == ['=HYPERLINK("http://x","y")']  # the name as it is, in a text cell (never a formula)

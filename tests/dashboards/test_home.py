@@ -30,7 +30,7 @@ def _rows(response):
 def test_home_shows_own_programmes_with_a_cumulative_funnel_and_early_ends_apart(official_client, serang, blitar):
     mine = _programme_with_placements(serang, ["registered", "registered", "screened", "ready", "abroad", "withdrawn"])
     theirs = _programme_with_placements(blitar, ["registered"])
-    response = official_client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    response = official_client.get("/", language="en")
     body = response.content.decode()
     assert mine.name in body and theirs.name not in body
     table = response.context["tables"]["programmes"]
@@ -59,7 +59,7 @@ def test_serang_official_sees_no_blitar_numbers_in_a_ministry_programme(official
     ministry = ProgrammeFactory(agreement=AgreementFactory(municipality=None))
     for municipality, stage in [(serang, "ready"), (blitar, "ready"), (blitar, "departed")]:
         PlacementFactory(candidate=CandidateFactory(municipality=municipality), programme=ministry, stage=stage)
-    row = _rows(official_client.get("/", HTTP_ACCEPT_LANGUAGE="en"))[ministry.name]
+    row = _rows(official_client.get("/", language="en"))[ministry.name]
     assert row[4].value == 1  # registered: Serang's one placement
     assert row[4 + 5].value == 0  # departed
 
@@ -80,7 +80,7 @@ def test_cohorts_departing_in_the_next_60_days_with_their_placements(official_cl
     CohortFactory(programme=blitar_programme, name="Kloter Blitar", planned_departure=today + timedelta(days=5))
     for _ in range(3):
         PlacementFactory(candidate=CandidateFactory(municipality=serang), programme=programme, cohort=soon)
-    table = official_client.get("/", HTTP_ACCEPT_LANGUAGE="en").context["tables"]["cohorts"]
+    table = official_client.get("/", language="en").context["tables"]["cohorts"]
     assert [(row[0].value, row[3].value) for row in table.rows] == [("Kloter soon", 3)]
     assert table.rows[0][3].href == f"/placements/?cohort={soon.pk}"
 
@@ -102,7 +102,7 @@ def test_stalled_and_expiring_agreements_are_listed(official_client, serang, bli
     AgreementFactory(
         municipality=blitar, title="Blitar stuck", stage="loa", stage_entered_on=today - timedelta(days=99)
     )
-    response = official_client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    response = official_client.get("/", language="en")
     dashboard = response.context["dashboard"]
     assert [a.pk for a in dashboard.stalled] == [stalled.pk]
     assert [a.pk for a in dashboard.expiring] == [expiring.pk]
@@ -159,7 +159,7 @@ def test_reminders_count_links_to_the_reminders_page(official_client, serang_off
 
 
 def test_printed_dashboard_carries_its_scope_and_date(official_client):
-    body = official_client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    body = official_client.get("/", language="en").content.decode()
     meta = body[body.index('data-testid="report-meta"') :][:400]
     assert "Kota Serang" in meta
     assert f"Made on {timezone.localtime():%-d %B %Y}" in meta
@@ -172,7 +172,7 @@ def test_overdue_contacts_with_workers_abroad_open_the_filtered_worker_list(offi
     overdue = abroad_placement(municipality=serang, days_ago=30)  # the interval is 14 days
     abroad_placement(municipality=serang, days_ago=5)  # within the interval
     abroad_placement(municipality=blitar, days_ago=40)  # another municipality's
-    response = official_client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    response = official_client.get("/", language="en")
     assert response.context["dashboard"].overdue_contacts == 1
     link = 'href="/protection/workers/?state=overdue" data-testid="overdue-contacts">1<'
     assert link in response.content.decode()
@@ -187,3 +187,13 @@ def test_a_role_that_does_not_read_contacts_sees_no_overdue_line(admin_client_se
     assert response.status_code == 200
     assert response.context["dashboard"].overdue_contacts is None
     assert 'data-testid="overdue-contacts"' not in response.content.decode()
+
+
+def test_the_home_table_and_the_programme_dashboard_show_the_same_stage_columns(official_client, serang):
+    programme = _programme_with_placements(serang, ["documents_verified", "visa"])
+    home = official_client.get("/", language="en").context["tables"]["programmes"]
+    dashboard = official_client.get(f"/programmes/{programme.pk}/", language="en")
+    home_stages = [str(c) for c in home.columns[4:-1]]
+    occupations = dashboard.context["tables"]["occupations"]
+    assert "Documents verified" in home_stages and "Visa" in home_stages
+    assert [str(c) for c in occupations.columns if str(c) in home_stages] == home_stages

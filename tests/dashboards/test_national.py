@@ -15,7 +15,7 @@ def _rows(response):
 
 
 def test_national_viewer_home_is_the_national_view_with_every_municipality(national_client, data):
-    response = national_client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    response = national_client.get("/", language="en")
     assert response.templates[0].name == "dashboards/national.html"
     rows = _rows(response)
     # programmes, candidates, placements, reached departure, returned, ended early

@@ -69,7 +69,7 @@ def test_funnel_per_occupation_stands_against_demand(serang_official, data):
 
 
 def test_the_occupation_table_shows_the_isco_and_kbji_codes_and_charts_the_demand(official_client, data):
-    response = official_client.get(f"/programmes/{data.programme.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    response = official_client.get(f"/programmes/{data.programme.pk}/", language="en")
     table = response.context["tables"]["occupations"]
     with translation.override("en"):
         assert [str(c) for c in table.columns[:4]] == ["Occupation", "ISCO-08", "KBJI", "Requested"]
@@ -156,7 +156,7 @@ def test_projection_extrapolates_the_ready_pace_of_the_last_90_days(serang_offic
 
 
 def test_programme_page_states_the_projection_and_its_assumption(official_client, data):
-    response = official_client.get(f"/programmes/{data.programme.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    response = official_client.get(f"/programmes/{data.programme.pk}/", language="en")
     body = response.content.decode()
     assert 'data-projection="8"' in body and 'data-projection-level="target"' in body
     assert "On course to meet the target." in body
@@ -167,7 +167,7 @@ def test_programme_page_states_the_projection_and_its_assumption(official_client
 def test_projection_without_a_planned_departure_says_so(official_client, data):
     data.programme.planned_departure = None
     data.programme.save()
-    body = official_client.get(f"/programmes/{data.programme.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    body = official_client.get(f"/programmes/{data.programme.pk}/", language="en").content.decode()
     assert 'data-projection-level="no_date"' in body
     assert "No planned departure date is set" in body
 
@@ -175,18 +175,18 @@ def test_projection_without_a_planned_departure_says_so(official_client, data):
 def test_projection_below_the_minimum_is_flagged(official_client, data):
     data.programme.target_min, data.programme.target, data.programme.target_max = 50, 100, 200
     data.programme.save()
-    body = official_client.get(f"/programmes/{data.programme.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    body = official_client.get(f"/programmes/{data.programme.pk}/", language="en").content.decode()
     assert 'data-projection-level="below"' in body
     assert "Below the minimum at the current pace." in body
 
 
 def test_page_shows_the_funnel_against_the_target_in_both_languages(official_client, data):
     url = f"/programmes/{data.programme.pk}/"
-    english = official_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    english = official_client.get(url, language="en").content.decode()
     assert "Funnel against target" in english
     assert "Minimum 3 · target 5 · maximum 10" in english
     assert "Each stage counts the placements that have reached it or gone further (cumulative)." in english
-    indonesian = official_client.get(url, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    indonesian = official_client.get(url, language="id").content.decode()
     assert '<html lang="id">' in indonesian
     assert 'data-table="funnel"' in indonesian
 
@@ -225,7 +225,7 @@ def test_serang_sees_only_serang_placements_of_a_ministry_programme(official_cli
     assert d.funnel.total == 1
     assert d.funnel.reached["screened"] == 1
     assert d.providers == []  # the only enrolment is Blitar's
-    body = official_client.get(f"/programmes/{data.national_programme.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    body = official_client.get(f"/programmes/{data.national_programme.pk}/", language="en")
     assert 'data-testid="partial-scope"' in body.content.decode()
 
 
@@ -280,7 +280,7 @@ def test_a_programme_without_placements_shows_zeros(official_client, serang):
     from tests.factories import ProgrammeFactory
 
     programme = ProgrammeFactory(agreement__municipality=serang, planned_departure=None)
-    response = official_client.get(f"/programmes/{programme.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    response = official_client.get(f"/programmes/{programme.pk}/", language="en")
     assert response.status_code == 200
     funnel = response.context["tables"]["funnel"]
     assert [row[1].value for row in funnel.rows] == [0] * len(REACHED)

@@ -11,10 +11,11 @@ from django.utils import timezone
 from accounts.models import User
 from demo.builder import DemoBuilder
 from programmes.models import Agreement, AgreementStage, Programme
+from tests.clients import LanguageClient
 from tests.programmes.conftest import pdf_upload
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def demo(db):
 
 
 def _client(username: str) -> Client:
-    client = Client()
+    client = LanguageClient()
     client.force_login(User.objects.get(username=username))
     return client
 
@@ -45,6 +46,9 @@ def test_done_when_on_the_demo_data(demo):
             "occurred_on": timezone.localdate().isoformat(),
             "note": "MoU Serang–Changnyeong ditandatangani.",
             "document": pdf_upload("MoU Serang-Changnyeong signed.pdf"),
+            # The stage between: recorded with its date and paper, not skipped in silence (issue 18).
+            "skip_full_power_on": timezone.localdate().isoformat(),
+            "skip_full_power_document": pdf_upload("Full Power Kemlu.pdf"),
         },
     )
     assert response.status_code == 302
@@ -66,6 +70,7 @@ def test_done_when_on_the_demo_data(demo):
         "cooperation_plan",
         "dprd_approval",
         "loa",
+        "full_power",
         "mou_signed",
     ]
     assert "MoU Serang–Changnyeong ditandatangani." in timeline(official_page)

@@ -148,19 +148,32 @@ def test_the_national_viewer_reads_counts_in_every_municipality_never_a_person_a
     assert statuses == expected
 
 
+# A GET of an action (a reload after a refused move, the language switch after a form error)
+# returns to the object's page.
+GET_OF_AN_ACTION = [
+    ("/placements/{placement}/move/", "/placements/{placement}/"),
+    ("/placements/bulk-move/", "/placements/"),
+    ("/placements/{placement}/enrol/", "/placements/{placement}/"),
+    ("/placements/next-season/invite/", "/placements/next-season/"),
+    ("/placements/next-season/{returnee}/invite/", "/placements/next-season/"),
+    ("/placements/training/{batch}/enrol/", "/placements/training/{batch}/"),
+    ("/placements/training/{batch}/results/", "/placements/training/{batch}/"),
+    ("/placements/cohorts/{cohort}/add/", "/placements/cohorts/{cohort}/"),
+    ("/placements/cohorts/{cohort}/depart/", "/placements/cohorts/{cohort}/"),
+    ("/placements/cohorts/{cohort}/arrive/", "/placements/cohorts/{cohort}/"),
+    ("/placements/cohorts/{cohort}/confirmations/commit/", "/placements/cohorts/{cohort}/confirmations/"),
+    ("/placements/cohorts/{cohort}/remove/{placement}/", "/placements/cohorts/{cohort}/"),
+]
+
+
+def test_a_get_of_an_action_returns_to_the_objects_page(staff_client, serang_records):
+    locations = {url: staff_client.get(url.format(**serang_records)).get("Location") for url, _ in GET_OF_AN_ACTION}
+    assert locations == {url: back.format(**serang_records) for url, back in GET_OF_AN_ACTION}
+
+
 WRONG_METHOD = [
-    ("get", "/placements/{placement}/move/"),
-    ("get", "/placements/bulk-move/"),
-    ("get", "/placements/next-season/{returnee}/invite/"),
-    ("get", "/placements/next-season/invite/"),
-    ("get", "/placements/{placement}/enrol/"),
-    ("get", "/placements/training/{batch}/enrol/"),
-    ("get", "/placements/training/{batch}/results/"),
-    ("get", "/placements/cohorts/{cohort}/add/"),
-    ("get", "/placements/cohorts/{cohort}/depart/"),
-    ("get", "/placements/cohorts/{cohort}/arrive/"),
-    ("get", "/placements/cohorts/{cohort}/confirmations/commit/"),
-    ("get", "/placements/cohorts/{cohort}/remove/{placement}/"),
+    ("put", "/placements/{placement}/move/"),
+    ("delete", "/placements/bulk-move/"),
     ("post", "/placements/{placement}/"),
     ("post", "/placements/training/"),
     ("post", "/placements/training/{batch}/"),

@@ -50,7 +50,7 @@ def test_board_shows_a_column_per_stage_with_counts_and_at_most_ten_cards(staff_
         PlacementFactory(programme=programme, stage="screened", stage_changed_at=timezone.now() - timedelta(hours=i))
     PlacementFactory(programme=programme, stage="ready")
     PlacementFactory(programme=programme, stage="absconded")
-    response = staff_client.get(f"/placements/?programme={programme.pk}", HTTP_ACCEPT_LANGUAGE="en")
+    response = staff_client.get(f"/placements/?programme={programme.pk}", language="en")
     body = response.content.decode()
     board = response.context["board"]
     columns = {c.stage: c for c in board.columns}

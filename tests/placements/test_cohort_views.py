@@ -20,7 +20,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 
 def test_a_new_cohort_gets_its_return_date_from_the_season_pattern(staff_client, serang):
@@ -127,6 +127,8 @@ def test_the_manifest_is_english_and_carries_only_what_the_partner_needs(staff_c
     assert employer == "=HYPERLINK(evil)"  # as it is, in a text cell: never a formula
     flat = " ".join(str(c) for r in rows for c in r if c is not None)
     assert candidate.nik not in flat and "H-SECRET" not in flat
+    # In English although the clerk works in Bahasa Indonesia (the default).
+    assert rows[2][:2] == ["Destination", "Changnyeong, South Korea"], rows[2]
 
 
 def test_a_member_can_leave_before_departure_only(staff_client):

@@ -27,7 +27,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 
 @pytest.fixture

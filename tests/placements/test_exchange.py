@@ -222,17 +222,15 @@ def test_the_confirmation_pages_preview_and_commit(staff_client, official_client
     cohort, (first, _second) = _departed_cohort(serang)
     url = f"/placements/cohorts/{cohort.pk}/confirmations/"
     assert official_client.get(url).status_code == 403
-    page = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    page = staff_client.get(url, language="en")
     assert b'data-testid="confirmations-upload"' in page.content
-    preview = staff_client.post(
-        url, {"file": _csv([["C1000000", "arrival", today().isoformat()]])}, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    preview = staff_client.post(url, {"file": _csv([["C1000000", "arrival", today().isoformat()]])}, language="en")
     body = preview.content.decode()
     assert 'data-testid="confirmations-preview"' in body and "not in the file" in body
     token = preview.context["preview"].token
-    other = staff_client.post(f"{url}commit/", {"token": "0" * 32}, HTTP_ACCEPT_LANGUAGE="en")
+    other = staff_client.post(f"{url}commit/", {"token": "0" * 32}, language="en")
     assert other.status_code == 302 and not Placement.objects.filter(stage="abroad").exists()
-    done = staff_client.post(f"{url}commit/", {"token": token}, HTTP_ACCEPT_LANGUAGE="en")
+    done = staff_client.post(f"{url}commit/", {"token": token}, language="en")
     assert done.status_code == 302 and done["Location"] == f"/placements/cohorts/{cohort.pk}/"
     first.refresh_from_db()
     assert first.stage == "abroad"
@@ -245,7 +243,7 @@ def test_the_placement_form_records_the_ids_and_a_taken_one_saves_nothing(staff_
     taken = staff_client.post(
         url,
         {"employer": "Changnyeong Farm", "siskop2mi_registration": "s2m-0009", "version": placement.version},
-        HTTP_ACCEPT_LANGUAGE="en",
+        language="en",
     )
     assert 'data-field-error="siskop2mi_registration"' in taken.content.decode()
     assert "is recorded for another worker" in taken.content.decode()

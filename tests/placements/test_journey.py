@@ -7,7 +7,7 @@ import pytest
 
 from candidates.models import Document
 from placements.models import Cohort, Placement
-from programmes.services import agreement_move_stage
+from programmes.services import PassedOver, agreement_move_stage
 from tests.factories import (
     CandidateFactory,
     ProgrammeFactory,
@@ -18,7 +18,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 
 @pytest.fixture
@@ -152,7 +152,12 @@ def test_serang_staff_take_a_candidate_from_registered_to_departed(
         "departure needs a signed MoU or an active agreement",
     )
     agreement_move_stage(
-        agreement=changnyeong.agreement, stage="mou_signed", occurred_on=today(), note="Signed", user=serang_admin
+        agreement=changnyeong.agreement,
+        stage="mou_signed",
+        occurred_on=today(),
+        note="Signed",
+        passed_over={"full_power": PassedOver(reason="Signed by the mayor in person.")},
+        user=serang_admin,
     )
     current = Placement.objects.get(candidate=candidate)
     client.post(

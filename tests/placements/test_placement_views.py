@@ -10,7 +10,7 @@ from programmes.models import Agreement
 from tests.factories import CandidateFactory, PlacementFactory, complete_placement, ruled_programme, today
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 
 def test_detail_shows_the_next_gate_with_a_link_to_the_candidate_page(staff_client):
@@ -217,7 +217,7 @@ def test_the_move_form_offers_the_next_stage_first(staff_client, serang):
     from tests.factories import PlacementFactory
 
     placement = PlacementFactory(candidate__municipality=serang, stage="screened")
-    form = staff_client.get(f"/placements/{placement.pk}/", HTTP_ACCEPT_LANGUAGE="en").context["move_form"]
+    form = staff_client.get(f"/placements/{placement.pk}/", language="en").context["move_form"]
     assert form["to_stage"].value() == "documents_verified"
 
 

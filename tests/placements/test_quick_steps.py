@@ -20,7 +20,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 
 def _messages(response) -> list[str]:

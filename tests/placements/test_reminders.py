@@ -111,7 +111,7 @@ def test_reminders_cost_the_same_queries_whatever_the_data(serang_staff, serang)
 
 def test_the_reminders_page_lists_them_with_links(staff_client, serang):
     world = _world(serang)
-    body = staff_client.get("/placements/reminders/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    body = staff_client.get("/placements/reminders/", language="en").content.decode()
     assert 'data-testid="reminder-total">5<' in body
     assert f"/placements/{world['late'].pk}/" in body
     assert f"/placements/cohorts/{world['cohort'].pk}/" in body

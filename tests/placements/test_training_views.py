@@ -15,7 +15,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 
 def test_training_list_shows_providers_with_licences_and_batches(staff_client):
@@ -144,3 +144,26 @@ def test_batch_capacity_edit_below_enrolments_is_refused(staff_client):
     assert b'data-field-error="capacity"' in response.content
     batch.refresh_from_db()
     assert batch.capacity == 5
+
+
+def test_results_naming_an_enrolment_no_longer_in_the_batch_show_a_message_not_a_500(staff_client):
+    # Two clerks: one removes an enrolment from the batch while the other has the results form open.
+    batch = TrainingBatchFactory(programme=ruled_programme(), hours=240)
+    kept, removed = EnrolmentFactory.create_batch(2, batch=batch, placement__programme=batch.programme)
+    data = {"form-TOTAL_FORMS": 2, "form-INITIAL_FORMS": 2}
+    for i, enrolment in enumerate((kept, removed)):
+        data |= {
+            f"form-{i}-id": enrolment.pk,
+            f"form-{i}-attended_hours": 240,
+            f"form-{i}-final_score": "90",
+            f"form-{i}-result": "passed",
+            f"form-{i}-certificate_number": f"SERT/{i}",
+        }
+    removed.delete()
+    response = staff_client.post(f"/placements/training/{batch.pk}/results/", data, **EN)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "The list changed since this form was opened: a row on it was removed." in body
+    kept.refresh_from_db()
+    assert kept.result == "pending"  # nothing half-saved
+    assert kept.placement.candidate.full_name in body  # the page shows the batch's current enrolments again

@@ -6,11 +6,11 @@ serang_dpo / blitar_dpo (tests/conftest.py) are the data-protection officers of 
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone, translation
 
 from privacy import services
 from privacy.models import DataRequest
+from tests.clients import LanguageClient as Client
 from tests.factories import CandidateFactory
 
 

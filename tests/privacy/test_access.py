@@ -4,11 +4,11 @@ and gets 403 on every write; another municipality's record answers 404; the nati
 403 everywhere (the register names people)."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from privacy import services
+from tests.clients import LanguageClient as Client
 
 from .conftest import make_request
 

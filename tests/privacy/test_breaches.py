@@ -80,7 +80,7 @@ def test_the_letters_are_in_bahasa_indonesia_with_the_affected_list(dpo_client, 
     dpo_client.post(reverse("privacy:breach_create"), _form(people))
     breach = Breach.objects.get()
     # The user reads English; the letters are Indonesian all the same.
-    authority = dpo_client.get(reverse("privacy:breach_letter_authority", args=[breach.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    authority = dpo_client.get(reverse("privacy:breach_letter_authority", args=[breach.pk]), language="en")
     text = authority.content.decode()
     assert "Pemberitahuan kegagalan pelindungan data pribadi" in text
     assert "Pasal 46 Undang-Undang Nomor 27 Tahun 2022" in text

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from programmes.models import AgreementStage
-from programmes.services import agreement_move_stage
+from programmes.services import PassedOver, agreement_move_stage
 from tests.programmes.conftest import PDF_BYTES, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +18,7 @@ def mou_event(serang_agreement, serang_admin):
         occurred_on=timezone.localdate(),
         note="MoU ditandatangani.",
         document=pdf_upload("MoU Serang.pdf"),
+        passed_over={AgreementStage.FULL_POWER: PassedOver(reason="Ditandatangani langsung oleh Wali Kota.")},
         user=serang_admin,
     )
 

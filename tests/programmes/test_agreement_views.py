@@ -11,7 +11,7 @@ from tests.programmes.conftest import pdf_upload
 
 pytestmark = pytest.mark.django_db
 S = AgreementStage
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 
 def _move(client, agreement, **data):
@@ -147,6 +147,7 @@ def test_admin_moves_the_agreement_to_mou_signed_with_the_signed_mou(admin_clien
             "occurred_on": today.isoformat(),
             "note": "MoU ditandatangani.",
             "document": pdf_upload("MoU signed.pdf"),
+            "skip_full_power_reason": "Ditandatangani langsung oleh Wali Kota.",
         },
     )
     assert response.status_code == 302
@@ -223,8 +224,11 @@ def test_superuser_moves_a_national_agreement(superuser_client, national_agreeme
     assert national_agreement.stage == S.EVALUATION
 
 
-def test_move_answers_405_to_get(admin_client_serang, serang_agreement):
-    assert admin_client_serang.get(f"/agreements/{serang_agreement.pk}/move/").status_code == 405
+def test_a_get_of_the_move_returns_to_the_agreement(admin_client_serang, serang_agreement):
+    # A reload after a refused move, or the language switch after a form error, lands on the agreement.
+    response = admin_client_serang.get(f"/agreements/{serang_agreement.pk}/move/")
+    assert response.status_code == 302 and response["Location"] == f"/agreements/{serang_agreement.pk}/"
+    assert admin_client_serang.put(f"/agreements/{serang_agreement.pk}/move/").status_code == 405
 
 
 # --- create and edit -----------------------------------------------------------------------------------
@@ -312,3 +316,19 @@ def test_detail_shows_changes_to_its_programmes(official_client, serang_agreemen
     assert serang_programme.name in history
     assert "Target (maximum):</span> 1000 → 1200" in history
     assert "Status:</span> Recruiting → Training" in history
+
+
+def test_the_move_form_preselects_the_next_stage_and_refuses_a_silent_skip(
+    admin_client_serang, serang_agreement, today
+):
+    page = admin_client_serang.get(f"/agreements/{serang_agreement.pk}/", **EN).content.decode()
+    assert '<option value="full_power" selected>' in page
+    assert 'data-passed-over-stage="full_power" data-skipped-by="mou_signed active evaluation renewed"' in page
+    response = _move(
+        admin_client_serang, serang_agreement, stage=S.MOU_SIGNED, occurred_on=today.isoformat(), note="MoU."
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-field-error="skip_full_power_on"' in body and "This move skips “Full Power from Kemlu”" in body
+    serang_agreement.refresh_from_db()
+    assert serang_agreement.stage == S.LOA

@@ -6,7 +6,7 @@ from programmes.models import Partner
 from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 DATA = {
     "name": "Changnyeong County",

@@ -14,7 +14,7 @@ from programmes.selectors import get_programme_for_user
 from tests.factories import OccupationFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 
 def _form_data(agreement, **extra):

@@ -105,9 +105,10 @@ def test_another_municipality_gets_404(blitar_client, case, abroad):
     assert blitar_client.get(reverse("protection:cohort_contacts", args=[abroad.cohort_id])).status_code == 404
 
 
-def test_writes_answer_405_to_get(staff_client, case):
+def test_a_get_of_a_case_action_returns_to_the_case(staff_client, case):
     for name in ("case_action", "case_escalate", "case_resolve", "case_close"):
-        assert staff_client.get(_case_url(name, case)).status_code == 405
+        assert staff_client.get(_case_url(name, case))["Location"] == _case_url("case_detail", case)
+        assert staff_client.put(_case_url(name, case)).status_code == 405
 
 
 def test_every_opening_of_a_case_is_logged_and_its_notes_never_reach_a_logger(staff_client, case, serang_staff):

@@ -23,7 +23,7 @@ def fast_password_hashing(settings):
 @pytest.fixture
 def english(settings):
     """Requests in English, for assertions on visible text."""
-    return {"HTTP_ACCEPT_LANGUAGE": "en"}
+    return {"language": "en"}
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from tests.security.conftest import field_errors, form_values, stored_files
 
 pytestmark = pytest.mark.django_db
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 NEW_CANDIDATE = reverse("candidates:candidate_create")
 
 SQL = "'; DROP TABLE candidates_candidate; --"

@@ -29,7 +29,7 @@ from tests.security.conftest import field_errors, raw_multipart, stored_files
 
 pytestmark = pytest.mark.django_db
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 
 PHP = b"<?php system($_GET['c']); ?>\n"
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>\n"

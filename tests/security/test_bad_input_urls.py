@@ -6,7 +6,7 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"language": "en"}
 HUGE = "99999999999999999999"  # past PostgreSQL's bigint
 
 # Every list, by the record of serang_world its URL needs (None: a plain list).

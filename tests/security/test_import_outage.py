@@ -74,7 +74,7 @@ class CutAfterFirstInsert:
 def _upload(client, municipality) -> str:
     upload = io.BytesIO(_csv(municipality))
     upload.name = "kandidat.csv"
-    response = client.post("/candidates/import/", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post("/candidates/import/", {"file": upload}, language="en")
     assert response.status_code == 302, response.content.decode()[:500]
     return re.search(r"/candidates/import/([^/]+)/$", response["Location"]).group(1)
 
@@ -85,23 +85,19 @@ def test_a_cut_connection_saves_nothing_and_the_same_import_succeeds_again(staff
 
     cutter = CutAfterFirstInsert()
     with connection.execute_wrapper(cutter):
-        response = staff_client.post(
-            f"/candidates/import/{token}/commit/", {"on_existing": "skip"}, HTTP_ACCEPT_LANGUAGE="en"
-        )
+        response = staff_client.post(f"/candidates/import/{token}/commit/", {"on_existing": "skip"}, language="en")
     assert cutter.cut, "the import never reached its INSERT"
     # The user is sent back to the preview with the reason, not shown a server error.
     assert response.status_code == 302
     assert response["Location"].endswith(f"/candidates/import/{token}/")
-    page = staff_client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = staff_client.get(response["Location"], language="en").content.decode()
     assert "The connection to the database was lost while importing; nothing was imported." in page
 
     connection.close()
     assert Candidate.objects.count() == before
     assert staff_client.get("/healthz").status_code == 200
 
-    response = staff_client.post(
-        f"/candidates/import/{token}/commit/", {"on_existing": "skip"}, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = staff_client.post(f"/candidates/import/{token}/commit/", {"on_existing": "skip"}, language="en")
     assert response.status_code == 302
     assert Candidate.objects.count() == before + ROWS
     assert Candidate.objects.filter(full_name="Budi Santoso 39", municipality=serang).exists()
