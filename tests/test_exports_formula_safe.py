@@ -83,6 +83,8 @@ EXPORTS = {
     "protection:case_list": [(None, {"format": "xlsx"}, "xlsx", {"name", "programme", "cohort", "summary"})],
     "protection:worker_list": [(None, {"format": "xlsx"}, "xlsx", {"name", "programme", "cohort"})],
     "protection:hold_list": [(None, {"format": "xlsx"}, "xlsx", {"programme", "reason", "source"})],
+    "privacy:request_report_xlsx": [("data_request", {}, "xlsx", {"name"})],
+    "scholarships:results_xlsx": [("round", {}, "xlsx", {"name"})],
 }
 
 _WRITES_A_FILE = re.compile(r"xlsx|csv|FileResponse")
@@ -156,7 +158,7 @@ def private_storage(settings, tmp_path):
 
 
 @pytest.fixture
-def hostile_records(serang, serang_staff):
+def hostile_records(serang, serang_staff, serang_official):
     from programmes.models import AgreementStage
     from protection import services as protection_services
     from protection.models import Case, ProgrammeHold
@@ -219,7 +221,48 @@ def hostile_records(serang, serang_staff):
     ProgrammeHold.objects.create(
         programme=programme, held_on=today, reason=HOSTILE["reason"], source=HOSTILE["source"], recorded_by=serang_staff
     )
-    return {"programme": programme.pk, "cohort": cohort.pk}
+    return {
+        "programme": programme.pk,
+        "cohort": cohort.pk,
+        "data_request": _hostile_data_request(serang_staff, candidate).pk,
+        "round": _hostile_published_round(serang, serang_staff, serang_official).pk,
+    }
+
+
+def _hostile_data_request(staff, candidate):
+    """An access request of the person with the hostile name: its data report as XLSX."""
+    from privacy import services as privacy_services
+    from privacy.models import DataRequest
+
+    return privacy_services.data_request_create(
+        user=staff,
+        candidate=candidate,
+        data={
+            "kind": DataRequest.Kind.ACCESS,
+            "received_at": timezone.now(),
+            "channel": "counter",
+            "identity_checked_by": staff,
+            "identity_check": "KTP",
+        },
+    )
+
+
+def _hostile_published_round(serang, staff, official):
+    """A published scholarship round whose awarded applicant has the hostile name: the partner's XLSX."""
+    from scholarships import services as scholarship_services
+    from tests.factories import SelectionRoundFactory, scholarship_applicant, scholarship_programme
+    from tests.scholarships.conftest import register, score_all, to_interviewed
+
+    selection_round = SelectionRoundFactory(programme=scholarship_programme(agreement__municipality=serang))
+    application = register(
+        selection_round, staff, candidate=scholarship_applicant(municipality=serang, full_name=HOSTILE["name"])
+    )
+    to_interviewed(selection_round, staff, [application])
+    scholarship_services.round_set_reviewers(user=staff, selection_round=selection_round, reviewers=[staff])
+    score_all(staff, application, 90, 50)
+    scholarship_services.round_approve(user=official, selection_round=selection_round)
+    selection_round.refresh_from_db()
+    return scholarship_services.round_publish(user=staff, selection_round=selection_round)
 
 
 def _content(response) -> bytes:
@@ -292,7 +335,7 @@ def test_every_export_route_writes_formula_characters_as_text(
             assert response["Content-Disposition"].startswith("attachment"), url
             _check(_content(response), fmt, hostile, f"{url} {query}")
             runs += 1
-    assert runs >= 24
+    assert runs >= 26
 
 
 @pytest.mark.django_db

@@ -265,7 +265,8 @@ def test_the_national_viewer_gets_no_page_of_the_personal_data_register(client):
     client.force_login(make_user("walker.national", Role.NATIONAL_VIEWER, None))
     for _name, url in urls:
         for method in ("get", "post"):
-            status = getattr(client, method)(url).status_code
+            # A GET of an action returns to the record's page (core.errors.post_only): follow it.
+            status = getattr(client, method)(url, follow=True).status_code
             assert status in (403, 404, 405), f"{method.upper()} {url} answered {status} to the national viewer"
 
 
@@ -280,7 +281,7 @@ def test_another_municipalitys_officer_gets_404_on_every_record_of_the_register(
     client.force_login(make_user("walker.blitar.dpo", Role.DATA_PROTECTION_OFFICER, municipality("35.72")))
     for _name, url in urls:
         for method in ("get", "post"):
-            status = getattr(client, method)(url).status_code
+            status = getattr(client, method)(url, follow=True).status_code
             assert status in (404, 405), f"{method.upper()} {url} answered {status} to another municipality"
 
 
@@ -348,6 +349,31 @@ PK_KIND = {
     "protection:case_print": "case",
     "protection:case_resolve": "case",
     "protection:hold_lift": "hold",
+    "placements:placement_enrol": "placement",
+    "accounts:saved_filter_delete": "saved_filter",
+    "candidates:transfer_detail": "transfer",
+    "candidates:transfer_accept": "transfer",
+    "candidates:transfer_cancel": "transfer",
+    "candidates:transfer_refuse": "transfer",
+    "privacy:request_detail": "data_request",
+    "privacy:request_answer": "data_request",
+    "privacy:request_report_xlsx": "data_request",
+    "privacy:breach_detail": "breach",
+    "privacy:breach_letter_authority": "breach",
+    "privacy:breach_letter_person": "breach",
+    "privacy:breach_notified": "breach",
+    "scholarships:round_detail": "round",
+    "scholarships:round_action": "round",
+    "scholarships:round_reviewers": "round",
+    "scholarships:application_register": "round",
+    "scholarships:announcement": "round",
+    "scholarships:results_xlsx": "round",
+    "scholarships:application_detail": "application",
+    "scholarships:application_move": "application",
+    "scholarships:application_score": "application",
+    "scholarships:application_conflict": "application",
+    "scholarships:semester_report": "application",
+    "scholarships:commitment": "application",
 }
 # Other arguments, by name (doc_id depends on the area).
 OTHER_ARG = {"placement_pk": "placement", "month": None, "event_id": None}
@@ -376,6 +402,11 @@ PERSON_PAGES = [
     "protection:case_document_download",
     "protection:worker_list",
     "protection:placement",
+    "privacy:request_list",
+    "privacy:request_detail",
+    "privacy:breach_detail",
+    "scholarships:application_list",
+    "scholarships:application_detail",
 ]
 
 WEB_URLS = [
@@ -408,11 +439,15 @@ def _seed_people():
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from accounts.models import Role
+    from accounts.models import Role, SavedFilter
+    from candidates import transfers
     from messaging import services as messaging_services
     from placements.models import PlacementStageEvent
+    from privacy import services as privacy_services
+    from privacy.models import DataRequest
     from protection import services as protection_services
     from protection.models import Case, CaseDocument, ProgrammeHold
+    from scholarships import services as scholarship_services
     from tests.conftest import make_user
     from tests.factories import (
         CandidateFactory,
@@ -421,16 +456,20 @@ def _seed_people():
         EnrolmentFactory,
         PlacementFactory,
         ProgrammeFactory,
+        SelectionRoundFactory,
         TrainingBatchFactory,
         TrainingProviderFactory,
+        application_data,
         consent,
         municipality,
         ready_template,
+        scholarship_programme,
     )
 
     ids: dict[str, int] = {}
     people: list[str] = []
     today = timezone.localdate()
+    serang_nik = ""  # Serang's person, whom Blitar asks to take over (Serang comes first below)
     for code, name in (("36.73", "Sitinurbaya Penjelajahwati"), ("35.72", "Bambang Jelajahsuryo")):
         muni = municipality(code)
         staff = make_user(f"walker.{code}", Role.STAFF, muni)
@@ -486,8 +525,47 @@ def _seed_people():
             source_query={"cohort": str(cohort.pk)},
             label=cohort.name,
         )
+        officer = make_user(f"walker.dpo.{code}", Role.DATA_PROTECTION_OFFICER, muni)
+        now = timezone.now()
+        data_request = privacy_services.data_request_create(
+            user=officer,
+            candidate=candidate,
+            data={
+                "kind": DataRequest.Kind.ACCESS,
+                "received_at": now,
+                "channel": "counter",
+                "identity_checked_by": officer,
+                "identity_check": "KTP",
+            },
+        )
+        breach = privacy_services.breach_create(
+            user=officer,
+            data={
+                "title": "Walker breach",
+                "categories": ["identity"],
+                "occurred_at": now,
+                "discovered_at": now,
+                "how": "h",
+                "measures": "m",
+            },
+            affected=[candidate],
+        )
+        selection_round = SelectionRoundFactory(programme=scholarship_programme(agreement__municipality=muni))
+        application = scholarship_services.application_register(
+            user=staff, selection_round=selection_round, candidate=candidate, data=application_data()
+        )
+        saved_filter = SavedFilter.objects.create(user=staff, name="Walker", path="/candidates/", querystring="q=x")
+        if code == "35.72":  # Blitar asks Serang for its person: the transfer's pages
+            transfer = transfers.transfer_request(user=staff, nik=serang_nik, reason="Pindah domisili")
+            ids.update(transfer=transfer.pk)
         if code == "36.73":  # the ids the walker puts in the URLs; Blitar's records are there to be counted
+            serang_nik = candidate.nik
             ids.update(
+                saved_filter=saved_filter.pk,
+                data_request=data_request.pk,
+                breach=breach.pk,
+                round=selection_round.pk,
+                application=application.pk,
                 agreement=programme.agreement_id,
                 partner=programme.agreement.partner_id,
                 programme=programme.pk,

@@ -162,6 +162,7 @@ def placement_start_bulk(request):
 
 @require_GET
 @login_required
+@persons_only  # a fragment of the start form: the national viewer starts no placement
 def occupation_options(request):
     """<option>s of the occupations a programme requests, for the start form's dependent select (htmx)."""
     programme_id = request.GET.get("programme", "")
