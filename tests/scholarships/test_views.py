@@ -88,12 +88,19 @@ def test_the_national_viewer_sees_counts_only(national_client, serang_round, ser
         assert national_client.get(url).status_code == 403, url
 
 
-def test_post_only_addresses_refuse_get(staff_client, serang_round, serang_staff):
+def test_a_get_of_an_action_returns_to_its_record_and_other_methods_are_refused(
+    staff_client, serang_round, serang_staff
+):
     app = register(serang_round, serang_staff)
-    for url in _post_urls(serang_round, app):
-        if url.endswith("/apply/"):
-            continue
-        assert staff_client.get(url).status_code == 405, url
+    urls = [url for url in _post_urls(serang_round, app) if not url.endswith("/apply/")]
+    assert len(urls) >= 5
+    for url in urls:
+        # A reload or the language switch after a form error: back to the round's or application's page.
+        back = (
+            f"/scholarships/rounds/{serang_round.pk}/" if "/rounds/" in url else f"/scholarships/applications/{app.pk}/"
+        )
+        assert staff_client.get(url)["Location"] == back, url
+        assert staff_client.put(url).status_code == 405, url
 
 
 def test_staff_opens_a_round_and_registers_an_applicant_by_nik(staff_client, serang_staff):
