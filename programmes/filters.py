@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ANY_LABEL
 from core.models import Municipality
 
 from .models import Agreement, AgreementStage, Country, Partner, Programme
@@ -21,11 +22,15 @@ class _BootstrapFilterSet(django_filters.FilterSet):
 
 
 class AgreementFilter(_BootstrapFilterSet):
-    stage = django_filters.ChoiceFilter(label=_("stage"), choices=AgreementStage.choices)
-    country = django_filters.ChoiceFilter(label=_("country"), field_name="partner__country", choices=Country.choices)
-    kind = django_filters.ChoiceFilter(label=_("kind"), choices=Agreement.Kind.choices)
+    stage = django_filters.ChoiceFilter(empty_label=ANY_LABEL, label=_("stage"), choices=AgreementStage.choices)
+    country = django_filters.ChoiceFilter(
+        empty_label=ANY_LABEL, label=_("country"), field_name="partner__country", choices=Country.choices
+    )
+    kind = django_filters.ChoiceFilter(empty_label=ANY_LABEL, label=_("kind"), choices=Agreement.Kind.choices)
     municipality = django_filters.ModelChoiceFilter(
-        label=_("municipality"), queryset=Municipality.objects.filter(agreement__isnull=False).distinct()
+        empty_label=ANY_LABEL,
+        label=_("municipality"),
+        queryset=Municipality.objects.filter(agreement__isnull=False).distinct(),
     )
     stalled = django_filters.BooleanFilter(
         label=_("stalled only"), method="filter_stalled", widget=forms.CheckboxInput(attrs={"value": "1"})
@@ -53,8 +58,8 @@ class AgreementFilter(_BootstrapFilterSet):
 
 
 class PartnerFilter(_BootstrapFilterSet):
-    country = django_filters.ChoiceFilter(label=_("country"), choices=Country.choices)
-    level = django_filters.ChoiceFilter(label=_("level"), choices=Partner.Level.choices)
+    country = django_filters.ChoiceFilter(empty_label=ANY_LABEL, label=_("country"), choices=Country.choices)
+    level = django_filters.ChoiceFilter(empty_label=ANY_LABEL, label=_("level"), choices=Partner.Level.choices)
 
     class Meta:
         model = Partner
@@ -62,10 +67,10 @@ class PartnerFilter(_BootstrapFilterSet):
 
 
 class ProgrammeFilter(_BootstrapFilterSet):
-    status = django_filters.ChoiceFilter(label=_("status"), choices=Programme.Status.choices)
-    scheme = django_filters.ChoiceFilter(label=_("scheme"), choices=Programme.Scheme.choices)
+    status = django_filters.ChoiceFilter(empty_label=ANY_LABEL, label=_("status"), choices=Programme.Status.choices)
+    scheme = django_filters.ChoiceFilter(empty_label=ANY_LABEL, label=_("scheme"), choices=Programme.Scheme.choices)
     country = django_filters.ChoiceFilter(
-        label=_("destination country"), field_name="destination_country", choices=Country.choices
+        empty_label=ANY_LABEL, label=_("destination country"), field_name="destination_country", choices=Country.choices
     )
 
     class Meta:

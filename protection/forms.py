@@ -5,7 +5,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.files import check_document_file
-from core.forms import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS, BootstrapMixin, DateInput, DateTimeInput, PhoneInput
+from core.forms import (
+    ANY_LABEL,
+    DATE_INPUT_FORMATS,
+    DATETIME_INPUT_FORMATS,
+    BootstrapMixin,
+    DateInput,
+    DateTimeInput,
+    PhoneInput,
+)
 
 from .models import Case, Contact, ContactRecord, FollowUp, ReturnDebrief
 
@@ -198,12 +206,10 @@ class CaseFilterForm(BootstrapMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Any status")), ("unresolved", _("Not resolved")), *Case.Status.choices],
+        choices=[("", ANY_LABEL), ("unresolved", _("Not resolved")), *Case.Status.choices],
     )
-    case_type = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("Any type")), *Case.Type.choices])
-    severity = forms.ChoiceField(
-        label=_("Severity"), required=False, choices=[("", _("Any severity")), *Case.Severity.choices]
-    )
+    case_type = forms.ChoiceField(label=_("Type"), required=False, choices=[("", ANY_LABEL), *Case.Type.choices])
+    severity = forms.ChoiceField(label=_("Severity"), required=False, choices=[("", ANY_LABEL), *Case.Severity.choices])
     late = forms.BooleanField(label=_("Past the first-action deadline"), required=False)
     programme = forms.IntegerField(required=False, widget=forms.HiddenInput)
     cohort = forms.IntegerField(required=False, widget=forms.HiddenInput)

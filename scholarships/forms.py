@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapMixin, DateInput
+from core.forms import ANY_LABEL, BootstrapMixin, DateInput
 
 from .models import Achievement, Application, ApplicationStage, Criterion, SelectionRound, SemesterReport
 from .services import EARLY_ENDS, PIPELINE, ROUND_FIELDS
@@ -154,7 +154,7 @@ class CommitmentForm(BootstrapMixin, forms.Form):
 
 
 class ApplicationFilterForm(BootstrapMixin, forms.Form):
-    round = forms.ModelChoiceField(label=_("round"), queryset=None, required=False)
+    round = forms.ModelChoiceField(label=_("round"), queryset=None, required=False, empty_label=ANY_LABEL)
     stage = forms.ChoiceField(label=_("stage"), required=False)
     outcome = forms.ChoiceField(label=_("outcome"), required=False)
     school = forms.CharField(label=_("school"), required=False)
@@ -165,5 +165,5 @@ class ApplicationFilterForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, rounds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = rounds
-        self.fields["stage"].choices = [("", "–"), *ApplicationStage.choices]
-        self.fields["outcome"].choices = [("", "–"), *Application.Outcome.choices]
+        self.fields["stage"].choices = [("", ANY_LABEL), *ApplicationStage.choices]
+        self.fields["outcome"].choices = [("", ANY_LABEL), *Application.Outcome.choices]

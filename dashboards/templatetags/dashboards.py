@@ -4,6 +4,7 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -25,7 +26,9 @@ def dash_cell(cell: Cell):
     if cell.kind == "text":
         html = format_html('<a href="{}">{}</a>', cell.href, cell.value) if cell.href else format_html("{}", cell.value)
         if cell.badge:
-            html = format_html('{} <span class="badge text-bg-warning demo-badge">{}</span>', html, cell.badge)
+            # The one DEMO badge (includes/_demo_badge.html), as every page shows it.
+            badge = render_to_string("includes/_demo_badge.html", {"record": {"is_demo": True}})
+            html = format_html("{}{}", html, badge)
         return html
     if cell.value is None:
         return mark_safe('<span class="text-body-secondary">–</span>')  # noqa: S308 - a constant

@@ -264,7 +264,7 @@ def test_facts_panel_shows_everything_about_the_programme(serang_official, seran
         "1 Mar 2027",
         "36 months",
         "1 Mar 2030",
-        "300 minimum · 500 target · up to 1000",
+        "300 minimum · 500 target · up to 1,000",
         "Kurir",
         "200",
         "Age 18–39 at departure",
