@@ -412,6 +412,20 @@ ROLES = ["serang_staff", "serang_official", "serang_admin", "serang_dpo", "natio
 LANGUAGES = ["id", "en"]
 
 
+def _goto(page, url: str):
+    """Open a page once the previous one has settled; a navigation the previous page started itself
+    (a form submitted on change, a redirect after a background job) may cut the first try short:
+    then the page is opened again, so every page is audited."""
+    page.wait_for_load_state("load")
+    try:
+        return page.goto(page.base_url + url)
+    except PlaywrightError as error:
+        if "interrupted by another navigation" not in str(error):
+            raise
+        page.wait_for_load_state("load")
+        return page.goto(page.base_url + url)
+
+
 def _switch_language(page, language: str) -> None:
     """The header's language buttons, as a person switches (the choice then holds for every page)."""
     if page.locator("html").get_attribute("lang") != language:
@@ -471,7 +485,7 @@ def test_axe_finds_no_violation_on_any_page(page, request, site, role, private_s
         audited = 0
         for url in urls:
             try:
-                response = page.goto(page.base_url + url)
+                response = _goto(page, url)
             except PlaywrightError as error:  # an empty answer (a 405 without a body)
                 statuses.setdefault(str(error).split()[1], set()).add(url)
                 continue
