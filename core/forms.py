@@ -121,6 +121,10 @@ class FixedRowsFormSet(forms.BaseModelFormSet):
             return False
         pk_name = self.model._meta.pk.name
         listed = {str(obj.pk) for obj in self.get_queryset()}
+        if self.initial_form_count() > self.total_form_count():
+            # A count no page drew (more rows than the formset may hold): its own validation refuses it,
+            # and its rows are never read one by one.
+            return False
         submitted = [self.data.get(f"{self.add_prefix(i)}-{pk_name}") for i in range(self.initial_form_count())]
         return any(str(pk) not in listed for pk in submitted)
 
