@@ -7,7 +7,9 @@ from programmes.models import AgreementStage, AgreementStageEvent
 from tests.browser.conftest import login, submit
 from tests.factories import AgreementFactory, PlacementFactory, ruled_programme, today
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Not serialized: these run after test_language_and_login.py, whose flushes recreate the content types
+# (tests/conftest.py replays the reference data after every flush).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_staff_get_the_house_403_and_404_pages_in_bahasa_indonesia_with_a_way_back(page, shot, serang_staff):
