@@ -110,4 +110,5 @@ def test_a_nik_of_another_office_leaves_the_kecamatan_to_the_clerk_and_a_bad_one
 def test_the_nik_decoder_is_for_staff_only_and_never_takes_the_nik_in_the_url(client, staff_client, official_client):
     assert official_client.post("/candidates/nik/decode/", {"nik": "3673015405990001"}).status_code == 403
     assert "/login/" in client.post("/candidates/nik/decode/", {"nik": "3673015405990001"})["Location"]
-    assert staff_client.get("/candidates/nik/decode/?nik=3673015405990001").status_code == 405
+    # Never a NIK in a URL: a GET is not decoded, it returns to the new-candidate form.
+    assert staff_client.get("/candidates/nik/decode/?nik=3673015405990001")["Location"] == "/candidates/new/"

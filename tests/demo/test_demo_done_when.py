@@ -88,7 +88,7 @@ def test_done_when_on_the_demo_data(demo):
     programme = demo["programme"]
     page = _client("serang.official").get(f"/programmes/{programme.pk}/", **EN).content.decode()
     assert 'data-testid="programme-facts"' in page
-    assert "300 minimum · 500 target · up to 1000" in page
+    assert "300 minimum · 500 target · up to 1,000" in page
     assert f"/programmes/{programme.pk}/shortlist/" in page
     body = _client("serang.staff").get(f"/programmes/{programme.pk}/shortlist/?list=missing", **EN).content.decode()
     reasons = re.findall(r'data-reason="(\w+)">([^<]*)<', body)

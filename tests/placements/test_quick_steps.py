@@ -116,7 +116,7 @@ def test_enrolling_from_the_placement_page_is_staff_only_and_scoped(
     assert official_client.post(url, {"batch": batch.pk}).status_code == 403
     assert blitar_client.post(url, {"batch": batch.pk}).status_code == 404
     assert "/login/" in client.post(url, {"batch": batch.pk})["Location"]
-    assert official_client.get(url).status_code == 405
+    assert official_client.get(url)["Location"] == f"/placements/{verified.pk}/"  # a reload: back to its page
     assert not Enrolment.objects.exists()
 
 

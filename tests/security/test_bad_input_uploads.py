@@ -185,7 +185,7 @@ def test_a_genuine_file_with_a_bad_field_beside_it_leaves_no_file_behind(staff_c
 
 @pytest.fixture
 def agreement(serang):
-    return AgreementFactory(municipality=serang, stage=AgreementStage.LOA)
+    return AgreementFactory(municipality=serang, stage=AgreementStage.FULL_POWER)  # the MoU is the next stage
 
 
 def _move_fields() -> dict:
@@ -199,7 +199,7 @@ def _move(client, agreement, upload):
 
 def _assert_agreement_unchanged(agreement, private_storage):
     agreement.refresh_from_db()
-    assert agreement.stage == AgreementStage.LOA
+    assert agreement.stage == AgreementStage.FULL_POWER
     assert not AgreementStageEvent.objects.filter(agreement=agreement).exists()
     assert stored_files(private_storage) == []
 

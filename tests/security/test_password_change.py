@@ -3,7 +3,8 @@ validators apply, this session stays signed in and the user's other sessions end
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.test import Client
+
+from tests.clients import LanguageClient as Client
 
 from .conftest import PASSWORD, sign_in
 
