@@ -5,83 +5,191 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('placements', '0008_external_ids'),
-        ('programmes', '0005_alter_programme_required_documents_and_more'),
+        ("core", "0001_initial"),
+        ("placements", "0008_external_ids"),
+        ("programmes", "0005_alter_programme_required_documents_and_more"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CandidateCount',
+            name="CandidateCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('n', models.IntegerField(default=0)),
-                ('municipality', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.municipality')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("n", models.IntegerField(default=0)),
+                (
+                    "municipality",
+                    models.OneToOneField(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.municipality",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='BirthCount',
+            name="BirthCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('birth_date', models.DateField(null=True)),
-                ('erased_age_band', models.CharField(blank=True, max_length=5)),
-                ('n', models.IntegerField(default=0)),
-                ('departed', models.IntegerField(default=0)),
-                ('municipality', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.municipality')),
-                ('programme', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("birth_date", models.DateField(null=True)),
+                ("erased_age_band", models.CharField(blank=True, max_length=5)),
+                ("n", models.IntegerField(default=0)),
+                ("departed", models.IntegerField(default=0)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.municipality",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('programme', 'municipality', 'birth_date', 'erased_age_band'), name='birthcount_key', nulls_distinct=False)],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("programme", "municipality", "birth_date", "erased_age_band"),
+                        name="birthcount_key",
+                        nulls_distinct=False,
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EnrolmentCount',
+            name="EnrolmentCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('result', models.CharField(max_length=10)),
-                ('n', models.IntegerField(default=0)),
-                ('municipality', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.municipality')),
-                ('programme', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.programme')),
-                ('provider', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='placements.trainingprovider')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("result", models.CharField(max_length=10)),
+                ("n", models.IntegerField(default=0)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.municipality",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="placements.trainingprovider",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('programme', 'municipality', 'provider', 'result'), name='enrolmentcount_key')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("programme", "municipality", "provider", "result"), name="enrolmentcount_key"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProfileCount',
+            name="ProfileCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dimension', models.CharField(max_length=5)),
-                ('value', models.CharField(max_length=20)),
-                ('n', models.IntegerField(default=0)),
-                ('departed', models.IntegerField(default=0)),
-                ('municipality', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.municipality')),
-                ('programme', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("dimension", models.CharField(max_length=5)),
+                ("value", models.CharField(max_length=20)),
+                ("n", models.IntegerField(default=0)),
+                ("departed", models.IntegerField(default=0)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.municipality",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('programme', 'municipality', 'dimension', 'value'), name='profilecount_key')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("programme", "municipality", "dimension", "value"), name="profilecount_key"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StageCount',
+            name="StageCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(max_length=20)),
-                ('n', models.IntegerField(default=0)),
-                ('municipality', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.municipality')),
-                ('occupation', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.occupation')),
-                ('programme', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("stage", models.CharField(max_length=20)),
+                ("n", models.IntegerField(default=0)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.municipality",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programmes.occupation",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('programme', 'municipality', 'occupation', 'stage'), name='stagecount_key', nulls_distinct=False)],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("programme", "municipality", "occupation", "stage"),
+                        name="stagecount_key",
+                        nulls_distinct=False,
+                    )
+                ],
             },
         ),
     ]
