@@ -110,6 +110,3 @@ class CandidateCount(Summary):
         "core.Municipality", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     n = models.IntegerField(default=0)
-
-
-SUMMARY_MODELS = (StageCount, ProfileCount, BirthCount, EnrolmentCount, CandidateCount)

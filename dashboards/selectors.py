@@ -26,9 +26,11 @@ from programmes.models import Agreement, Programme, ProgrammeDemand
 from programmes.selectors import expiring_agreements, programme_list, stalled_agreements
 from protection.selectors import overdue_contact_count
 
+from . import summaries
 from .models import BirthCount, CandidateCount, EnrolmentCount, ProfileCount, StageCount
+from .summaries import stages_from
 
-PIPELINE = [s.value for s in PlacementStage.pipeline()]
+PIPELINE = summaries.PIPELINE
 EARLY_ENDS = [s.value for s in PlacementStage.early_ends()]
 # The stage columns of the home table and of the programme dashboard (its funnel, chart and occupation
 # table): the whole pipeline, as on the board, so the same stage never counts on one page and not the other.
@@ -39,11 +41,6 @@ UNDER_18 = AGE_BANDS[0][0]
 COHORT_WINDOW_DAYS = 60
 EXPIRY_WINDOW_DAYS = 90
 PROJECTION_WINDOW_DAYS = 90
-
-
-def stages_from(stage: str) -> list[str]:
-    """The pipeline stages at or after `stage`: "reached `stage`" means being in one of them."""
-    return PIPELINE[PIPELINE.index(stage) :]
 
 
 def reached_q(stage: str) -> Q:

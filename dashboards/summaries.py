@@ -24,28 +24,29 @@ A change here means a new migration that calls `install` again (it replaces func
 """
 
 from django.conf import settings
-from django.db import connection
 
+from core import summaries as core_summaries
+from core.summaries import Summary
 from placements.models import PlacementStage
 
-from .models import SUMMARY_MODELS, BirthCount, CandidateCount, EnrolmentCount, ProfileCount, StageCount
+from .models import BirthCount, CandidateCount, EnrolmentCount, ProfileCount, StageCount
 
 PREFIX = "rantau_summary"  # every function and trigger this module installs starts with it
 
-DEPARTED_STAGES = [s.value for s in PlacementStage.pipeline()][
-    [s.value for s in PlacementStage.pipeline()].index(PlacementStage.DEPARTED) :
-]
-READY_STAGES = [s.value for s in PlacementStage.pipeline()][
-    [s.value for s in PlacementStage.pipeline()].index(PlacementStage.READY) :
-]
+PIPELINE = [s.value for s in PlacementStage.pipeline()]
+
+
+def stages_from(stage: str) -> list[str]:
+    """The pipeline stages at or after `stage`: "reached `stage`" means being in one of them."""
+    return PIPELINE[PIPELINE.index(stage) :]
+
+
+DEPARTED_STAGES = stages_from(PlacementStage.DEPARTED)
+READY_STAGES = stages_from(PlacementStage.READY)
 
 
 def _in(values: list[str]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
-
-
-def _table(model) -> str:
-    return model._meta.db_table
 
 
 PLACEMENT = "placements_placement"
@@ -53,12 +54,6 @@ CANDIDATE = "candidates_candidate"
 EVENT = "placements_placementstageevent"
 ENROLMENT = "placements_enrolment"
 BATCH = "placements_trainingbatch"
-
-EMPTY_PLACEMENTS = f"(SELECT * FROM {PLACEMENT} WHERE false)"
-EMPTY_CANDIDATES = f"(SELECT * FROM {CANDIDATE} WHERE false)"
-EMPTY_EVENTS = f"(SELECT * FROM {EVENT} WHERE false)"
-EMPTY_ENROLMENTS = f"(SELECT * FROM {ENROLMENT} WHERE false)"
-EMPTY_BATCHES = f"(SELECT * FROM {BATCH} WHERE false)"
 
 
 def _ready_day(placement_alias: str, events: str = EVENT) -> str:
@@ -123,54 +118,6 @@ def candidate_contributions(candidates: str, sign: int) -> str:
     return f"SELECT municipality_id, {sign} AS n FROM {candidates} c"
 
 
-# The summary tables: their key columns, counters and the unique constraint the upsert names.
-TABLES = {
-    StageCount: (["programme_id", "municipality_id", "occupation_id", "stage"], ["n"], "stagecount_key"),
-    ProfileCount: (["programme_id", "municipality_id", "dimension", "value"], ["n", "departed"], "profilecount_key"),
-    BirthCount: (
-        ["programme_id", "municipality_id", "birth_date", "erased_age_band"],
-        ["n", "departed"],
-        "birthcount_key",
-    ),
-    EnrolmentCount: (["programme_id", "municipality_id", "provider_id", "result"], ["n"], "enrolmentcount_key"),
-    CandidateCount: (["municipality_id"], ["n"], None),
-}
-
-
-def apply(model, contributions: list[str]) -> str:
-    """One statement adding the summed contributions to `model`'s rows, in key order."""
-    keys, counters, constraint = TABLES[model]
-    table = _table(model)
-    sums = ", ".join(f"sum({c})" for c in counters)
-    nonzero = " OR ".join(f"sum({c}) <> 0" for c in counters)
-    conflict = f"ON CONSTRAINT {constraint}" if constraint else f"({keys[0]})"
-    updates = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in counters)
-    union = " UNION ALL ".join(contributions)
-    columns = ", ".join(keys + counters)
-    key_list = ", ".join(keys)
-    return (
-        f"INSERT INTO {table} ({columns}) SELECT {key_list}, {sums} FROM ({union}) x "
-        f"GROUP BY {key_list} HAVING {nonzero} ORDER BY {key_list} "
-        f"ON CONFLICT {conflict} DO UPDATE SET {updates}"
-    )
-
-
-def recount(model) -> str:
-    """The rows `model` must hold (non-zero), counted afresh from the tables: a SELECT."""
-    keys, counters, _constraint = TABLES[model]
-    key_list = ", ".join(keys)
-    sums = ", ".join(f"sum({c}) AS {c}" for c in counters)
-    nonzero = " OR ".join(f"sum({c}) <> 0" for c in counters)
-    source = {
-        StageCount: lambda: stage_contributions(_rebuild_rows(), 1),
-        ProfileCount: lambda: profile_contributions(_rebuild_rows(), 1),
-        BirthCount: lambda: birth_contributions(_rebuild_rows(), 1),
-        EnrolmentCount: lambda: enrolment_contributions(1),
-        CandidateCount: lambda: candidate_contributions(CANDIDATE, 1),
-    }[model]()
-    return f"SELECT {key_list}, {sums} FROM ({source}) x GROUP BY {key_list} HAVING {nonzero}"
-
-
 def _rebuild_rows() -> str:
     """Every placement's row, with the Ready day from one pass over the Ready events (not one look-up each)."""
     ready = f"""(SELECT placement_id, (max(moved_at) AT TIME ZONE '{settings.TIME_ZONE}')::date AS day
@@ -181,13 +128,41 @@ def _rebuild_rows() -> str:
     return placement_rows(placements, ready_day="p.ready_day0")
 
 
+STAGES = Summary(
+    StageCount,
+    ("programme_id", "municipality_id", "occupation_id", "stage"),
+    ("n",),
+    "stagecount_key",
+    lambda: stage_contributions(_rebuild_rows(), 1),
+)
+PROFILES = Summary(
+    ProfileCount,
+    ("programme_id", "municipality_id", "dimension", "value"),
+    ("n", "departed"),
+    "profilecount_key",
+    lambda: profile_contributions(_rebuild_rows(), 1),
+)
+BIRTHS = Summary(
+    BirthCount,
+    ("programme_id", "municipality_id", "birth_date", "erased_age_band"),
+    ("n", "departed"),
+    "birthcount_key",
+    lambda: birth_contributions(_rebuild_rows(), 1),
+)
+ENROLMENTS = Summary(
+    EnrolmentCount,
+    ("programme_id", "municipality_id", "provider_id", "result"),
+    ("n",),
+    "enrolmentcount_key",
+    lambda: enrolment_contributions(1),
+)
+CANDIDATES = Summary(CandidateCount, ("municipality_id",), ("n",), None, lambda: candidate_contributions(CANDIDATE, 1))
+SUMMARIES = [STAGES, PROFILES, BIRTHS, ENROLMENTS, CANDIDATES]
+
+
 def rebuild_all(cursor) -> None:
     """Recount every summary table from the rows (seed_bench after its load, `install`, repairs)."""
-    for model in SUMMARY_MODELS:
-        keys, counters, _constraint = TABLES[model]
-        cursor.execute(f"TRUNCATE {_table(model)}")
-        columns = ", ".join(keys + counters)
-        cursor.execute(f"INSERT INTO {_table(model)} ({columns}) SELECT {columns} FROM ({recount(model)}) r")
+    core_summaries.rebuild(cursor, SUMMARIES)
 
 
 # --- the triggers ---------------------------------------------------------------------------------
@@ -196,12 +171,11 @@ def rebuild_all(cursor) -> None:
 def _placement_statements(new: str, old: str) -> list[str]:
     new_rows, old_rows = placement_rows(new), placement_rows(old)
     return [
-        apply(StageCount, [stage_contributions(new_rows, 1), stage_contributions(old_rows, -1)]),
-        apply(ProfileCount, [profile_contributions(new_rows, 1), profile_contributions(old_rows, -1)]),
-        apply(BirthCount, [birth_contributions(new_rows, 1), birth_contributions(old_rows, -1)]),
+        STAGES.apply([stage_contributions(new_rows, 1), stage_contributions(old_rows, -1)]),
+        PROFILES.apply([profile_contributions(new_rows, 1), profile_contributions(old_rows, -1)]),
+        BIRTHS.apply([birth_contributions(new_rows, 1), birth_contributions(old_rows, -1)]),
         # A placement moved to another municipality takes its enrolments' counts along.
-        apply(
-            EnrolmentCount,
+        ENROLMENTS.apply(
             [enrolment_contributions(1, placements=new), enrolment_contributions(-1, placements=old)],
         ),
     ]
@@ -212,9 +186,9 @@ def _candidate_statements(new: str, old: str) -> list[str]:
     mine = f"(SELECT * FROM {PLACEMENT} WHERE candidate_id IN (SELECT id FROM {new} n1 UNION SELECT id FROM {old} o1))"
     new_rows, old_rows = placement_rows(mine, new), placement_rows(mine, old)
     return [
-        apply(ProfileCount, [profile_contributions(new_rows, 1), profile_contributions(old_rows, -1)]),
-        apply(BirthCount, [birth_contributions(new_rows, 1), birth_contributions(old_rows, -1)]),
-        apply(CandidateCount, [candidate_contributions(new, 1), candidate_contributions(old, -1)]),
+        PROFILES.apply([profile_contributions(new_rows, 1), profile_contributions(old_rows, -1)]),
+        BIRTHS.apply([birth_contributions(new_rows, 1), birth_contributions(old_rows, -1)]),
+        CANDIDATES.apply([candidate_contributions(new, 1), candidate_contributions(old, -1)]),
     ]
 
 
@@ -230,8 +204,7 @@ def _event_statements(new: str, old: str) -> list[str]:
     after_rows = placement_rows(touched)
     before_rows = placement_rows(touched, ready_day=_ready_day("p", before))
     return [
-        apply(
-            ProfileCount,
+        PROFILES.apply(
             [
                 profile_contributions(after_rows, 1, only="ready"),
                 profile_contributions(before_rows, -1, only="ready"),
@@ -241,16 +214,13 @@ def _event_statements(new: str, old: str) -> list[str]:
 
 
 def _enrolment_statements(new: str, old: str) -> list[str]:
-    return [
-        apply(EnrolmentCount, [enrolment_contributions(1, enrolments=new), enrolment_contributions(-1, enrolments=old)])
-    ]
+    return [ENROLMENTS.apply([enrolment_contributions(1, enrolments=new), enrolment_contributions(-1, enrolments=old)])]
 
 
 def _batch_statements(new: str, old: str) -> list[str]:
     mine = f"(SELECT * FROM {ENROLMENT} WHERE batch_id IN (SELECT id FROM {new} n1 UNION SELECT id FROM {old} o1))"
     return [
-        apply(
-            EnrolmentCount,
+        ENROLMENTS.apply(
             [
                 enrolment_contributions(1, enrolments=mine, batches=new),
                 enrolment_contributions(-1, enrolments=mine, batches=old),
@@ -259,67 +229,24 @@ def _batch_statements(new: str, old: str) -> list[str]:
     ]
 
 
-# table: (statements builder, empty relation of its rows)
 WATCHED = {
-    PLACEMENT: (_placement_statements, EMPTY_PLACEMENTS),
-    CANDIDATE: (_candidate_statements, EMPTY_CANDIDATES),
-    EVENT: (_event_statements, EMPTY_EVENTS),
-    ENROLMENT: (_enrolment_statements, EMPTY_ENROLMENTS),
-    BATCH: (_batch_statements, EMPTY_BATCHES),
+    PLACEMENT: _placement_statements,
+    CANDIDATE: _candidate_statements,
+    EVENT: _event_statements,
+    ENROLMENT: _enrolment_statements,
+    BATCH: _batch_statements,
 }
-
-
-def trigger_sql(table: str) -> list[str]:
-    """CREATE OR REPLACE the three functions (insert, update, delete) of `table` and their triggers."""
-    build, empty = WATCHED[table]
-    out = []
-    for op, new, old, referencing in (
-        ("insert", "new_rows", empty, "NEW TABLE AS new_rows"),
-        ("update", "new_rows", "old_rows", "NEW TABLE AS new_rows OLD TABLE AS old_rows"),
-        ("delete", empty, "old_rows", "OLD TABLE AS old_rows"),
-    ):
-        name = f"{PREFIX}_{table}_{op}"
-        body = ";\n".join(build(new, old))
-        out.append(
-            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
-            f"BEGIN\n{body};\nRETURN NULL;\nEND\n$body$"
-        )
-        out.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-        out.append(
-            f"CREATE TRIGGER {name} AFTER {op.upper()} ON {table} "
-            f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
-        )
-    return out
 
 
 def install(cursor) -> None:
     """Create or replace every trigger, then recount (a migration calls it)."""
-    for table in WATCHED:
-        for statement in trigger_sql(table):
-            cursor.execute(statement)
-    rebuild_all(cursor)
+    core_summaries.install(cursor, PREFIX, WATCHED, SUMMARIES)
 
 
 def uninstall(cursor) -> None:
-    for table in WATCHED:
-        for op in ("insert", "update", "delete"):
-            name = f"{PREFIX}_{table}_{op}"
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-            cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+    core_summaries.uninstall(cursor, PREFIX, WATCHED)
 
 
 def differences() -> dict[str, list[tuple]]:
-    """{table: rows that differ} between each summary and a recount (empty when all agree): the
-    property test's oracle, and a check an operator can run."""
-    out = {}
-    with connection.cursor() as cur:
-        for model in SUMMARY_MODELS:
-            keys, counters, _constraint = TABLES[model]
-            columns = ", ".join(keys + counters)
-            held = f"SELECT {columns} FROM {_table(model)} WHERE " + " OR ".join(f"{c} <> 0" for c in counters)
-            expected = f"SELECT {columns} FROM ({recount(model)}) r"
-            cur.execute(f"({held} EXCEPT ALL {expected}) UNION ALL ({expected} EXCEPT ALL {held})")
-            rows = cur.fetchall()
-            if rows:
-                out[_table(model)] = rows
-    return out
+    """{table: rows that differ} between each summary and a recount (empty when all agree)."""
+    return core_summaries.differences(SUMMARIES)
