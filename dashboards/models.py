@@ -1,5 +1,6 @@
-"""Summary tables: the dashboards' counts, kept by PostgreSQL in the same transaction as the rows
-they count (dashboards.summaries installs the triggers). Dashboards read only these.
+"""Summary tables: the dashboards' counts (beside placements.StageCount), kept by PostgreSQL in the
+same transaction as the rows they count (dashboards.summaries installs the triggers). Dashboards
+read only these.
 
 The keys point at their rows without foreign-key constraints: a count is not a reference (no lock on
 the programme when a placement moves, no order of deletion to respect), and a programme or
@@ -19,25 +20,6 @@ class Summary(models.Model):
 
 def _key(model, **kwargs):
     return models.ForeignKey(model, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", **kwargs)
-
-
-class StageCount(Summary):
-    """Placements per programme, municipality, occupation and current stage (the funnels)."""
-
-    programme = _key("programmes.Programme")
-    municipality = _key("core.Municipality")
-    occupation = _key("programmes.Occupation", null=True)
-    stage = models.CharField(max_length=20)
-    n = models.IntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "municipality", "occupation", "stage"],
-                nulls_distinct=False,
-                name="stagecount_key",
-            )
-        ]
 
 
 class ProfileCount(Summary):

@@ -18,7 +18,7 @@ from accounts.access import scope_q
 from core.choices import Education, Sex
 from core.dates import AGE_BANDS, age_band_case
 from core.models import Municipality
-from placements.models import Cohort, Enrolment, PlacementStage
+from placements.models import Cohort, Enrolment, PlacementStage, StageCount
 from placements.reminders import reminders_count
 from placements.selectors import cohort_list
 from privacy.selectors import request_clock_counts
@@ -27,7 +27,7 @@ from programmes.selectors import expiring_agreements, programme_list, stalled_ag
 from protection.selectors import overdue_contact_count
 
 from . import summaries
-from .models import BirthCount, CandidateCount, EnrolmentCount, ProfileCount, StageCount
+from .models import BirthCount, CandidateCount, EnrolmentCount, ProfileCount
 from .summaries import stages_from
 
 PIPELINE = summaries.PIPELINE

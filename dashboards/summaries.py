@@ -1,8 +1,8 @@
 # ruff: noqa: S608 - SQL assembled from this module's constants (table, column and stage names); no input reaches it.
 """The summary tables' one home: what each counts, the triggers that keep them, the recount.
 
-Every summary row is a sum of *contributions*: each placement contributes +1 to its stage count, to
-its profile rows (sex, education, kecamatan, months, days to departure, Ready day) and to its birth
+Every summary row is a sum of *contributions* (core.summaries): each placement contributes +1 to its
+profile rows (sex, education, kecamatan, months, days to departure, Ready day) and to its birth
 count; each enrolment to its provider count; each candidate to its municipality count. The SELECTs
 that list contributions are written once, below, over a relation name:
 
@@ -29,7 +29,7 @@ from core import summaries as core_summaries
 from core.summaries import Summary
 from placements.models import PlacementStage
 
-from .models import BirthCount, CandidateCount, EnrolmentCount, ProfileCount, StageCount
+from .models import BirthCount, CandidateCount, EnrolmentCount, ProfileCount
 
 PREFIX = "rantau_summary"  # every function and trigger this module installs starts with it
 
@@ -78,10 +78,6 @@ def placement_rows(placements: str, candidates: str = CANDIDATE, ready_day: str 
 # --- contributions: (key columns..., n[, departed]) of a relation of placement rows, times `sign` ---
 
 
-def stage_contributions(rows: str, sign: int) -> str:
-    return f"SELECT programme_id, municipality_id, occupation_id, stage, {sign} AS n FROM ({rows}) r"
-
-
 def profile_contributions(rows: str, sign: int, *, only: str | None = None) -> str:
     """Each placement's profile rows; `only` keeps one dimension."""
     only_clause = f" AND d.dimension = '{only}'" if only else ""
@@ -128,13 +124,6 @@ def _rebuild_rows() -> str:
     return placement_rows(placements, ready_day="p.ready_day0")
 
 
-STAGES = Summary(
-    StageCount,
-    ("programme_id", "municipality_id", "occupation_id", "stage"),
-    ("n",),
-    "stagecount_key",
-    lambda: stage_contributions(_rebuild_rows(), 1),
-)
 PROFILES = Summary(
     ProfileCount,
     ("programme_id", "municipality_id", "dimension", "value"),
@@ -157,7 +146,7 @@ ENROLMENTS = Summary(
     lambda: enrolment_contributions(1),
 )
 CANDIDATES = Summary(CandidateCount, ("municipality_id",), ("n",), None, lambda: candidate_contributions(CANDIDATE, 1))
-SUMMARIES = [STAGES, PROFILES, BIRTHS, ENROLMENTS, CANDIDATES]
+SUMMARIES = [PROFILES, BIRTHS, ENROLMENTS, CANDIDATES]
 
 
 def rebuild_all(cursor) -> None:
@@ -171,7 +160,6 @@ def rebuild_all(cursor) -> None:
 def _placement_statements(new: str, old: str) -> list[str]:
     new_rows, old_rows = placement_rows(new), placement_rows(old)
     return [
-        STAGES.apply([stage_contributions(new_rows, 1), stage_contributions(old_rows, -1)]),
         PROFILES.apply([profile_contributions(new_rows, 1), profile_contributions(old_rows, -1)]),
         BIRTHS.apply([birth_contributions(new_rows, 1), birth_contributions(old_rows, -1)]),
         # A placement moved to another municipality takes its enrolments' counts along.

@@ -399,3 +399,30 @@ class ExternalId(models.Model):
 
     def __str__(self):
         return f"{self.get_system_display()}: {self.value}"
+
+
+class StageCount(models.Model):
+    """Placements per programme, municipality, occupation and current stage: the funnels and the
+    board's column counts. Kept by the database in step with the placements (placements.summaries);
+    the keys carry no foreign-key constraint (a count is not a reference: no lock on the programme
+    when a placement moves); counts of zero stay as rows, readers sum."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    stage = models.CharField(max_length=20)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "municipality", "occupation", "stage"],
+                nulls_distinct=False,
+                name="stagecount_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.programme_id}/{self.municipality_id}/{self.stage}: {self.n}"
