@@ -118,6 +118,10 @@ WATCHED = {
     DOCUMENT: ("candidate_id", "candidate_id", ("candidate_id", "doc_type", "expires_on")),
     PROGRAMME: ("id", "programme_id", ("passport_months_beyond_return",)),
 }
+# The placements a table's change can reach, narrower than all that point at its rows: a programme's
+# months count only for its placements heading abroad (the others' passport_due is false whatever
+# the months), which spares recomputing a whole programme when an administrator edits it.
+REACHES = {PROGRAMME: f"p.stage IN {_in(HEADING_ABROAD)}"}
 
 
 def _touched_keys(table: str, op: str) -> str:
@@ -141,9 +145,10 @@ def _touched_placements(table: str, op: str) -> str:
     keys = _touched_keys(table, op)
     if table == PLACEMENT:
         return f"SELECT array_agg(DISTINCT k.id ORDER BY k.id) INTO ids FROM ({keys}) k(id)"
+    reaches = f" AND {REACHES[table]}" if table in REACHES else ""
     return (
         f"SELECT array_agg(p.id ORDER BY p.id) INTO ids FROM {PLACEMENT} p "
-        f"WHERE p.{column} IN (SELECT k.key FROM ({keys}) k(key) WHERE k.key IS NOT NULL)"
+        f"WHERE p.{column} IN (SELECT k.key FROM ({keys}) k(key) WHERE k.key IS NOT NULL){reaches}"
     )
 
 
