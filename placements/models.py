@@ -426,3 +426,36 @@ class StageCount(models.Model):
 
     def __str__(self):
         return f"{self.programme_id}/{self.municipality_id}/{self.stage}: {self.n}"
+
+
+class PlacementReminder(models.Model):
+    """The reminder facts of one placement, kept by PostgreSQL (placements.reminder_facts installs the
+    triggers): how many document types expire before its cohort departs, and whether its passport
+    expires too early. The reminders count reads only the rows that hold a reminder (partial indexes).
+
+    Every placement has a row (zeros when nothing is due): the triggers lock it before they
+    recompute it, so two transactions changing the same placement's facts take turns. No foreign-key
+    constraints: the placement's own delete trigger removes its row.
+    """
+
+    placement = models.OneToOneField(
+        Placement, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    documents_due = models.PositiveSmallIntegerField(default=0)
+    passport_due = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["municipality", "documents_due"],
+                condition=Q(documents_due__gt=0),
+                name="reminder_documents_due_idx",
+            ),
+            models.Index(fields=["municipality"], condition=Q(passport_due=True), name="reminder_passport_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"reminders of placement {self.placement_id}"

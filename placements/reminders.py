@@ -3,12 +3,18 @@
 Each kind is one query (so the list and the count cost five queries whatever the data, and one
 more each per kind a higher app adds through extensions.reminder_sources); the list shows at most
 LIMIT rows of each kind, the count counts them all.
+
+The count of the two kinds about documents (expiring before departure, passports expiring too
+early) reads the reminder facts PostgreSQL keeps per placement (placements.reminder_facts, the
+PlacementReminder table): an index scan over the placements that have a reminder, whatever the
+number of placements. The querysets below stay the rule's source for the list (names, dates);
+tests/placements/test_reminder_facts.py proves the facts agree with them.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, DateField, F, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, DateField, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +30,7 @@ from programmes.selectors import stalled_agreements
 
 from . import extensions
 from .gates import PIPELINE
-from .models import Cohort, Placement, PlacementStage
+from .models import Cohort, Placement, PlacementReminder, PlacementStage
 from .selectors import provider_list
 
 LIMIT = 200
@@ -182,18 +188,25 @@ def _licences(user, today: date) -> QuerySet:
 # --- public --------------------------------------------------------------------------------------
 
 
+def _document_count(user) -> int:
+    """How many rows _documents(user) holds, from the facts: the sum over the placements with any due."""
+    facts = scope_queryset(PlacementReminder.objects.filter(documents_due__gt=0), user, "municipality")
+    return facts.aggregate(n=Sum("documents_due"))["n"] or 0
+
+
+def _passport_count(user) -> int:
+    """How many rows _passports(user) holds, from the facts."""
+    return scope_queryset(PlacementReminder.objects.filter(passport_due=True), user, "municipality").count()
+
+
 def reminders_count(*, user, today: date | None = None) -> int:
-    """How many reminders the user has (five COUNT queries, and one per registered source)."""
+    """How many reminders the user has (five COUNT queries, and one per registered source); the two
+    about documents read the facts PostgreSQL keeps, the three others count small tables."""
     today = today or timezone.localdate()
-    own = sum(
-        qs.count()
-        for qs in (
-            _documents(user),
-            _passports(user),
-            _cohorts(user, today),
-            _agreements(user, today),
-            _licences(user, today),
-        )
+    own = (
+        _document_count(user)
+        + _passport_count(user)
+        + sum(qs.count() for qs in (_cohorts(user, today), _agreements(user, today), _licences(user, today)))
     )
     return own + sum(source.count(user=user, today=today) for source in extensions.reminder_sources(user))
 
