@@ -7,23 +7,27 @@ and language results on the programme's planned departure (today if none is plan
 passed); the passport until the planned return (departure + months away) plus the programme's margin.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
 from django.core.paginator import Page
+from django.db import connections
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
-from accounts.access import scope_queryset
+from accounts.access import scope_q, scope_queryset
 from candidates.models import Candidate, Document
 from core.choices import DocumentType, LanguageTest
-from core.paging import page_of_ids
+from core.paging import MAX_PAGE, KnownCountPaginator
 from programmes.models import Programme
 
 from .models import Enrolment, Placement
 from .requirements import (
     CANDIDATE_REQUIREMENTS,
+    FACTS,
     LANGUAGE,
     PASSPORT,
     TRAINING,
@@ -36,6 +40,8 @@ from .requirements import (
 
 PER_PAGE = 25
 LISTS = ("eligible", "missing")
+# Each list is counted up to here: a longer one says "more than 1,000", its pages go as far as the cap.
+COUNT_CAP = 1_000
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,11 @@ class Criteria:
     # --- querysets --------------------------------------------------------------------------------
 
     def _scoped(self, user) -> QuerySet[Candidate]:
-        return scope_queryset(Candidate.objects.all(), user, "municipality")
+        # The same scope on the facts' copy of the municipality: their index then narrows the rows
+        # before the join (the planner cannot know the two columns are equal).
+        return scope_queryset(Candidate.objects.all(), user, "municipality").filter(
+            scope_q(user, f"{FACTS}__municipality")
+        )
 
     def _open_placement_here(self) -> Exists:
         return Exists(Placement.objects.open().filter(candidate=OuterRef("pk"), programme=self.programme))
@@ -88,21 +98,14 @@ class Criteria:
         """The user's candidates without an open placement in this programme, by name."""
         return self._scoped(user).filter(~self._open_placement_here()).order_by("full_name", "pk")
 
-    def _all_met(self, user) -> Q:
-        """One condition: the candidate meets every requirement."""
-        conditions = self.filter_conditions()
-        training = conditions.pop(TRAINING.name, None)
+    def _all_met(self) -> Q:
+        """One condition: the candidate meets every requirement. Documents, training and passport read
+        the candidate's facts (one row joined by primary key), language an indexed semi-join, the rest
+        the candidate's own columns: no grouping, no sum, whatever the number of candidates."""
         met = Q()
-        for condition in conditions.values():
+        for condition in self.filter_conditions().values():
             met &= condition
-        if training is None:
-            return met
-        # Summing training hours over every enrolment costs more than all the other checks together,
-        # so sum only for the candidates who meet the rest: the subquery then holds exactly the
-        # eligible candidates, and its single IN stands for every requirement.
-        pool = self._scoped(user).filter(met).values("pk")
-        trained = TRAINING.trained(self.basis).filter(placement__candidate__in=pool)
-        return Q(pk__in=trained.values("placement__candidate"))
+        return met
 
     def candidates(self, user) -> QuerySet[Candidate]:
         """Everyone the shortlist considers (eligible or not)."""
@@ -110,11 +113,11 @@ class Criteria:
 
     def eligible(self, user) -> QuerySet[Candidate]:
         """Candidates who meet every requirement, by name."""
-        return self._base(user).filter(self._all_met(user))
+        return self._base(user).filter(self._all_met())
 
     def ineligible(self, user) -> QuerySet[Candidate]:
         """Candidates who miss at least one requirement, by name."""
-        return self._base(user).filter(~self._all_met(user))
+        return self._base(user).filter(~self._all_met())
 
     # --- one page's rows and what they miss --------------------------------------------------------
 
@@ -189,26 +192,80 @@ class Criteria:
 # --- the page ------------------------------------------------------------------------------------
 
 
+class CappedPaginator(KnownCountPaginator):
+    """Pages of a list counted up to a cap: "Page 2 of 40+" and links up to the cap when it is longer."""
+
+    def __init__(self, per_page: int, *, count: int, capped: bool):
+        super().__init__(per_page, count=count)
+        self.capped = capped
+
+    @property
+    def pages_label(self) -> str:
+        pages = number_format(self.num_pages, force_grouping=True)
+        return f"{pages}+" if self.capped else pages
+
+
+def count_label(count: int, capped: bool) -> str:
+    """A list's length for its tab: "25", or "more than 1,000" when it was counted only up to the cap."""
+    text = number_format(count, force_grouping=True)
+    return _("more than %(count)s") % {"count": text} if capped else text
+
+
 @dataclass
 class ShortlistPage:
     criteria: Criteria
     shown: str  # "eligible" or "missing"
     page: Page
-    counts: dict[str, int]
+    counts: dict[str, int]  # each list's length, up to the cap
     rows: list[dict]
+    capped: dict[str, bool] = field(default_factory=dict)  # whether a list is longer than the cap
+
+    @property
+    def count_labels(self) -> dict[str, str]:
+        return {name: count_label(n, self.capped.get(name, False)) for name, n in self.counts.items()}
 
 
-def shortlist_page(*, user, programme: Programme, shown: str | None, page: str | None) -> ShortlistPage:
+def _counts_and_page(lists: dict[str, QuerySet], shown: str, number: int, cap: int) -> tuple[dict[str, int], list]:
+    """In one query: each list's length counted up to cap + 1 rows (the scan stops there), and the ids
+    of page `number` of the list shown."""
+    parts, params = [], []
+    db = lists[shown].db
+    for queryset in lists.values():
+        sql, p = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")  # noqa: S608 - SQL Django compiled, values are params
+        params.extend(p)
+    start = (number - 1) * PER_PAGE
+    sql, p = lists[shown].values("pk")[start : start + PER_PAGE].query.sql_with_params()
+    parts.append(f"ARRAY(SELECT page.pk FROM ({sql}) AS page)")  # noqa: S608 - as above
+    params.extend(p)
+    with connections[db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        *counts, ids = cursor.fetchone()
+    return dict(zip(lists, counts, strict=True)), list(ids)
+
+
+def shortlist_page(
+    *, user, programme: Programme, shown: str | None, page: str | None, count_cap: int | None = None
+) -> ShortlistPage:
     """One page of the eligible or the missing list, each row with the candidate's age on departure,
-    best language level and what they miss, and the length of both lists."""
+    best language level and what they miss, and the length of both lists counted up to `count_cap`
+    (COUNT_CAP): past it the tab says "more than 1,000" and the pages go as far as the cap."""
+    cap = count_cap or COUNT_CAP
     criteria = Criteria.for_programme(programme)
     shown = shown if shown in LISTS else "eligible"
-    queryset = criteria.eligible(user) if shown == "eligible" else criteria.ineligible(user)
-    found = page_of_ids(queryset, page, PER_PAGE)
-    # The other list's length is the rest of the candidates considered (a cheap count).
-    considered = criteria.candidates(user).count()
-    other = "missing" if shown == "eligible" else "eligible"
-    counts = {shown: found.paginator.count, other: considered - found.paginator.count}
+    lists = {"eligible": criteria.eligible(user), "missing": criteria.ineligible(user)}
+    try:
+        wanted = min(max(int(page or 1), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        wanted = 1
+    counted, ids = _counts_and_page(lists, shown, wanted, cap)
+    paginators = {name: CappedPaginator(PER_PAGE, count=min(n, cap), capped=n > cap) for name, n in counted.items()}
+    paginator = paginators[shown]
+    if wanted > paginator.num_pages:
+        # A page past the end (a stale link) or past the cap shows the last page counted.
+        wanted = paginator.num_pages
+        start = (wanted - 1) * PER_PAGE
+        ids = list(lists[shown].values_list("pk", flat=True)[start : start + PER_PAGE])
     rows = [
         {
             "candidate": c,
@@ -216,9 +273,16 @@ def shortlist_page(*, user, programme: Programme, shown: str | None, page: str |
             "language": criteria.language_display(c),
             "reasons": criteria.reasons(c),
         }
-        for c in criteria.with_reasons(list(found.object_list))
+        for c in criteria.with_reasons(ids)
     ]
-    return ShortlistPage(criteria=criteria, shown=shown, page=found, counts=counts, rows=rows)
+    return ShortlistPage(
+        criteria=criteria,
+        shown=shown,
+        page=Page(ids, wanted, paginator),
+        counts={name: p.count for name, p in paginators.items()},
+        rows=rows,
+        capped={name: p.capped for name, p in paginators.items()},
+    )
 
 
 def can_start_placements(user, programme: Programme) -> bool:
