@@ -69,7 +69,11 @@ def rebuild_all(cursor) -> None:
     """Recompute every candidate's eligibility facts from the rows (seed_bench calls it after its COPY
     load, which runs without triggers): one TRUNCATE and one INSERT … SELECT."""
     sql, params = _recount(None)
+    # TRUNCATE refuses a table with deferred foreign-key checks still pending in the transaction
+    # (rows written earlier in it): run them now, and defer again afterwards.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute(f"TRUNCATE {TABLE}")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     cursor.execute(f"INSERT INTO {TABLE} ({COLUMNS}) {sql}", params)
     cursor.execute(f"ANALYZE {TABLE}")
 
