@@ -225,23 +225,43 @@ class ShortlistPage:
         return {name: count_label(n, self.capped.get(name, False)) for name, n in self.counts.items()}
 
 
-def _counts_and_page(lists: dict[str, QuerySet], shown: str, number: int, cap: int) -> tuple[dict[str, int], list]:
-    """In one query: each list's length counted up to cap + 1 rows (the scan stops there), and the ids
-    of page `number` of the list shown."""
-    parts, params = [], []
-    db = lists[shown].db
-    for queryset in lists.values():
-        sql, p = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")  # noqa: S608 - SQL Django compiled, values are params
-        params.extend(p)
+def _sql(queryset: QuerySet) -> tuple[str, tuple]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _capped_lists(lists: dict[str, QuerySet], shown: str, number: int, cap: int) -> tuple[dict[str, int], list[int]]:
+    """In one query: each list's length counted up to cap + 1 rows (each scan stops there), and the
+    ids of page `number` of the list shown (past the end: the last page, in a second query).
+
+    The eligible list is short by nature (who meets everything): it is read once, in order, up to
+    the cap, and both its length and the page come from those ids. The missing list is long: its page
+    walks the name index and stops after a page, its length is counted without an order."""
+    other = next(name for name in lists if name != shown)
+    count = "(SELECT COUNT(*) FROM ({}) AS capped)"
+    rest, rest_params = _sql(lists[other].order_by().values("pk")[: cap + 1])
     start = (number - 1) * PER_PAGE
-    sql, p = lists[shown].values("pk")[start : start + PER_PAGE].query.sql_with_params()
-    parts.append(f"ARRAY(SELECT page.pk FROM ({sql}) AS page)")  # noqa: S608 - as above
-    params.extend(p)
-    with connections[db].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        *counts, ids = cursor.fetchone()
-    return dict(zip(lists, counts, strict=True)), list(ids)
+    if shown == "eligible":
+        first, first_params = _sql(lists[shown].values("pk")[: cap + 1])
+        parts, params = [f"ARRAY({first})", count.format(rest)], first_params + rest_params
+    else:
+        page, page_params = _sql(lists[shown].values("pk")[start : start + PER_PAGE])
+        mine, mine_params = _sql(lists[shown].order_by().values("pk")[: cap + 1])
+        parts = [f"ARRAY({page})", count.format(rest), count.format(mine)]
+        params = page_params + rest_params + mine_params
+    with connections[lists[shown].db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)  # noqa: S608 - SQL Django compiled, values are params
+        ids, other_count, *shown_count = cursor.fetchone()
+    counted = {shown: shown_count[0] if shown_count else len(ids), other: other_count}
+    pages = max(1, -(-min(counted[shown], cap) // PER_PAGE))
+    if number > pages:
+        # A page past the end (a stale link) or past the cap: the last page counted.
+        start = (pages - 1) * PER_PAGE
+        if shown == "missing":
+            ids = list(lists[shown].values_list("pk", flat=True)[start : start + PER_PAGE])
+    if shown == "eligible":
+        ids = ids[start : min(start + PER_PAGE, cap)]
+    return counted, ids
 
 
 def shortlist_page(
@@ -258,14 +278,11 @@ def shortlist_page(
         wanted = min(max(int(page or 1), 1), MAX_PAGE)
     except (TypeError, ValueError):
         wanted = 1
-    counted, ids = _counts_and_page(lists, shown, wanted, cap)
+    counted, ids = _capped_lists(lists, shown, wanted, cap)
     paginators = {name: CappedPaginator(PER_PAGE, count=min(n, cap), capped=n > cap) for name, n in counted.items()}
     paginator = paginators[shown]
-    if wanted > paginator.num_pages:
-        # A page past the end (a stale link) or past the cap shows the last page counted.
-        wanted = paginator.num_pages
-        start = (wanted - 1) * PER_PAGE
-        ids = list(lists[shown].values_list("pk", flat=True)[start : start + PER_PAGE])
+    # A page past the end (a stale link) or past the cap shows the last page counted.
+    wanted = min(wanted, paginator.num_pages)
     rows = [
         {
             "candidate": c,
