@@ -1,10 +1,16 @@
 """The eligibility shortlist: which candidates meet a programme's requirements, and what the others miss.
 
 The requirements are those of placements.requirements, the ones the gates hold: each one's SQL
-condition filters the lists (one query whatever the number of candidates), and its Python check,
-run over the rows of one page, says what each candidate misses. Reference dates: age, documents
-and language results on the programme's planned departure (today if none is planned or it has
-passed); the passport until the planned return (departure + months away) plus the programme's margin.
+condition filters the lists, and its Python check, run over the rows of one page, says what each
+candidate misses. Reference dates: age, documents and language results on the programme's planned
+departure (today if none is planned or it has passed); the passport until the planned return
+(departure + months away) plus the programme's margin.
+
+The conditions on documents, training and passport read the candidate's eligibility facts
+(placements.models.CandidateFacts, kept by the database), so each list is the municipality's
+candidates joined to their facts by key, narrowed by the facts' index: no grouping of documents, no
+sum of enrolments. Each list is counted only up to COUNT_CAP rows ("more than 1,000"), both lengths
+and the page's ids in one query.
 """
 
 from dataclasses import dataclass, field
@@ -78,8 +84,8 @@ class Criteria:
         return [r for r in CANDIDATE_REQUIREMENTS if r.applies(self.programme)]
 
     def filter_conditions(self) -> dict[str, Q]:
-        """Each requirement as a WHERE condition: columns of the candidate or `id IN (uncorrelated
-        subquery)`, which PostgreSQL runs once (a semi-join, or a hashed subplan under NOT)."""
+        """Each requirement as a WHERE condition: columns of the candidate or of their facts (joined by
+        key), and for language an EXISTS on the results (a semi-join, an anti-join under NOT)."""
         return {r.name: r.condition(self.basis) for r in self.requirements}
 
     # --- querysets --------------------------------------------------------------------------------
@@ -106,10 +112,6 @@ class Criteria:
         for condition in self.filter_conditions().values():
             met &= condition
         return met
-
-    def candidates(self, user) -> QuerySet[Candidate]:
-        """Everyone the shortlist considers (eligible or not)."""
-        return self._base(user)
 
     def eligible(self, user) -> QuerySet[Candidate]:
         """Candidates who meet every requirement, by name."""

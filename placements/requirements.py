@@ -9,7 +9,10 @@ measured on that day, the passport from the planned return.
   language results and enrolments) and never queries. The gates (placements.gates) use it.
 - `condition(basis)` is the same rule as a WHERE condition on a Candidate queryset. The eligibility
   shortlist (placements.eligibility) filters with it and explains with `check`, so both agree;
-  tests/placements/test_requirements.py proves it at every boundary and over the demo data.
+  tests/placements/test_requirements.py proves it at every boundary and over the demo data. Documents,
+  training and passport compare the candidate's eligibility facts (placements.models.CandidateFacts:
+  per document type the latest day a verified one is valid, the passed hours, the latest passport
+  expiry), which the database keeps from the same rows `check` reads (tests/placements/test_facts.py).
 - Each shortfall carries the gate's sentence (`message`) and the shortlist's few words (`short`).
 
 Visa and agreement are requirements of a placement rather than of a person: their `check` takes
