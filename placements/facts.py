@@ -1,6 +1,6 @@
 """Eligibility facts per candidate kept by the database (issue 14): placements.models.CandidateFacts.
 
-The triggers of migration 0009 recount the facts of the candidates each statement touches, with the
+The triggers of migration 0011 recount the facts of the candidates each statement touches, with the
 database function placements_facts_refresh (one candidate at a time, by index). This module holds the
 same rules set-based, for every candidate at once (`RECOUNT_SQL`): `rebuild_all` fills the table
 after a load that ran without triggers (seed_bench's COPY), and `mismatches` compares the table with

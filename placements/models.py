@@ -401,11 +401,38 @@ class ExternalId(models.Model):
         return f"{self.get_system_display()}: {self.value}"
 
 
+class StageCount(models.Model):
+    """Placements per programme, municipality, occupation and current stage: the funnels and the
+    board's column counts. Kept by the database in step with the placements (placements.summaries);
+    the keys carry no foreign-key constraint (a count is not a reference: no lock on the programme
+    when a placement moves); counts of zero stay as rows, readers sum."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    stage = models.CharField(max_length=20)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "municipality", "occupation", "stage"],
+                nulls_distinct=False,
+                name="stagecount_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.programme_id}/{self.municipality_id}/{self.stage}: {self.n}"
+
+
 class CandidateFacts(models.Model):
     """What the eligibility shortlist reads of a person's documents and training, one row per
     candidate, kept by PostgreSQL: statement-level triggers on candidates, documents, placements and
     enrolments recount the facts of the candidates a statement touched, in the same transaction
-    (migration 0009; placements.facts rebuilds them all and recounts them for the tests). Never
+    (migration 0011; placements.facts rebuilds them all and recounts them for the tests). Never
     written by Django. The rules stay in placements.requirements: this table only holds the numbers
     their SQL conditions compare, so that the shortlist is one indexed join instead of grouping every
     document and summing every enrolment.

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -12,7 +12,16 @@ from candidates.models import Document
 from core.choices import DocumentType
 
 from .gates import COHORT_STAGES, EARLY_ENDS, ENROLLABLE_STAGES, PIPELINE
-from .models import Cohort, Enrolment, Placement, PlacementStage, PlacementStageEvent, TrainingBatch, TrainingProvider
+from .models import (
+    Cohort,
+    Enrolment,
+    Placement,
+    PlacementStage,
+    PlacementStageEvent,
+    StageCount,
+    TrainingBatch,
+    TrainingProvider,
+)
 
 # Cards shown per board column; the column's link opens the filtered list for the rest.
 BOARD_CARDS_PER_STAGE = 10
@@ -142,17 +151,35 @@ class Board:
         return sum(c.count for c in self.columns)
 
 
-def placement_board(*, queryset: QuerySet[Placement], per_stage: int = BOARD_CARDS_PER_STAGE) -> Board:
+# The filters StageCount holds as keys: a board filtered by these alone reads its counts there.
+SUMMARY_FILTERS = {"programme", "occupation", "municipality"}
+
+
+def summary_stage_counts(*, user, filters: dict) -> dict[str, int] | None:
+    """{stage: count} from the stage counts (placements.summaries) for the user's placements matching
+    `filters` (a filter form's cleaned data), or None when a filter is not one of their keys."""
+    active = {name: value for name, value in filters.items() if value not in (None, "", [])}
+    if not active.keys() <= SUMMARY_FILTERS:
+        return None
+    rows = scope_queryset(StageCount.objects.filter(**active), user, "municipality")
+    return {stage: n for stage, n in rows.values_list("stage").annotate(n=Sum("n")).order_by() if n}
+
+
+def placement_board(
+    *, queryset: QuerySet[Placement], per_stage: int = BOARD_CARDS_PER_STAGE, counts: dict[str, int] | None = None
+) -> Board:
     """Counts per stage and the newest cards of each column, in two queries whatever the row count.
 
-    1. counts: one GROUP BY stage over the filtered placements;
+    1. counts: `counts` when the caller read them from the stage counts (summary_stage_counts), else
+       one GROUP BY stage over the filtered placements;
     2. cards: one UNION ALL of a LIMITed query per column (each served by placement_board_idx),
        so the database never reads more than `per_stage` rows per column.
     """
     base = queryset.order_by()
-    # COUNT(*) rather than COUNT(id): nothing to read but the stage, so PostgreSQL can answer from
-    # placement_muni_stage_idx alone (index-only scan) instead of the table.
-    counts = dict(base.values_list("stage").annotate(n=Count("*")))
+    if counts is None:
+        # COUNT(*) rather than COUNT(id): nothing to read but the stage, so PostgreSQL can answer
+        # from placement_muni_stage_idx alone (index-only scan) instead of the table.
+        counts = dict(base.values_list("stage").annotate(n=Count("*")))
     columns = [BoardColumn(s.value, str(s.label), counts.get(s.value, 0)) for s in PlacementStage.pipeline()]
     columns.append(BoardColumn(ENDED, gettext("Ended early"), sum(counts.get(s, 0) for s in EARLY_ENDS)))
     parts = []

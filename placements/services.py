@@ -211,7 +211,9 @@ def placement_move(
 
     today = timezone.localdate()
     index = PIPELINE.index(to_stage) if to_stage in PIPELINE else None
-    if to_stage == PlacementStage.DEPARTED:
+    if to_stage == PlacementStage.DEPARTED and placement.cohort is not None:
+        # Forward, the cohort gate holds; a correction back to Departed of a placement that lost its
+        # cohort keeps the day it has.
         placement.departed_on = placement.cohort.actual_departure
     if to_stage in EARLY_ENDS:
         placement.end_reason = reason.strip()

@@ -67,7 +67,8 @@ def placement_list(request):
     # forces the list. A dashboard number ("reached departed") opens the list of exactly those rows.
     wants_list = request.GET.get("stage") or request.GET.get("reached") or request.GET.get("view") == "list"
     if programme is not None and not wants_list:
-        board = selectors.placement_board(queryset=qs)
+        counts = selectors.summary_stage_counts(user=user, filters=filterset.form.cleaned_data)
+        board = selectors.placement_board(queryset=qs, counts=counts)
         for column in board.columns:
             column.url = "?" + querystring(request.GET, stage=column.stage)
         context.update(board=board, result_count=board.total)

@@ -5,9 +5,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from candidates.models import Candidate
 from core.dates import latest_birth_date
 from placements.models import Placement
 from tests.factories import (
@@ -82,6 +84,27 @@ def test_board_query_count_does_not_grow_with_placements(staff_client):
     assert len(many.captured_queries) == len(few.captured_queries)
     card_queries = [q for q in many.captured_queries if "UNION ALL" in q["sql"]]
     assert len(card_queries) == 1
+
+
+def test_board_counts_come_from_the_stage_counts_unless_a_filter_needs_the_rows(staff_client):
+    programme = ruled_programme()
+    _spread(programme, 12)
+    Candidate.objects.filter(placements__programme=programme).update(sex="M")
+    woman = Placement.objects.filter(programme=programme).first()
+    Candidate.objects.filter(pk=woman.candidate_id).update(sex="F")
+    Placement.objects.filter(programme=programme).exclude(pk=woman.pk).update(stage="screened")
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(f"/placements/?programme={programme.pk}")
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "placements_stagecount" in sql
+    assert {c.stage: c.count for c in response.context["board"].columns if c.count} == dict(
+        Placement.objects.filter(programme=programme).values_list("stage").annotate(n=Count("*"))
+    )
+    # A filter the stage counts do not hold (sex) counts the rows themselves, with the same result shape.
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(f"/placements/?programme={programme.pk}&sex=F")
+    assert "placements_stagecount" not in " ".join(q["sql"] for q in queries.captured_queries)
+    assert {c.stage: c.count for c in response.context["board"].columns if c.count} == {woman.stage: 1}
 
 
 def test_board_never_shows_another_municipalitys_placements(staff_client, blitar):

@@ -1,4 +1,4 @@
-"""placements.facts: the eligibility facts the database keeps per candidate (migration 0009's triggers)
+"""placements.facts: the eligibility facts the database keeps per candidate (migration 0011's triggers)
 equal a recount from the rows after any sequence of changes, whichever way the rows change (the ORM
 one row at a time, bulk updates and bulk inserts, deletions by cascade, erasure, a transfer); and the
 shortlist built on them lists exactly the candidates whose Python checks pass.

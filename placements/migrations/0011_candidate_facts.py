@@ -190,7 +190,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("candidates", "0007_merge"),
         ("core", "0001_initial"),
-        ("placements", "0008_external_ids"),
+        ("placements", "0010_stage_count_triggers"),
     ]
 
     operations = [
