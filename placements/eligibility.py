@@ -1,29 +1,39 @@
 """The eligibility shortlist: which candidates meet a programme's requirements, and what the others miss.
 
 The requirements are those of placements.requirements, the ones the gates hold: each one's SQL
-condition filters the lists (one query whatever the number of candidates), and its Python check,
-run over the rows of one page, says what each candidate misses. Reference dates: age, documents
-and language results on the programme's planned departure (today if none is planned or it has
-passed); the passport until the planned return (departure + months away) plus the programme's margin.
+condition filters the lists, and its Python check, run over the rows of one page, says what each
+candidate misses. Reference dates: age, documents and language results on the programme's planned
+departure (today if none is planned or it has passed); the passport until the planned return
+(departure + months away) plus the programme's margin.
+
+The conditions on documents, training and passport read the candidate's eligibility facts
+(placements.models.CandidateFacts, kept by the database), so each list is the municipality's
+candidates joined to their facts by key, narrowed by the facts' index: no grouping of documents, no
+sum of enrolments. Each list is counted only up to COUNT_CAP rows ("more than 1,000"), both lengths
+and the page's ids in one query.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
 from django.core.paginator import Page
+from django.db import connections
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
-from accounts.access import scope_queryset
+from accounts.access import scope_q, scope_queryset
 from candidates.models import Candidate, Document
 from core.choices import DocumentType, LanguageTest
-from core.paging import page_of_ids
+from core.paging import MAX_PAGE, KnownCountPaginator
 from programmes.models import Programme
 
 from .models import Enrolment, Placement
 from .requirements import (
     CANDIDATE_REQUIREMENTS,
+    FACTS,
     LANGUAGE,
     PASSPORT,
     TRAINING,
@@ -36,6 +46,8 @@ from .requirements import (
 
 PER_PAGE = 25
 LISTS = ("eligible", "missing")
+# Each list is counted up to here: a longer one says "more than 1,000", its pages go as far as the cap.
+COUNT_CAP = 1_000
 
 
 @dataclass(frozen=True)
@@ -72,14 +84,18 @@ class Criteria:
         return [r for r in CANDIDATE_REQUIREMENTS if r.applies(self.programme)]
 
     def filter_conditions(self) -> dict[str, Q]:
-        """Each requirement as a WHERE condition: columns of the candidate or `id IN (uncorrelated
-        subquery)`, which PostgreSQL runs once (a semi-join, or a hashed subplan under NOT)."""
+        """Each requirement as a WHERE condition: columns of the candidate or of their facts (joined by
+        key), and for language an EXISTS on the results (a semi-join, an anti-join under NOT)."""
         return {r.name: r.condition(self.basis) for r in self.requirements}
 
     # --- querysets --------------------------------------------------------------------------------
 
     def _scoped(self, user) -> QuerySet[Candidate]:
-        return scope_queryset(Candidate.objects.all(), user, "municipality")
+        # The same scope on the facts' copy of the municipality: their index then narrows the rows
+        # before the join (the planner cannot know the two columns are equal).
+        return scope_queryset(Candidate.objects.all(), user, "municipality").filter(
+            scope_q(user, f"{FACTS}__municipality")
+        )
 
     def _open_placement_here(self) -> Exists:
         return Exists(Placement.objects.open().filter(candidate=OuterRef("pk"), programme=self.programme))
@@ -88,33 +104,22 @@ class Criteria:
         """The user's candidates without an open placement in this programme, by name."""
         return self._scoped(user).filter(~self._open_placement_here()).order_by("full_name", "pk")
 
-    def _all_met(self, user) -> Q:
-        """One condition: the candidate meets every requirement."""
-        conditions = self.filter_conditions()
-        training = conditions.pop(TRAINING.name, None)
+    def _all_met(self) -> Q:
+        """One condition: the candidate meets every requirement. Documents, training and passport read
+        the candidate's facts (one row joined by primary key), language an indexed semi-join, the rest
+        the candidate's own columns: no grouping, no sum, whatever the number of candidates."""
         met = Q()
-        for condition in conditions.values():
+        for condition in self.filter_conditions().values():
             met &= condition
-        if training is None:
-            return met
-        # Summing training hours over every enrolment costs more than all the other checks together,
-        # so sum only for the candidates who meet the rest: the subquery then holds exactly the
-        # eligible candidates, and its single IN stands for every requirement.
-        pool = self._scoped(user).filter(met).values("pk")
-        trained = TRAINING.trained(self.basis).filter(placement__candidate__in=pool)
-        return Q(pk__in=trained.values("placement__candidate"))
-
-    def candidates(self, user) -> QuerySet[Candidate]:
-        """Everyone the shortlist considers (eligible or not)."""
-        return self._base(user)
+        return met
 
     def eligible(self, user) -> QuerySet[Candidate]:
         """Candidates who meet every requirement, by name."""
-        return self._base(user).filter(self._all_met(user))
+        return self._base(user).filter(self._all_met())
 
     def ineligible(self, user) -> QuerySet[Candidate]:
         """Candidates who miss at least one requirement, by name."""
-        return self._base(user).filter(~self._all_met(user))
+        return self._base(user).filter(~self._all_met())
 
     # --- one page's rows and what they miss --------------------------------------------------------
 
@@ -189,26 +194,97 @@ class Criteria:
 # --- the page ------------------------------------------------------------------------------------
 
 
+class CappedPaginator(KnownCountPaginator):
+    """Pages of a list counted up to a cap: "Page 2 of 40+" and links up to the cap when it is longer."""
+
+    def __init__(self, per_page: int, *, count: int, capped: bool):
+        super().__init__(per_page, count=count)
+        self.capped = capped
+
+    @property
+    def pages_label(self) -> str:
+        pages = number_format(self.num_pages, force_grouping=True)
+        return f"{pages}+" if self.capped else pages
+
+
+def count_label(count: int, capped: bool) -> str:
+    """A list's length for its tab: "25", or "more than 1,000" when it was counted only up to the cap."""
+    text = number_format(count, force_grouping=True)
+    return _("more than %(count)s") % {"count": text} if capped else text
+
+
 @dataclass
 class ShortlistPage:
     criteria: Criteria
     shown: str  # "eligible" or "missing"
     page: Page
-    counts: dict[str, int]
+    counts: dict[str, int]  # each list's length, up to the cap
     rows: list[dict]
+    capped: dict[str, bool] = field(default_factory=dict)  # whether a list is longer than the cap
+
+    @property
+    def count_labels(self) -> dict[str, str]:
+        return {name: count_label(n, self.capped.get(name, False)) for name, n in self.counts.items()}
 
 
-def shortlist_page(*, user, programme: Programme, shown: str | None, page: str | None) -> ShortlistPage:
+def _sql(queryset: QuerySet) -> tuple[str, tuple]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _capped_lists(lists: dict[str, QuerySet], shown: str, number: int, cap: int) -> tuple[dict[str, int], list[int]]:
+    """In one query: each list's length counted up to cap + 1 rows (each scan stops there), and the
+    ids of page `number` of the list shown (past the end: the last page, in a second query).
+
+    The eligible list is short by nature (who meets everything): it is read once, in order, up to
+    the cap, and both its length and the page come from those ids. The missing list is long: its page
+    walks the name index and stops after a page, its length is counted without an order."""
+    other = next(name for name in lists if name != shown)
+    count = "(SELECT COUNT(*) FROM ({}) AS capped)"
+    rest, rest_params = _sql(lists[other].order_by().values("pk")[: cap + 1])
+    start = (number - 1) * PER_PAGE
+    if shown == "eligible":
+        first, first_params = _sql(lists[shown].values("pk")[: cap + 1])
+        parts, params = [f"ARRAY({first})", count.format(rest)], first_params + rest_params
+    else:
+        page, page_params = _sql(lists[shown].values("pk")[start : start + PER_PAGE])
+        mine, mine_params = _sql(lists[shown].order_by().values("pk")[: cap + 1])
+        parts = [f"ARRAY({page})", count.format(rest), count.format(mine)]
+        params = page_params + rest_params + mine_params
+    with connections[lists[shown].db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)  # noqa: S608 - SQL Django compiled, values are params
+        ids, other_count, *shown_count = cursor.fetchone()
+    counted = {shown: shown_count[0] if shown_count else len(ids), other: other_count}
+    pages = max(1, -(-min(counted[shown], cap) // PER_PAGE))
+    if number > pages:
+        # A page past the end (a stale link) or past the cap: the last page counted.
+        start = (pages - 1) * PER_PAGE
+        if shown == "missing":
+            ids = list(lists[shown].values_list("pk", flat=True)[start : start + PER_PAGE])
+    if shown == "eligible":
+        ids = ids[start : min(start + PER_PAGE, cap)]
+    return counted, ids
+
+
+def shortlist_page(
+    *, user, programme: Programme, shown: str | None, page: str | None, count_cap: int | None = None
+) -> ShortlistPage:
     """One page of the eligible or the missing list, each row with the candidate's age on departure,
-    best language level and what they miss, and the length of both lists."""
+    best language level and what they miss, and the length of both lists counted up to `count_cap`
+    (COUNT_CAP): past it the tab says "more than 1,000" and the pages go as far as the cap."""
+    cap = count_cap or COUNT_CAP
     criteria = Criteria.for_programme(programme)
     shown = shown if shown in LISTS else "eligible"
-    queryset = criteria.eligible(user) if shown == "eligible" else criteria.ineligible(user)
-    found = page_of_ids(queryset, page, PER_PAGE)
-    # The other list's length is the rest of the candidates considered (a cheap count).
-    considered = criteria.candidates(user).count()
-    other = "missing" if shown == "eligible" else "eligible"
-    counts = {shown: found.paginator.count, other: considered - found.paginator.count}
+    lists = {"eligible": criteria.eligible(user), "missing": criteria.ineligible(user)}
+    try:
+        wanted = min(max(int(page or 1), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        wanted = 1
+    counted, ids = _capped_lists(lists, shown, wanted, cap)
+    paginators = {name: CappedPaginator(PER_PAGE, count=min(n, cap), capped=n > cap) for name, n in counted.items()}
+    paginator = paginators[shown]
+    # A page past the end (a stale link) or past the cap shows the last page counted.
+    wanted = min(wanted, paginator.num_pages)
     rows = [
         {
             "candidate": c,
@@ -216,9 +292,16 @@ def shortlist_page(*, user, programme: Programme, shown: str | None, page: str |
             "language": criteria.language_display(c),
             "reasons": criteria.reasons(c),
         }
-        for c in criteria.with_reasons(list(found.object_list))
+        for c in criteria.with_reasons(ids)
     ]
-    return ShortlistPage(criteria=criteria, shown=shown, page=found, counts=counts, rows=rows)
+    return ShortlistPage(
+        criteria=criteria,
+        shown=shown,
+        page=Page(ids, wanted, paginator),
+        counts={name: p.count for name, p in paginators.items()},
+        rows=rows,
+        capped={name: p.capped for name, p in paginators.items()},
+    )
 
 
 def can_start_placements(user, programme: Programme) -> bool:

@@ -459,3 +459,43 @@ class PlacementReminder(models.Model):
 
     def __str__(self):
         return f"reminders of placement {self.placement_id}"
+
+
+class CandidateFacts(models.Model):
+    """What the eligibility shortlist reads of a person's documents and training, one row per
+    candidate, kept by PostgreSQL: statement-level triggers on candidates, documents, placements and
+    enrolments recount the facts of the candidates a statement touched, in the same transaction
+    (migration 0011; placements.facts rebuilds them all and recounts them for the tests). Never
+    written by Django. The rules stay in placements.requirements: this table only holds the numbers
+    their SQL conditions compare, so that the shortlist is one indexed join instead of grouping every
+    document and summing every enrolment.
+    """
+
+    # The database deletes the row with its candidate (a trigger), hence DO_NOTHING here.
+    candidate = models.OneToOneField(
+        Candidate, on_delete=models.DO_NOTHING, primary_key=True, related_name="eligibility_facts"
+    )
+    # The candidate's municipality, copied (and kept on transfer): the shortlist's index leads with it.
+    municipality = models.ForeignKey(Municipality, on_delete=models.DO_NOTHING, related_name="+", db_index=False)
+    # The latest expiry of any passport on file (verified or not), null if none has one.
+    passport_expires_on = models.DateField(null=True)
+    # Attended hours of passed enrolments over every placement of the candidate.
+    training_hours = models.PositiveIntegerField(default=0)
+    # For each document type with a verified document: the latest day one is valid, "YYYY-MM-DD", or
+    # "infinity" when one never expires. {"ktp": "infinity", "passport": "2031-04-30"}
+    documents = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("eligibility facts")
+        verbose_name_plural = _("eligibility facts")
+        default_permissions = ()
+        indexes = [
+            # The shortlist (placements.eligibility): a municipality's candidates with enough passed
+            # training hours and a passport valid long enough, before joining the candidates by key.
+            models.Index(
+                fields=["municipality", "training_hours", "passport_expires_on"], name="candidatefacts_muni_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"facts of candidate {self.candidate_id}"

@@ -9,7 +9,10 @@ measured on that day, the passport from the planned return.
   language results and enrolments) and never queries. The gates (placements.gates) use it.
 - `condition(basis)` is the same rule as a WHERE condition on a Candidate queryset. The eligibility
   shortlist (placements.eligibility) filters with it and explains with `check`, so both agree;
-  tests/placements/test_requirements.py proves it at every boundary and over the demo data.
+  tests/placements/test_requirements.py proves it at every boundary and over the demo data. Documents,
+  training and passport compare the candidate's eligibility facts (placements.models.CandidateFacts:
+  per document type the latest day a verified one is valid, the passed hours, the latest passport
+  expiry), which the database keeps from the same rows `check` reads (tests/placements/test_facts.py).
 - Each shortfall carries the gate's sentence (`message`) and the shortlist's few words (`short`).
 
 Visa and agreement are requirements of a placement rather than of a person: their `check` takes
@@ -20,7 +23,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, DateField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -169,6 +175,17 @@ class Facts:
             language_results=list(candidate.language_results.all()),
             enrolments=[e for p in candidate.placements.all() for e in p.enrolments.all()],
         )
+
+
+# The candidate's row of placements.models.CandidateFacts, which the conditions of documents, training
+# and passport read (one row per candidate, joined by primary key, kept by the database).
+FACTS = "eligibility_facts"
+
+
+def _holds(comparison) -> Q:
+    """A comparison on the facts as a condition that is never NULL, so that its negation (the missing
+    list) holds exactly where it fails: a NULL fact (no passport, no such document) is a miss."""
+    return Q(Coalesce(comparison, Value(False), output_field=BooleanField()))
 
 
 def _d(value: date) -> str:
@@ -383,17 +400,12 @@ class Documents(Requirement):
         return found
 
     def condition(self, basis):
-        types = required_document_types(basis.programme)
-        valid = (
-            Document.objects.filter(doc_type__in=types, verified_at__isnull=False)
-            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=basis.on))
-            .order_by()
-            .values("candidate")
-            .annotate(types=Count("doc_type", distinct=True))
-            .filter(types=len(types))
-            .values("candidate")
-        )
-        return Q(pk__in=valid)
+        # From the facts (placements.facts): per type, the latest day a verified document is valid.
+        met = Q()
+        for doc_type in required_document_types(basis.programme):
+            valid_until = Cast(KeyTextTransform(doc_type, f"{FACTS}__documents"), DateField())
+            met &= _holds(GreaterThanOrEqual(valid_until, basis.on))
+        return met
 
 
 class LanguageResultRequirement(Requirement):
@@ -470,7 +482,9 @@ class LanguageResultRequirement(Requirement):
         return results.filter(score__gte=p.min_language_score)
 
     def condition(self, basis):
-        return Q(pk__in=self.results(basis).values("candidate"))
+        # EXISTS rather than IN: a semi-join for the eligible list and an anti-join for the missing
+        # one, both by the index on (candidate, test, score), instead of hashing every valid result.
+        return Q(Exists(self.results(basis).filter(candidate=OuterRef("pk"))))
 
 
 class TrainingHours(Requirement):
@@ -495,18 +509,9 @@ class TrainingHours(Requirement):
         }
         return [self._miss(message, _("training %(has)s h, needs %(needs)s h") % {"has": hours, "needs": needed})]
 
-    def trained(self, basis: Basis) -> QuerySet:
-        """Rows of candidate ids (`placement__candidate`) whose passed hours reach the minimum."""
-        return (
-            Enrolment.objects.filter(result=Enrolment.Result.PASSED)
-            .order_by()
-            .values("placement__candidate")
-            .annotate(total=Sum("attended_hours"))
-            .filter(total__gte=basis.programme.min_training_hours)
-        )
-
     def condition(self, basis):
-        return Q(pk__in=self.trained(basis).values("placement__candidate"))
+        # From the facts: passed hours summed over every season.
+        return Q(**{f"{FACTS}__training_hours__gte": basis.programme.min_training_hours})
 
 
 class PassportValidity(Requirement):
@@ -550,8 +555,8 @@ class PassportValidity(Requirement):
         needed = basis.passport_needed
         if needed is None:
             return Q(pk__in=[])
-        passports = Document.objects.filter(doc_type=DocumentType.PASSPORT, expires_on__gte=needed)
-        return Q(pk__in=passports.values("candidate"))
+        # From the facts: the latest passport expiry, the day `latest_expiry` gives.
+        return Q(**{f"{FACTS}__passport_expires_on__gte": needed})
 
 
 CONSENT = Consent()

@@ -31,6 +31,8 @@ def programme_shortlist(request, pk):
         "criteria": found.criteria,
         "shown": found.shown,
         "counts": found.counts,
+        "count_labels": found.count_labels,
+        "capped": found.capped,
         "page_obj": found.page,
         "rows": found.rows,
         "can_start": can_start_placements(request.user, programme),

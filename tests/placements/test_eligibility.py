@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 
 from candidates.models import Candidate
 from core.dates import add_months
+from placements import eligibility
 from placements.eligibility import Criteria
 from programmes.models import AgreementStage, AgreementStageEvent
 from tests.factories import (
@@ -283,10 +284,10 @@ def test_query_count_does_not_grow_with_the_candidates(staff_client, programme, 
         make(f"Eligible {i}", Person(), programme, today, munis)
         make(f"Missing {i}", Person(age=50, passport="none"), programme, today, munis)
     # session, user, the programme (agreement, partner, municipality joined), its demand with
-    # occupations, the ids of one page with the list's length, COUNT of the candidates considered,
-    # the page's candidates, their documents, language results and passed enrolments (for what
-    # they miss and the columns), and the user's permissions (2).
-    assert {name: queries(name) for name in ("eligible", "missing")} == few == {"eligible": 12, "missing": 12}
+    # occupations, one query for both lists' capped lengths and the ids of one page, the page's
+    # candidates, their documents, language results and passed enrolments (for what they miss and
+    # the columns), and the user's permissions (2).
+    assert {name: queries(name) for name in ("eligible", "missing")} == few == {"eligible": 11, "missing": 11}
 
 
 def test_staff_get_checkboxes_and_a_form_to_start_placements(staff_client, programme, table):
@@ -345,6 +346,41 @@ def test_a_page_past_the_end_shows_the_last_page(staff_client, programme, serang
     assert "Page 2 of 2" in body and body.count("<tr data-candidate=") == 2
     body = staff_client.get(f"/programmes/{programme.pk}/shortlist/?list=missing&page=x", **EN).content.decode()
     assert "Page 1 of 2" in body and body.count("<tr data-candidate=") == 25
+
+
+def test_a_list_longer_than_the_cap_says_more_than_the_cap_and_pages_up_to_it(
+    staff_client, programme, serang, monkeypatch
+):
+    # Counted up to 4 rows (1,000 in production), 2 a page.
+    monkeypatch.setattr(eligibility, "COUNT_CAP", 4)
+    monkeypatch.setattr(eligibility, "PER_PAGE", 2)
+    for i in range(7):
+        CandidateFactory(full_name=f"Missing {i:02d}", municipality=serang)
+    url = f"/programmes/{programme.pk}/shortlist/"
+    body = staff_client.get(url + "?list=missing", **EN).content.decode()
+    assert re.search(r'data-count-missing="4\+">[^<]*<span class="badge[^"]*">more than 4</span>', body)
+    assert 'data-count-eligible="0">' in body
+    assert "Page 1 of 2+" in body and body.count("<tr data-candidate=") == 2
+    # The pages go as far as the cap: a page past it shows the last page counted.
+    body = staff_client.get(url + "?list=missing&page=9", **EN).content.decode()
+    assert "Page 2 of 2+" in body
+    assert re.findall(r"Missing \d\d", body) == ["Missing 02", "Missing 03"]
+    # Indonesian first.
+    body = staff_client.get(url + "?list=missing").content.decode()
+    assert ">lebih dari 4</span>" in body
+
+
+def test_a_list_as_long_as_the_cap_is_counted_exactly(serang_staff, programme, serang):
+    for i in range(4):
+        CandidateFactory(full_name=f"Missing {i:02d}", municipality=serang)
+    found = eligibility.shortlist_page(user=serang_staff, programme=programme, shown="missing", page="1", count_cap=4)
+    assert (found.counts, found.capped) == ({"eligible": 0, "missing": 4}, {"eligible": False, "missing": False})
+    assert found.count_labels == {"eligible": "0", "missing": "4"}
+    CandidateFactory(full_name="Missing 04", municipality=serang)
+    found = eligibility.shortlist_page(user=serang_staff, programme=programme, shown="missing", page="1", count_cap=4)
+    assert (found.counts["missing"], found.capped["missing"]) == (4, True)
+    with translation.override("en"):
+        assert found.count_labels["missing"] == "more than 4"
 
 
 def test_an_empty_list_says_so(staff_client, programme):

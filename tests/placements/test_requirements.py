@@ -8,11 +8,13 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Role
 from candidates.models import Candidate, Document, LanguageResult
 from core.dates import add_months
+from placements import facts as eligibility_facts
 from placements import gates
 from placements.eligibility import Criteria
 from placements.models import Enrolment, Placement
@@ -35,6 +37,7 @@ from placements.requirements import (
     latest_birth_date,
     reference_date,
     required_document_types,
+    shortfalls,
 )
 from placements.selectors import with_gate_data
 from programmes.models import Agreement, AgreementStage, Programme
@@ -434,6 +437,9 @@ def _facts_by_candidate() -> dict[int, Candidate]:
 
 def test_demo_shortlist_and_gates_agree_for_every_candidate_and_programme(sees_everyone):
     today = timezone.localdate()
+    # The facts the conditions read (placements.facts), kept by the database while the demo loaded.
+    with connection.cursor() as cursor:
+        assert eligibility_facts.mismatches(cursor) == []
     candidates = _facts_by_candidate()
     programmes = list(Programme.objects.select_related("agreement"))
     assert candidates and programmes
@@ -463,6 +469,10 @@ def test_demo_shortlist_and_gates_agree_for_every_candidate_and_programme(sees_e
                 passes_gates.add(pk)
         eligible = set(criteria.eligible(sees_everyone).values_list("pk", flat=True))
         assert eligible == {pk for pk in passes_gates if (pk, p.pk) not in open_here}, p.name
+        # The missing list is everyone else the shortlist considers, and its Python checks say so.
+        considered = {pk for pk in candidates if (pk, p.pk) not in open_here}
+        assert set(criteria.ineligible(sees_everyone).values_list("pk", flat=True)) == considered - eligible, p.name
+        assert {pk for pk in considered if not shortfalls(criteria.requirements, criteria.basis, facts[pk])} == eligible
         # Whoever the shortlist lists as missing something is told what.
         missing = list(criteria.ineligible(sees_everyone).values_list("pk", flat=True)[:200])
         assert all(criteria.reasons(c) for c in criteria.with_reasons(missing)), p.name
