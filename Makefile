@@ -63,7 +63,7 @@ load: install messages
 	DEBUG=True $(PY) manage.py seed_demo >/dev/null
 	$(PY) scripts/loadtest.py --serve --workers $(LOAD_WORKERS) --url http://127.0.0.1:$(LOAD_PORT)
 
-# The benchmark of issue 7 (docs/benchmarks.md): seeds rantau_bench_100k and rantau_bench_1m when they
+# The benchmark of issues 7 and 14 (docs/benchmarks.md): seeds rantau_bench_100k and rantau_bench_1m when they
 # are missing, serves gunicorn (DEBUG=False, 2 workers) on 127.0.0.1:$(BENCH_PORT), drives every page
 # with wrk and writes docs/benchmarks.md. Quick run: make bench BENCH_SCALES=100000 BENCH_DURATION=5
 BENCH_PORT ?= 8106

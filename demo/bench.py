@@ -104,6 +104,7 @@ CONSENTED = set(PIPELINE[1 : PIPELINE_INDEX["departed"] + 1])
 CLOSED = {"returned", "withdrawn", "failed", "medically_unfit", "absconded", "repatriated"}
 POST_DEPARTURE = {"departed", "abroad", "returned", "absconded", "repatriated"}
 EARLY_BEFORE_DEPARTURE = {"withdrawn", "failed", "medically_unfit"}
+RETURN_OUTCOMES = {"returned": "completed", "absconded": "absconded", "repatriated": "repatriated"}
 # Number of placements per candidate: 0, 1, 2 or 3, averaging 1.5.
 PLACEMENT_COUNT_WEIGHTS = [10, 40, 40, 10]
 EDUCATION_WEIGHTS = {"sd": 3, "smp": 15, "sma": 30, "smk": 35, "d3": 7, "s1": 9, "d1": 1}
@@ -710,7 +711,7 @@ class BenchBuilder:
             visa_number = f"V{rng.randint(10**8, 10**9 - 1)}"
             visa_issued = self.d(times[path.index("visa")])
         reason = rng.choice(END_REASONS[stage]) if early else ""
-        outcome = {"returned": "completed", "absconded": "absconded", "repatriated": "repatriated"}.get(stage, "")
+        outcome = RETURN_OUTCOMES.get(stage, "")
         employer = rng.choice(programme["employers"]) if cohort_key is not None else ""
         occupation = str(rng.choice(programme["occupations"])) if programme["occupations"] else r"\N"
         last = self.ts(times[-1], minutes[-1])
@@ -743,9 +744,11 @@ class BenchBuilder:
         previous = ""
         staff_text = str(staff)
         event_id = self.ids[PlacementStageEvent]
+        # The most numerous rows: written as one string each (Table.add's form, without its call).
+        append, ts, placement_text = self.t_event.lines.append, self.ts, str(placement_id)
         for step, on, minute in zip(path, times, minutes, strict=True):
             note = reason if step == stage and early else ""
-            self.t_event.add(str(event_id), str(placement_id), previous, step, self.ts(on, minute), staff_text, note)
+            append(f"{event_id}\t{placement_text}\t{previous}\t{step}\t{ts(on, minute)}\t{staff_text}\t{note}")
             event_id += 1
             previous = step
         self.ids[PlacementStageEvent] = event_id
@@ -941,26 +944,17 @@ class BenchBuilder:
         if rng.random() < 0.3 and "family_consent" not in have:
             docs.append(["family_consent", "", registered_on + rng.randint(0, 30), None, False])
         document_id = self.ids[Document]
-        staff_text = str(staff)
+        staff_text, candidate_text = str(staff), str(candidate_id)
+        append, ts, d = self.t_document.lines.append, self.ts, self.d
         for doc_type, number, issued, expires, checked in docs:
             issued = min(issued, T)
-            created = self.ts(max(issued, registered_on) if not checked else issued, rng.randint(0, 480))
-            self.t_document.add(
-                str(document_id),
-                created,
-                created,
-                str(candidate_id),
-                doc_type,
-                number,
-                self.d(issued),
-                self.d(expires) if expires is not None else r"\N",
-                "",
-                "",
-                "",
-                "0",
-                staff_text,
-                staff_text if checked else r"\N",
-                self.ts(min(issued + 3, T), 120) if checked else r"\N",
+            created = ts(max(issued, registered_on) if not checked else issued, rng.randint(0, 480))
+            expires_text = d(expires) if expires is not None else r"\N"
+            verified = f"{staff_text}\t{ts(min(issued + 3, T), 120)}" if checked else "\\N\t\\N"
+            # Table.add's form, without its call: the columns of COLUMNS["document"] in order.
+            append(
+                f"{document_id}\t{created}\t{created}\t{candidate_text}\t{doc_type}\t{number}\t{d(issued)}\t"
+                f"{expires_text}\t\t\t\t0\t{staff_text}\t{verified}"
             )
             document_id += 1
         self.ids[Document] = document_id

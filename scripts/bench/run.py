@@ -62,7 +62,8 @@ IMPORT_LIMIT_S = 10.0
 # seed_bench's timing lines: "  generate (Python)        12.3 s".
 SEED_STEP = re.compile(r"^  ([^\n]+?)\s{2,}([\d.]+) s$", re.MULTILINE)
 SEED_SUMMARY = re.compile(
-    r"in (?P<total>[\d.]+) s(?: \(summaries (?P<summaries>[\d.]+) s, eligibility facts (?P<facts>[\d.]+) s\))?"
+    r"seeded \d+ candidates in (?P<total>[\d.]+) s"
+    r"(?: \(summaries (?P<summaries>[\d.]+) s, eligibility facts (?P<facts>[\d.]+) s\))?"
 )
 
 
@@ -434,8 +435,8 @@ def evaluate(scales: dict, imported: dict) -> list[tuple[str, str, str]]:
     ordered = sorted(scales)
     small = scales[ordered[0]] if ordered else None
     large = scales[ordered[-1]] if len(ordered) > 1 else None
-    S = label_for(ordered[0]) if ordered else "100k"
-    L = label_for(ordered[-1]).upper() if len(ordered) > 1 else "1M"
+    S = label_for(ordered[0]).replace("m", "M") if ordered else "100k"
+    L = label_for(ordered[-1]).replace("m", "M") if len(ordered) > 1 else "1M"
     if small:
         by_key = {p["key"]: p for p in small["pages"]}
         for page in small["pages"]:
@@ -623,8 +624,9 @@ def write_report(path: Path, info: dict, args, scales: dict, imported: dict, ver
         "## Running it",
         "",
         "`make bench` seeds what is missing (`rantau_bench_100k`, `rantau_bench_1m` on the embedded server, or next "
-        "to `DATABASE_URL`'s database), then measures. `make bench SCALES=100000 DURATION=5` for a quick run. "
-        "Raw figures and each page's slowest SQL: `var/bench/`.",
+        "to `DATABASE_URL`'s database), then measures. `make bench BENCH_SCALES=100000 BENCH_DURATION=5` for a quick "
+        "run; a dry run that leaves this file alone: `scripts/bench/run.py --scales 5000,10000 --duration 2 "
+        "--database-prefix mine_ --output /tmp/bench.md`. Raw figures and each page's slowest SQL: `var/bench/`.",
         "",
     ]
     path.write_text("\n".join(lines))
