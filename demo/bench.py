@@ -637,6 +637,7 @@ class BenchBuilder:
         A candidate outside the programme's age band or below its education stays "registered".
         """
         T = self.T
+        rand = rng.random  # rng.randint(a, b) is a + int(rand() * (b - a + 1)) (FastRandom), inlined below
         away = programme["away"]
         early = stage in EARLY_BEFORE_DEPARTURE or stage in ("absconded", "repatriated")
         departed = returned = ended = None
@@ -660,7 +661,7 @@ class BenchBuilder:
             path = PIPELINE[: PIPELINE_INDEX["departed"] + 1]
             times = [departed]
             for _ in range(len(path) - 1):
-                times.insert(0, times[0] - rng.randint(7, 40))
+                times.insert(0, times[0] - 7 - int(rand() * 34))
             if reached >= PIPELINE_INDEX["abroad"]:
                 path = [*path, "abroad"]
                 times.append(departed + 1)
@@ -682,7 +683,7 @@ class BenchBuilder:
                 path = PIPELINE[: reached + 1]
             times = [T - rng.randint(0, 150)]
             for _ in range(len(path) - 1):
-                times.insert(0, times[0] - rng.randint(5, 40))
+                times.insert(0, times[0] - 5 - int(rand() * 36))
             if early:
                 ended = times[-1]
             if stage in ("selected", "visa"):
@@ -705,7 +706,7 @@ class BenchBuilder:
             start = cohort_key[2]
             contract_start, contract_end = self.d(start), self.d(start + away)
             planned_return = contract_end
-        minutes = [rng.randint(0, 480) for _ in times]
+        minutes = [int(rand() * 481) for _ in times]
         visa_number, visa_issued = "", r"\N"
         if "visa" in path:
             visa_number = f"V{rng.randint(10**8, 10**9 - 1)}"
