@@ -69,11 +69,13 @@ load: install messages
 BENCH_PORT ?= 8106
 BENCH_SCALES ?= 100000,1000000
 BENCH_DURATION ?= 10
+# BENCH_ARGS=--reseed loads the bench databases again (after a change to seed_bench).
+BENCH_ARGS ?=
 bench: install messages
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 	@# The embedded server gets production-like settings (config/embedded_postgres/control.py TUNED).
 	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m config.embedded_postgres.control tune; fi
-	$(PY) scripts/bench/run.py --scales $(BENCH_SCALES) --duration $(BENCH_DURATION) --port $(BENCH_PORT)
+	$(PY) scripts/bench/run.py --scales $(BENCH_SCALES) --duration $(BENCH_DURATION) --port $(BENCH_PORT) $(BENCH_ARGS)
 
 db-stop:
 	$(PY) -m config.embedded_postgres.control stop

@@ -136,12 +136,14 @@ def check(result: subprocess.CompletedProcess, what: str) -> str:
 
 
 # --- seeding ---------------------------------------------------------------------------------------
-def seed(n: int, env: dict, database: str) -> dict:
+def seed(n: int, env: dict, database: str, reseed: bool = False) -> dict:
     log(f"{database}: migrate")
     check(run([PY, "manage.py", "migrate", "--noinput"], env), "migrate")
     log(f"{database}: seed_bench --candidates {n:,} (skipped when already seeded)")
     started = time.monotonic()
     cmd = [PY, "-u", "manage.py", "seed_bench", "--candidates", str(n), "--force"]
+    if reseed:
+        cmd.append("--flush")  # empties the bench tables and loads again (a database named …bench…)
     proc = subprocess.Popen(cmd, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # noqa: S603
     out = []
     for line in proc.stdout:  # shown as it comes: the 1M load takes minutes
@@ -297,7 +299,7 @@ def drain(port: int, limit: float = 180) -> None:
 def bench_scale(n: int, args, base_env: dict) -> dict:
     database = f"{args.database_prefix}{label_for(n)}"
     env = database_env(base_env, database)
-    seeding = seed(n, env, database)
+    seeding = seed(n, env, database, args.reseed)
     log(f"{database}: counting queries per page in-process")
     info_file = VAR / f"inprocess-{database}.json"
     check(run([PY, str(HERE / "inprocess.py"), str(info_file)], env), "inprocess.py")
@@ -624,9 +626,10 @@ def write_report(path: Path, info: dict, args, scales: dict, imported: dict, ver
         "## Running it",
         "",
         "`make bench` seeds what is missing (`rantau_bench_100k`, `rantau_bench_1m` on the embedded server, or next "
-        "to `DATABASE_URL`'s database), then measures. `make bench BENCH_SCALES=100000 BENCH_DURATION=5` for a quick "
-        "run; a dry run that leaves this file alone: `scripts/bench/run.py --scales 5000,10000 --duration 2 "
-        "--database-prefix mine_ --output /tmp/bench.md`. Raw figures and each page's slowest SQL: `var/bench/`.",
+        "to `DATABASE_URL`'s database), then measures; `make bench BENCH_ARGS=--reseed` loads them again. "
+        "`make bench BENCH_SCALES=100000 BENCH_DURATION=5` for a quick run; a dry run that leaves this file "
+        "alone: `scripts/bench/run.py --scales 5000,10000 --duration 2 --database-prefix mine_ "
+        "--output /tmp/bench.md`. Raw figures and each page's slowest SQL: `var/bench/`.",
         "",
     ]
     path.write_text("\n".join(lines))
@@ -642,6 +645,11 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
     parser.add_argument("--port", type=int, default=8106)
     parser.add_argument("--no-import", action="store_true", help="Skip the import benchmark.")
+    parser.add_argument(
+        "--reseed",
+        action="store_true",
+        help="Seed again even when a database already holds its candidates (after a change to seed_bench).",
+    )
     parser.add_argument("--output", default=str(BASE_DIR / "docs" / "benchmarks.md"), help="The report.")
     parser.add_argument(
         "--database-prefix",
