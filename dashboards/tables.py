@@ -6,6 +6,7 @@ chart and the export can never disagree.
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -46,10 +47,15 @@ class Table:
         ]
 
 
+@cache
+def _placement_list_path() -> str:
+    return reverse("placements:placement_list")
+
+
 def placements_url(**params) -> str:
     """The placement list filtered by `params` (programme=…, stage=…, reached=…, sex=…)."""
     query = urlencode({k: v for k, v in params.items() if v is not None})
-    return f"{reverse('placements:placement_list')}?{query}"
+    return f"{_placement_list_path()}?{query}"
 
 
 def count(n: int, **params) -> Cell:

@@ -423,3 +423,43 @@ class ReinviteOverride(models.Model):
 
     def __str__(self):
         return f"{self.placement_id}: {self.reason[:40]}"
+
+
+class WorkerCount(models.Model):
+    """Placements that left the country, counted per programme, municipality, cohort, kecamatan,
+    stage and, for workers abroad, the day their contact clock runs from (the last contact, else
+    the departure) and whether an unresolved wage or abuse case flags them. Kept by the database in
+    step with the rows (protection.summaries); the dashboard and the overdue counts read it, so
+    whether a worker is overdue on a given day is a comparison over a few hundred rows, not a look-up
+    per worker."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    cohort = models.ForeignKey(
+        "placements.Cohort", on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    kecamatan_code = models.CharField(max_length=8)
+    stage = models.CharField(max_length=20)
+    contact_clock_from = models.DateField(null=True)  # abroad only
+    risk_case = models.BooleanField(default=False)  # abroad only
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "programme",
+                    "municipality",
+                    "cohort",
+                    "kecamatan_code",
+                    "stage",
+                    "contact_clock_from",
+                    "risk_case",
+                ],
+                nulls_distinct=False,
+                name="workercount_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"WorkerCount {self.pk}"

@@ -20,6 +20,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Cast, Coalesce
@@ -41,6 +42,7 @@ from .models import (
     ProgrammeHold,
     ProtectionSettings,
     ReturnDebrief,
+    WorkerCount,
 )
 
 ABROAD = [PlacementStage.DEPARTED.value, PlacementStage.ABROAD.value]
@@ -194,11 +196,22 @@ def worker_list(*, user, today: date | None = None) -> QuerySet[Placement]:
     return with_contact_status(qs, today)
 
 
+def with_clock_status(qs: QuerySet[WorkerCount], today: date) -> QuerySet[WorkerCount]:
+    """with_contact_status on the worker counts: interval and days_since_contact per count row, from
+    the day the row's contact clock runs from (so OVERDUE_Q and AT_RISK_Q apply unchanged)."""
+    interval = ProtectionSettings.objects.filter(programme=OuterRef("programme_id")).values("contact_interval_days")
+    return qs.annotate(
+        interval=Coalesce(Subquery(interval), Value(DEFAULT_CONTACT_INTERVAL_DAYS)),
+        days_since_contact=DaysBetween(Value(today, output_field=DateField()), F("contact_clock_from")),
+    )
+
+
 def overdue_contact_count(*, user, today: date | None = None) -> int:
-    """Workers abroad whose contact is overdue (for the home page and reminders)."""
+    """Workers abroad whose contact is overdue (for the home page and reminders), from the worker
+    counts: the same number as worker_list's "overdue" filter, without a look-up per worker."""
     today = today or timezone.localdate()
-    qs = with_contact_status(scope_queryset(Placement.objects.filter(stage__in=ABROAD), user), today)
-    return qs.filter(OVERDUE_Q).count()
+    qs = with_clock_status(scope_queryset(WorkerCount.objects.filter(stage__in=ABROAD), user), today)
+    return qs.filter(OVERDUE_Q).aggregate(n=Sum("n", default=0))["n"]
 
 
 def placement_contacts(*, placement: Placement) -> QuerySet[Contact]:
@@ -214,6 +227,8 @@ GROUPS = {
     "partner": ("programme__agreement__partner_id", "programme__agreement__partner__name"),
     "kecamatan": ("candidate__kecamatan_code", None),
 }
+# The same groups on the worker counts (the dashboard reads those).
+COUNT_GROUPS = {**GROUPS, "kecamatan": ("kecamatan_code", None)}
 
 
 def group_filter(group: str, value: str) -> Q:
@@ -268,27 +283,30 @@ def protection_dashboard(
 ):
     """Counts per programme, cohort, partner or kecamatan (of one programme, if given), in four
     queries whatever the data:
-    1. placements that left: departed, absconded, abroad, contacted within the interval, per group;
+    1. placements that left: departed, absconded, abroad, contacted within the interval, per group
+       (from the worker counts, protection.summaries);
     2. unresolved and past-deadline cases per group;
     3. cases by type and severity;
     4. holds in force on the programmes in scope.
     """
     today = today or timezone.localdate()
     now = now or timezone.now()
-    key_field, label_field = GROUPS[group]
+    key_field, label_field = COUNT_GROUPS[group]
     in_programme = Q(programme_id=programme.pk) if programme is not None else Q()
-    placements = with_contact_status(
-        scope_queryset(Placement.objects.filter(in_programme, stage__in=DEPARTED_EVER), user), today
-    ).order_by()
+    counts = with_clock_status(scope_queryset(WorkerCount.objects.filter(in_programme, n__gt=0), user), today)
     values = [key_field] + ([label_field] if label_field else []) + (["programme_id"] if group == "programme" else [])
     rows: dict[object, GroupRow] = {}
-    for r in placements.values(*values).annotate(
-        n_departed=Count("*"),
-        n_absconded=Count("pk", filter=Q(stage=PlacementStage.ABSCONDED)),
-        n_abroad=Count("pk", filter=Q(stage__in=ABROAD)),
-        n_contacted=Count("pk", filter=Q(stage__in=ABROAD) & ~OVERDUE_Q),
-        n_overdue=Count("pk", filter=Q(stage__in=ABROAD) & OVERDUE_Q),
-        n_at_risk=Count("pk", filter=AT_RISK_Q),
+    for r in (
+        counts.order_by()
+        .values(*values)
+        .annotate(
+            n_departed=Sum("n"),
+            n_absconded=Sum("n", filter=Q(stage=PlacementStage.ABSCONDED), default=0),
+            n_abroad=Sum("n", filter=Q(stage__in=ABROAD), default=0),
+            n_contacted=Sum("n", filter=Q(stage__in=ABROAD) & ~OVERDUE_Q, default=0),
+            n_overdue=Sum("n", filter=Q(stage__in=ABROAD) & OVERDUE_Q, default=0),
+            n_at_risk=Sum("n", filter=AT_RISK_Q, default=0),
+        )
     ):
         key = r[key_field]
         label = r[label_field] if label_field else (wilayah_name(key) or key)
@@ -304,6 +322,7 @@ def protection_dashboard(
         )
     case_in_programme = Q(placement__programme_id=programme.pk) if programme is not None else Q()
     cases = scope_queryset(Case.objects.unresolved().filter(case_in_programme), user).order_by()
+    key_field = GROUPS[group][0]
     for r in cases.values(f"placement__{key_field}").annotate(
         n_open=Count("*"),
         n_late=Count("pk", filter=Q(first_action_at__isnull=True, first_action_due__lt=now)),
