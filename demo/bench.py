@@ -74,6 +74,7 @@ MAINTENANCE_WORK_MEM = "512MB"
 REBUILDS = [
     ("summaries", "dashboards.summaries.rebuild_all"),
     ("eligibility facts", "placements.facts.rebuild_all"),
+    ("worker counts", "protection.summaries.rebuild_all"),
 ]
 # The apps whose tables are vacuumed and analysed at the end (the loaded ones and the summaries).
 VACUUMED_APPS = ("candidates", "placements", "protection", "dashboards")

@@ -87,7 +87,8 @@ class Command(BaseCommand):
         t = builder.timings
         summary = (
             f"seeded {candidates} candidates in {t['total']:.1f} s (summaries {t['summaries']:.1f} s, "
-            f"eligibility facts {t['eligibility facts']:.1f} s) on {timezone.localdate()}"
+            f"eligibility facts {t['eligibility facts']:.1f} s, worker counts {t['worker counts']:.1f} s) "
+            f"on {timezone.localdate()}"
         )
         # The record travels with the database: the benchmark report reads it back.
         with connection.cursor() as cursor:
