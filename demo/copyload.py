@@ -44,12 +44,13 @@ class Table:
 
     def add(self, *values: str) -> None:
         """Append a row; values are already in COPY text form (see copy_text)."""
-        self.lines.append("\t".join(values) + self.suffix)
+        self.lines.append("\t".join(values))
 
     def take(self) -> tuple[str, io.StringIO] | None:
         if not self.lines:
             return None
-        buffer = io.StringIO("".join(self.lines))
+        # The suffix (the defaults' columns and the newline) ends every row.
+        buffer = io.StringIO(self.suffix.join(self.lines) + self.suffix)
         self.rows += len(self.lines)
         self.lines = []
         columns = ", ".join(f'"{c}"' for c in self.columns)

@@ -7,13 +7,15 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, models
-from django.db.models import Count
+from django.db.models import Count, F
 from lokal import is_valid_nik
 
 from accounts.models import Role, User
 from candidates.models import Candidate, Document, LanguageResult
 from demo.rules import check_sample
 from placements.models import Cohort, Enrolment, Placement, PlacementStage, PlacementStageEvent, TrainingBatch
+from protection.models import Case, CaseAction, Contact
+from protection.selectors import DEPARTED_EVER
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +182,46 @@ def test_seed_bench_at_two_thousand_candidates_passes_the_rules_on_a_sample(sett
     departed = Placement.objects.filter(departed_on__isnull=False)
     assert departed.exists()
     assert set(departed.values_list("programme__agreement__stage", flat=True)) <= {"mou_signed", "active"}
+
+
+def test_seed_bench_gives_workers_abroad_welfare_contacts_and_some_placements_that_left_a_case(seeded):
+    abroad = Placement.objects.filter(stage="abroad")
+    assert Contact.objects.values("placement").distinct().count() >= abroad.count() * 0.8 > 0
+    assert set(Contact.objects.values_list("placement__stage", flat=True)) == {"abroad"}
+    assert not Contact.objects.exclude(municipality=F("placement__municipality")).exists()
+    assert not Contact.objects.filter(contacted_on__lt=F("placement__departed_on")).exists()
+    # Some workers abroad were last reached more than the 14-day interval ago: the dashboard's "overdue".
+    last = Contact.objects.values("placement").annotate(last=models.Max("contacted_on"))
+    assert {row["last"] for row in last} != {max(row["last"] for row in last)}
+    cases = Case.objects.all()
+    assert cases.exists()
+    assert set(cases.values_list("placement__stage", flat=True)) <= set(DEPARTED_EVER)
+    assert not cases.exclude(municipality=F("placement__municipality")).exists()
+    assert not cases.filter(reported_at__lt=F("placement__departed_on")).exists()
+    # Every case opens its action log; an absconding ends in a closed absconding case.
+    assert CaseAction.objects.filter(kind="opened").count() == cases.count()
+    assert set(cases.filter(placement__stage="absconded").values_list("status", "outcome")) <= {("closed", "absconded")}
+
+
+def test_seed_bench_rebuilds_the_summaries_once_every_row_and_its_history_is_in(settings, monkeypatch):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    seen = {}
+
+    def recorder(name):
+        def rebuild_all(cursor):
+            cursor.execute(
+                "SELECT (SELECT COUNT(*) FROM candidates_candidate), (SELECT COUNT(*) FROM candidates_candidateevent), "
+                "current_setting('session_replication_role')"
+            )
+            seen[name] = cursor.fetchone()
+
+        return rebuild_all
+
+    monkeypatch.setattr("dashboards.summaries.rebuild_all", recorder("summaries"))
+    monkeypatch.setattr("placements.facts.rebuild_all", recorder("facts"))
+    out = StringIO()
+    call_command("seed_bench", candidates=50, stdout=out)
+    # The triggers that keep the summaries up to date fire again ("origin") when they are rebuilt.
+    assert seen == {"summaries": (50, 50, "origin"), "facts": (50, 50, "origin")}
+    assert "(summaries " in out.getvalue().splitlines()[-1]
+    assert ", eligibility facts " in out.getvalue().splitlines()[-1]
