@@ -72,8 +72,10 @@ MAINTENANCE_WORK_MEM = "512MB"
 # Recounted after the load, with the triggers back on: (label, entry point). Named, not imported:
 # dashboards sits beside demo in the import layers (pyproject.toml), and neither imports the other.
 REBUILDS = [
+    ("stage counts", "placements.summaries.rebuild_all"),
     ("summaries", "dashboards.summaries.rebuild_all"),
     ("eligibility facts", "placements.facts.rebuild_all"),
+    ("reminder facts", "placements.reminder_facts.rebuild_all"),
     ("worker counts", "protection.summaries.rebuild_all"),
 ]
 # The apps whose tables are vacuumed and analysed at the end (the loaded ones and the summaries).

@@ -61,11 +61,9 @@ IMPORT_LIMIT_S = 10.0
 # seed_bench's last line and its record on the candidates table (demo/management/commands/seed_bench.py).
 # seed_bench's timing lines: "  generate (Python)        12.3 s".
 SEED_STEP = re.compile(r"^  ([^\n]+?)\s{2,}([\d.]+) s$", re.MULTILINE)
-SEED_SUMMARY = re.compile(
-    r"seeded \d+ candidates in (?P<total>[\d.]+) s"
-    r"(?: \(summaries (?P<summaries>[\d.]+) s, eligibility facts (?P<facts>[\d.]+) s"
-    r"(?:, worker counts (?P<workers>[\d.]+) s)?\))?"
-)
+SEED_SUMMARY = re.compile(r"seeded \d+ candidates in (?P<total>[\d.]+) s(?: \((?P<rebuilt>[^)]*)\))?")
+# Inside the parentheses: "stage counts 1.2 s, summaries 4.7 s, …" (demo.bench.REBUILDS, in order).
+SEED_REBUILT = re.compile(r"([a-z][a-z ]*?) ([\d.]+) s")
 
 
 class SetupError(Exception):
@@ -417,7 +415,9 @@ def seeding_figures(result: dict) -> dict | None:
     if summary is None:
         return None
     # total: seed_bench's own clock, from the reference data to the last VACUUM (the summaries included).
-    figures = {key: float(value) for key, value in summary.groupdict().items() if value is not None}
+    figures: dict = {"total": float(summary["total"])}
+    if summary["rebuilt"]:
+        figures["rebuilt"] = [(label, float(seconds)) for label, seconds in SEED_REBUILT.findall(summary["rebuilt"])]
     if seeding.get("seeded_now"):
         # The whole command as run.py timed it: Django's start and the rule sample after the load too.
         figures["command"] = seeding["seconds"]
@@ -427,10 +427,7 @@ def seeding_figures(result: dict) -> dict | None:
 
 def built_by_seeder(figures: dict) -> str:
     """The seconds of the tables seed_bench rebuilds after its load."""
-    parts = [f"summaries {figures['summaries']:.1f} s", f"eligibility facts {figures['facts']:.1f} s"]
-    if "workers" in figures:
-        parts.append(f"worker counts {figures['workers']:.1f} s")
-    return ", ".join(parts)
+    return ", ".join(f"{label} {seconds:.1f} s" for label, seconds in figures["rebuilt"])
 
 
 def verdict(ok: bool) -> str:
@@ -506,7 +503,7 @@ def evaluate(scales: dict, imported: dict) -> list[tuple[str, str, str]]:
     else:
         when = "this run" if figures["seeded_now"] else "seed_bench's record"
         parts = [f"{figures['total']:.0f} s ({when}"]
-        if "summaries" in figures:
+        if figures.get("rebuilt"):
             parts.append(f"; {built_by_seeder(figures)}")
         out.append((name, "".join(parts) + ")", verdict(figures["total"] < SEED_LIMIT_S)))
     if imported.get("measured"):
@@ -551,7 +548,7 @@ def write_report(path: Path, info: dict, args, scales: dict, imported: dict, ver
         seeding = result["seeding"]
         figures = seeding_figures(result)
         built = ""
-        if figures and "summaries" in figures:
+        if figures and figures.get("rebuilt"):
             built = f"; of which, built by seed_bench: {built_by_seeder(figures)}"
         if seeding.get("seeded_now") and figures:
             seeded = (
