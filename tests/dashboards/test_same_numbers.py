@@ -50,7 +50,7 @@ def expected_programme(user, programme, today) -> dict:
         return {
             key: (n, d)
             for key, n, d in placements.values_list(field)
-            .annotate(n=Count("*"), d=Count("*", filter=Q(stage__in=departed)))
+            .annotate(n=Count("*"), d=Count("pk", filter=Q(stage__in=departed)))
             .order_by()
         }
 
@@ -67,17 +67,22 @@ def expected_programme(user, programme, today) -> dict:
         "age": {
             key: (n, d)
             for key, n, d in with_band.values_list("band")
-            .annotate(n=Count("*"), d=Count("*", filter=Q(stage__in=departed)))
+            .annotate(n=Count("*"), d=Count("pk", filter=Q(stage__in=departed)))
             .order_by()
         },
-        "registered": dict(
-            placements.values_list(F("registered_on__year"), F("registered_on__month")).annotate(n=Count("*"))
-        ),
-        "departed_months": dict(
-            placements.filter(departed_on__isnull=False)
+        "registered": {
+            (y, m): n
+            for y, m, n in placements.values_list(F("registered_on__year"), F("registered_on__month"))
+            .annotate(n=Count("*"))
+            .order_by()
+        },
+        "departed_months": {
+            (y, m): n
+            for y, m, n in placements.filter(departed_on__isnull=False)
             .values_list(F("departed_on__year"), F("departed_on__month"))
             .annotate(n=Count("*"))
-        ),
+            .order_by()
+        },
         "median": median(days) if days else None,
         "median_count": len(days),
         "without_date": placements.filter(stage__in=departed, departed_on__isnull=True).count(),
@@ -98,7 +103,10 @@ def shown_programme(user, programme, today) -> dict:
         "reached": d.funnel.reached,
         "ended": d.funnel.ended_by_reason,
         "occupations": {
-            row.occupation_id: {s: n for s, n in _stage_counts(row.funnel).items() if n} for row in d.occupations
+            # Demand rows without placements show zeros; the rows give no such occupation.
+            row.occupation_id: {s: n for s, n in _stage_counts(row.funnel).items() if n}
+            for row in d.occupations
+            if row.funnel.total
         },
         "sex": {b.key: (b.count, b.departed) for b in d.sex if b.count},
         "education": {b.key: (b.count, b.departed) for b in d.education},
