@@ -66,6 +66,10 @@ SEED_SUMMARY = re.compile(r"seeded \d+ candidates in (?P<total>[\d.]+) s(?: \((?
 SEED_REBUILT = re.compile(r"([a-z][a-z ]*?) ([\d.]+) s")
 
 
+sys.path.insert(0, str(HERE))  # causes.py, beside this file, whichever way this file is loaded
+from causes import CAUSES  # noqa: E402
+
+
 class SetupError(Exception):
     """The benchmark cannot run: a missing tool, a busy port, a failed sign-in."""
 
@@ -517,6 +521,14 @@ def evaluate(scales: dict, imported: dict) -> list[tuple[str, str, str]]:
     return out
 
 
+def cause_of(target: str) -> str:
+    """The cause and next step `scripts/bench/causes.py` gives for a missed target (by its name's start)."""
+    for start, cause in CAUSES.items():
+        if target.startswith(start):
+            return cause
+    return "not named yet (no entry in scripts/bench/causes.py)."
+
+
 def write_report(path: Path, info: dict, args, scales: dict, imported: dict, verdicts, total: float) -> None:
     lines = [
         "# Benchmarks",
@@ -619,11 +631,12 @@ def write_report(path: Path, info: dict, args, scales: dict, imported: dict, ver
             "",
             "## Causes of the misses",
             "",
-            "The run cannot know why a target was missed: whoever reads it writes the cause after each miss "
-            "(the only part of this file written by hand; the next run starts it afresh).",
+            "The run measures; it cannot know why. Each cause and next step below comes from "
+            "`scripts/bench/causes.py`, written from this run's figures and its slowest SQL (`var/bench/`); "
+            "a miss it does not name says so.",
             "",
         ]
-        lines += [f"- {target}: …" for target in misses]
+        lines += [f"- **{target}**: {cause_of(target)}" for target in misses]
     lines += [
         "",
         "## Running it",
@@ -659,7 +672,20 @@ def main(argv=None) -> int:
         default="rantau_bench_",
         help="Databases are named PREFIX + scale (rantau_bench_100k); the import's test_PREFIX + import.",
     )
+    parser.add_argument(
+        "--report-again",
+        action="store_true",
+        help="Write the report again from the last run's figures (var/bench/run.json), e.g. after naming causes.",
+    )
     args = parser.parse_args(argv)
+    if args.report_again:
+        saved = json.loads((VAR / "run.json").read_text())
+        scales = {int(n): result for n, result in saved["scales"].items()}
+        verdicts = evaluate(scales, saved["imported"])
+        run_args = argparse.Namespace(**saved["args"])
+        write_report(Path(args.output), saved["info"], run_args, scales, saved["imported"], verdicts, saved["total"])
+        log(f"wrote {args.output} again from {VAR / 'run.json'}")
+        return 0
     started = time.monotonic()
     try:
         if not shutil.which("wrk"):
@@ -679,8 +705,12 @@ def main(argv=None) -> int:
     except SetupError as exc:
         log(f"cannot run: {exc}")
         return 2
+    total = time.monotonic() - started
+    # Everything the report is written from, so that --report-again can write it anew (new causes).
+    saved = {"info": info, "args": vars(args), "scales": scales, "imported": imported, "total": total}
+    (VAR / "run.json").write_text(json.dumps(saved, indent=1, default=str))
     verdicts = evaluate(scales, imported)
-    write_report(Path(args.output), info, args, scales, imported, verdicts, time.monotonic() - started)
+    write_report(Path(args.output), info, args, scales, imported, verdicts, total)
     width = max(len(t) for t, _, _ in verdicts)
     print()
     for target, figure, verdict in verdicts:
