@@ -33,6 +33,7 @@ from jobs.services import user_job_start
 
 from . import exports, extensions, imports, selectors, services, tasks, transfers
 from .filters import CandidateFilter
+from .list_rows import list_rows
 from .forms import (
     CandidateForm,
     ConsentForm,
@@ -96,17 +97,20 @@ def candidate_list(request):
             return redirect("candidates:candidate_detail", hits[0])
     paginator = CappedCountPaginator(queryset, PER_PAGE, requested_page=request.GET.get("page"))
     page = paginator.get_page(request.GET.get("page"))
+    columns = extensions.list_columns()
+    today = timezone.localdate()
     return render(
         request,
         "candidates/candidate_list.html",
         {
             "filter": filterset,
             "page_obj": page,
+            "rows": list_rows(page, columns, today=today),
             "querystring_without_page": _querystring(request),
             "querystring_without_sort": _querystring(request, "sort"),
             "current_sort": filterset.current_sort,
-            "list_columns": extensions.list_columns(),
-            "today": timezone.localdate(),
+            "list_columns": columns,
+            "today": today,
             "can_create": may_create_for_own_municipality(request.user, "candidates.add_candidate"),
         },
     )

@@ -44,6 +44,12 @@ def _list_prefetch() -> Prefetch:
     )
 
 
+@lru_cache(maxsize=1024)
+def _short_name(name: str) -> str:
+    # A page shows the same few programmes on many rows: each name is shortened once.
+    return Truncator(name).chars(40)
+
+
 def _cell_html(candidate) -> SafeString:
     placements = candidate.placements.all()
     if not placements:
@@ -51,7 +57,7 @@ def _cell_html(candidate) -> SafeString:
     return format_html_join(
         "\n",
         '<div>{}: <span class="badge text-bg-light border">{}</span></div>',
-        ((Truncator(p.programme.name).chars(40), _stage_label(p.stage)) for p in placements),
+        ((_short_name(p.programme.name), _stage_label(p.stage)) for p in placements),
     )
 
 
