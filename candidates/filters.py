@@ -60,7 +60,8 @@ class PlainSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         if self.allow_multiple_selected:
             return super().render(name, value, attrs, renderer)
-        choices = list(self.choices)  # once: a model's choices are a query each time
+        # Iterated once: a model's choices are a query each time (and list() would COUNT them first).
+        choices = [choice for choice in self.choices]  # noqa: C416
         if any(isinstance(label, (list, tuple)) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
         values = self.format_value(value)
