@@ -1,12 +1,15 @@
-"""The candidate list's rows as display values, computed in Python once per page: the template then
-writes each cell as one variable. Per row, the template's filters, URL reversing, choice labels,
-date formatting and translation tags were most of the list's render time. The HTML is the same."""
+"""The candidate list's rows, written in Python once per page: per row, the template's variables,
+filters, URL reversing, choice labels, date formatting, include and translation tags were most of
+the list's render time (fifty rows of a dozen cells). The HTML is the template's, to the byte but
+for the indentation of a demo badge (tests/candidates/test_candidate_list.py compares them)."""
 
 from datetime import date
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dates import MONTHS_3
-from django.utils.html import escape
+from django.utils.html import conditional_escape as escape
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -32,33 +35,75 @@ def _day_month_year(day: date | None, months: list[str]) -> str:
     return f"{day.day} {months[day.month]} {day.year:04d}" if day else ""
 
 
+# A row's cells after its checkbox, as the template wrote them (candidates/candidate_list.html).
+_CELLS = """<td>
+        <a href="{url}">{name}</a>
+        {demo}
+        {consent}
+      </td>
+      <td class="font-monospace small" data-testid="nik">{nik}</td>
+      <td>{sex}</td>
+      <td class="text-end">{age}</td>
+      <td>{kecamatan}</td>
+      <td>{education}</td>
+      <td class="text-nowrap">{phone}</td>
+      {columns}<td class="text-nowrap">{registered_on}</td>"""
+_COLUMN = """<td{css}>
+        {html}
+      </td>
+      """
+
+
+def _badges() -> tuple[str, str]:
+    """The demo badge (includes/_demo_badge.html) and the no-consent badge, in the current language."""
+    demo = render_to_string("includes/_demo_badge.html", {"record": {"is_demo": True}}).strip()
+    consent = format_html(
+        '<span class="badge text-bg-secondary" title="{}">{}</span>',
+        gettext("No consent to data processing: left out of new placements"),
+        gettext("no consent"),
+    )
+    return demo, consent
+
+
 def list_rows(candidates, columns, *, today: date) -> list[dict]:
-    """What each cell of the candidate list shows, for one page of candidates."""
+    """Each row of one page of the candidate list: its id, the checkbox's label and the HTML of its
+    cells (every value escaped here, as the template's variables were)."""
     before, after = detail_url_prefix()
     sexes = choice_labels(Candidate, "sex")
     educations = choice_labels(Candidate, "education")
     months = ["", *(str(MONTHS_3[month]).title() for month in range(1, 13))]
     select = gettext("Select %(name)s")
+    demo, consent = _badges()
     rows = []
     for candidate in candidates:
         pk = str(candidate.pk)
+        age = age_on(candidate.birth_date, today) if candidate.birth_date and today else ""
+        cells = "".join(
+            _COLUMN.format(
+                css=f' class="{escape(column.css_class)}"' if column.css_class else "", html=column.cell_html(candidate)
+            )
+            for column in columns
+        )
+        html = _CELLS.format(
+            url=escape(f"{before}{pk}{after}"),
+            name=escape(candidate),
+            demo=demo if candidate.is_demo else "",
+            consent="" if candidate.has_consent else consent,
+            nik=escape(mask_identifier(candidate.nik or "")),
+            sex=escape(sexes.get(candidate.sex, candidate.sex)),
+            age=age,
+            kecamatan=escape(region(candidate.kecamatan_code)),
+            education=escape(educations.get(candidate.education, candidate.education)),
+            phone=escape(phone_display(candidate.phone or "")),
+            columns=cells,
+            registered_on=escape(_day_month_year(candidate.registered_on, months)),
+        )
         rows.append(
             {
                 "pk": pk,
-                "url": f"{before}{pk}{after}",
-                "name": str(candidate),
-                "record": candidate,
-                "has_consent": candidate.has_consent,
                 # As {% blocktranslate with name=candidate.full_name %}: the name escaped, the text not.
                 "select_label": mark_safe(select % {"name": escape(candidate.full_name)}),  # noqa: S308
-                "nik": mask_identifier(candidate.nik or ""),
-                "sex": sexes.get(candidate.sex, candidate.sex),
-                "age": str(age_on(candidate.birth_date, today)) if candidate.birth_date and today else "",
-                "kecamatan": region(candidate.kecamatan_code),
-                "education": educations.get(candidate.education, candidate.education),
-                "phone": phone_display(candidate.phone or ""),
-                "cells": [(column.css_class, column.cell_html(candidate)) for column in columns],
-                "registered_on": _day_month_year(candidate.registered_on, months),
+                "cells": mark_safe(html),  # noqa: S308 - every value escaped above
             }
         )
     return rows
