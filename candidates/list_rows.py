@@ -20,6 +20,21 @@ from .models import Candidate
 from .privacy import mask_identifier
 from .templatetags.candidate_tags import choice_labels, region
 
+# The candidate's fields the rows read (list_rows, Candidate.__str__): the page loads no others, and
+# not the municipality the list query joins for its other readers (the export).
+LIST_FIELDS = (
+    "full_name",
+    "is_demo",
+    "consent_given_on",
+    "consent_withdrawn_on",
+    "nik",
+    "sex",
+    "birth_date",
+    "kecamatan_code",
+    "education",
+    "phone",
+    "registered_on",
+)
 _PK = 2_147_483_647  # stands in for a candidate's id in the detail URL reversed once per page
 
 

@@ -33,7 +33,7 @@ from jobs.services import user_job_start
 
 from . import exports, extensions, imports, selectors, services, tasks, transfers
 from .filters import CandidateFilter
-from .list_rows import list_rows
+from .list_rows import LIST_FIELDS, list_rows
 from .forms import (
     CandidateForm,
     ConsentForm,
@@ -95,7 +95,8 @@ def candidate_list(request):
         hits = list(queryset.values_list("pk", flat=True)[:2])
         if len(hits) == 1:
             return redirect("candidates:candidate_detail", hits[0])
-    paginator = CappedCountPaginator(queryset, PER_PAGE, requested_page=request.GET.get("page"))
+    rows = queryset.select_related(None).only(*LIST_FIELDS)
+    paginator = CappedCountPaginator(rows, PER_PAGE, requested_page=request.GET.get("page"))
     page = paginator.get_page(request.GET.get("page"))
     columns = extensions.list_columns()
     today = timezone.localdate()
