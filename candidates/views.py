@@ -33,7 +33,6 @@ from jobs.services import user_job_start
 
 from . import exports, extensions, imports, selectors, services, tasks, transfers
 from .filters import CandidateFilter
-from .list_rows import LIST_FIELDS, list_rows
 from .forms import (
     CandidateForm,
     ConsentForm,
@@ -45,6 +44,7 @@ from .forms import (
     document_formset,
     wilayah_choices,
 )
+from .list_rows import LIST_FIELDS, list_rows
 from .privacy import CURRENT_CONSENT_VERSION, export_file_name, require_document_download, sees_full_identifiers
 from .readlog import Kind, list_reads_in_municipality, reads_of_person, record_read
 from .validators import check_nik, regency_codes
