@@ -1,6 +1,7 @@
 """The candidate list's filters (django-filter). Every value lives in the URL, so a filtered view can
 be bookmarked, shared, linked from other pages and exported exactly as shown."""
 
+import html
 import re
 from datetime import date, timedelta
 
@@ -10,7 +11,7 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Upper
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
 from lokal.wilayah import list_wilayah, wilayah_name
 
@@ -71,16 +72,21 @@ class PlainSelect(forms.Select):
             # As optgroups(): the first option whose value matches is the selected one.
             selected = not has_selected and str(option_value) in values
             has_selected = has_selected or selected
-            options.append((str(option_value), " selected" if selected else "", label))
-        html = format_html_join("", '\n  <option value="{}"{}>{}</option>', options)
+            mark = " selected" if selected else ""
+            options.append(f'\n  <option value="{_escape(option_value)}"{mark}>{_escape(label)}</option>')
         attrs_html = _attrs_html(self.build_attrs(self.attrs, attrs))
-        return format_html('<select name="{}"{}>{}\n</select>', name, attrs_html, html)
+        return mark_safe(f'<select name="{_escape(name)}"{attrs_html}>{"".join(options)}\n</select>')  # noqa: S308
+
+
+def _escape(value) -> str:
+    # conditional_escape() without its lazy-string wrapper: called for every option of every select.
+    return str(value) if isinstance(value, SafeData) else html.escape(str(value))
 
 
 def _attrs_html(attrs: dict) -> str:
     # As django/forms/widgets/attrs.html: True → a bare attribute, False → left out.
-    return format_html_join(
-        "", " {}{}", ((k, "" if v is True else format_html('="{}"', v)) for k, v in attrs.items() if v is not False)
+    return "".join(
+        f" {_escape(k)}" if v is True else f' {_escape(k)}="{_escape(v)}"' for k, v in attrs.items() if v is not False
     )
 
 
