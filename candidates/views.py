@@ -44,6 +44,7 @@ from .forms import (
     document_formset,
     wilayah_choices,
 )
+from .list_rows import LIST_FIELDS, list_rows
 from .privacy import CURRENT_CONSENT_VERSION, export_file_name, require_document_download, sees_full_identifiers
 from .readlog import Kind, list_reads_in_municipality, reads_of_person, record_read
 from .validators import check_nik, regency_codes
@@ -94,19 +95,23 @@ def candidate_list(request):
         hits = list(queryset.values_list("pk", flat=True)[:2])
         if len(hits) == 1:
             return redirect("candidates:candidate_detail", hits[0])
-    paginator = CappedCountPaginator(queryset, PER_PAGE, requested_page=request.GET.get("page"))
+    rows = queryset.select_related(None).only(*LIST_FIELDS)
+    paginator = CappedCountPaginator(rows, PER_PAGE, requested_page=request.GET.get("page"))
     page = paginator.get_page(request.GET.get("page"))
+    columns = extensions.list_columns()
+    today = timezone.localdate()
     return render(
         request,
         "candidates/candidate_list.html",
         {
             "filter": filterset,
             "page_obj": page,
+            "rows": list_rows(page, columns, today=today),
             "querystring_without_page": _querystring(request),
             "querystring_without_sort": _querystring(request, "sort"),
             "current_sort": filterset.current_sort,
-            "list_columns": extensions.list_columns(),
-            "today": timezone.localdate(),
+            "list_columns": columns,
+            "today": today,
             "can_create": may_create_for_own_municipality(request.user, "candidates.add_candidate"),
         },
     )

@@ -100,6 +100,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with the <input> widgets written without three template renders each.
+FORM_RENDERER = "core.form_renderer.FormRenderer"
+
 # --- Database: PostgreSQL only. Without DATABASE_URL an embedded server under var/ is started on
 # first use (config/embedded_postgres), so a new machine needs no database server.
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=600)

@@ -55,6 +55,11 @@ def _choice_labels(model, field_name: str, language: str | None) -> dict:
     return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
 
 
+def choice_labels(model, field_name: str) -> dict:
+    """The labels of a field's choices in the current language: {value: label}."""
+    return _choice_labels(model, field_name, get_language())
+
+
 @register.filter
 def choice_label(obj, field_name: str):
     """What obj.get_<field_name>_display() shows, from a per-language cache."""

@@ -198,3 +198,38 @@ def test_a_full_nik_that_matches_nobody_is_not_copied_into_the_pages_links(blita
     links = re.findall(r'href="([^"]*)"', body)
     assert any("sex=M" in link for link in links)
     assert not any(candidate.nik in link for link in links)
+
+
+@pytest.mark.django_db
+def test_a_rows_cells_show_the_candidate_escaped_with_its_badges(staff_client, serang):
+    # The rows are written in Python (candidates.list_rows): each value escaped as the template did.
+    programme = ProgrammeFactory(name="Program <Korea> & " + "x" * 60)
+    demo = CandidateFactory(
+        municipality=serang,
+        full_name='Siti "<b>Rahayu</b>"',
+        is_demo=True,
+        consent_given_on=None,
+        birth_date=_years_ago(25, days=3),
+        registered_on=date(2025, 8, 17),
+        phone="+6281234567890",
+    )
+    PlacementFactory(candidate=demo, programme=programme)
+    plain = CandidateFactory(municipality=serang, full_name="Bambang Wijaya", consent_given_on=date(2025, 1, 2))
+    body = staff_client.get(LIST, {"sort": "name"}).content.decode()
+    row = body[
+        body.index(f'data-candidate="{demo.pk}"') : body.index("</tr>", body.index(f'data-candidate="{demo.pk}"'))
+    ]
+    assert f'<a href="/candidates/{demo.pk}/">Siti &quot;&lt;b&gt;Rahayu&lt;/b&gt;&quot;</a>' in row
+    assert 'data-testid="demo-badge"' in row
+    assert 'class="badge text-bg-secondary"' in row  # no consent
+    assert f">{demo.nik[:4]}••••••••{demo.nik[-4:]}<" in row
+    assert '<td class="text-end">25</td>' in row
+    assert '<td class="text-nowrap">0812-3456-7890</td>' in row
+    assert '<td class="text-nowrap">17 Aug 2025</td>' in row
+    assert "Program &lt;Korea&gt; &amp; xxx" in row and "…" in row
+    assert 'aria-label="Select Siti &quot;&lt;b&gt;Rahayu&lt;/b&gt;&quot;"' in row
+    assert "<b>Rahayu" not in body
+    other = body[body.index(f'data-candidate="{plain.pk}"') :]
+    other = other[: other.index("</tr>")]
+    assert 'data-testid="demo-badge"' not in other and "text-bg-secondary" not in other
+    assert '<span class="text-body-secondary">–</span>' in other  # no placements
