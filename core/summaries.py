@@ -17,8 +17,9 @@ after which the owner recounts (`rebuild`).
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
-from django.db import connection
+from django.db import connection, migrations
 
 
 @dataclass(frozen=True)
@@ -134,3 +135,18 @@ def differences(summaries: list[Summary]) -> dict[str, list[tuple]]:
             if rows:
                 out[summary.table] = rows
     return out
+
+
+def install_operation(module: str) -> migrations.RunPython:
+    """A migration's step for a module keeping counts (its `install` forward, `uninstall` backward):
+    the module's current triggers, replaced whole, then a recount."""
+
+    def forward(apps, schema_editor):
+        with schema_editor.connection.cursor() as cursor:
+            import_module(module).install(cursor)
+
+    def backward(apps, schema_editor):
+        with schema_editor.connection.cursor() as cursor:
+            import_module(module).uninstall(cursor)
+
+    return migrations.RunPython(forward, backward)

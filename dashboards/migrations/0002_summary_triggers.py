@@ -2,19 +2,7 @@
 
 from django.db import migrations
 
-
-def install(apps, schema_editor):
-    from dashboards import summaries
-
-    with schema_editor.connection.cursor() as cursor:
-        summaries.install(cursor)
-
-
-def uninstall(apps, schema_editor):
-    from dashboards import summaries
-
-    with schema_editor.connection.cursor() as cursor:
-        summaries.uninstall(cursor)
+from core.summaries import install_operation
 
 
 class Migration(migrations.Migration):
@@ -24,4 +12,4 @@ class Migration(migrations.Migration):
         ("placements", "0008_external_ids"),
     ]
 
-    operations = [migrations.RunPython(install, uninstall)]
+    operations = [install_operation("dashboards.summaries")]

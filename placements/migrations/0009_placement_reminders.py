@@ -3,19 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def install(apps, schema_editor):
-    from placements import reminder_facts
-
-    with schema_editor.connection.cursor() as cursor:
-        reminder_facts.install(cursor)
-
-
-def uninstall(apps, schema_editor):
-    from placements import reminder_facts
-
-    with schema_editor.connection.cursor() as cursor:
-        reminder_facts.uninstall(cursor)
+from core.summaries import install_operation
 
 
 class Migration(migrations.Migration):
@@ -69,5 +57,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(install, uninstall),
+        install_operation("placements.reminder_facts"),
     ]

@@ -2,19 +2,7 @@
 
 from django.db import migrations
 
-
-def install(apps, schema_editor):
-    from placements import summaries
-
-    with schema_editor.connection.cursor() as cursor:
-        summaries.install(cursor)
-
-
-def uninstall(apps, schema_editor):
-    from placements import summaries
-
-    with schema_editor.connection.cursor() as cursor:
-        summaries.uninstall(cursor)
+from core.summaries import install_operation
 
 
 class Migration(migrations.Migration):
@@ -23,4 +11,4 @@ class Migration(migrations.Migration):
         ("candidates", "0007_merge"),
     ]
 
-    operations = [migrations.RunPython(install, uninstall)]
+    operations = [install_operation("placements.summaries")]
