@@ -22,6 +22,11 @@ from importlib import import_module
 from django.db import connection, migrations
 
 
+def sql_list(values) -> str:
+    """('a', 'b') for `IN`: the callers' own constants (stage and status values), never input."""
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
 @dataclass(frozen=True)
 class Summary:
     """A summary table: its model, key columns, counters, the unique constraint the upsert names

@@ -26,7 +26,7 @@ A change here means a new migration that calls `install` again (it replaces func
 from django.conf import settings
 
 from core import summaries as core_summaries
-from core.summaries import Summary
+from core.summaries import Summary, sql_list
 from placements.models import PlacementStage
 
 from .models import BirthCount, CandidateCount, EnrolmentCount, ProfileCount
@@ -43,10 +43,6 @@ def stages_from(stage: str) -> list[str]:
 
 DEPARTED_STAGES = stages_from(PlacementStage.DEPARTED)
 READY_STAGES = stages_from(PlacementStage.READY)
-
-
-def _in(values: list[str]) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 PLACEMENT = "placements_placement"
@@ -70,8 +66,8 @@ def placement_rows(placements: str, candidates: str = CANDIDATE, ready_day: str 
     return f"""
         SELECT p.id, p.programme_id, p.municipality_id, p.occupation_id, p.stage, p.registered_on,
                p.departed_on, c.sex, c.education, c.kecamatan_code, c.birth_date, c.erased_age_band,
-               p.stage IN {_in(DEPARTED_STAGES)} AS reached_departure,
-               CASE WHEN p.stage IN {_in(READY_STAGES)} THEN {ready} END AS ready_day
+               p.stage IN {sql_list(DEPARTED_STAGES)} AS reached_departure,
+               CASE WHEN p.stage IN {sql_list(READY_STAGES)} THEN {ready} END AS ready_day
         FROM {placements} p JOIN {candidates} c ON c.id = p.candidate_id"""
 
 

@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from django.db import connection
 
 from core.choices import DocumentType
+from core.summaries import sql_list
 
 from .models import PlacementReminder
 from .reminders import BEFORE_DEPARTURE, HEADING_ABROAD
@@ -48,10 +49,6 @@ PROGRAMME = "programmes_programme"
 COLUMNS = ("placement_id", "municipality_id", "documents_due", "passport_due")
 
 
-def _in(values) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
-
-
 def facts_sql(where: str = "true") -> str:
     """Every placement's facts (one row each) for the placements `p` matching `where`.
 
@@ -62,12 +59,12 @@ def facts_sql(where: str = "true") -> str:
     """
     return f"""
         SELECT p.id AS placement_id, p.municipality_id,
-            CASE WHEN p.stage IN {_in(BEFORE_DEPARTURE)} AND c.id IS NOT NULL AND c.actual_departure IS NULL
+            CASE WHEN p.stage IN {sql_list(BEFORE_DEPARTURE)} AND c.id IS NOT NULL AND c.actual_departure IS NULL
                 THEN (SELECT count(*) FROM (
                         SELECT 1 FROM {DOCUMENT} d WHERE d.candidate_id = p.candidate_id
                         GROUP BY d.doc_type HAVING max(d.expires_on) < c.planned_departure) due)::int
                 ELSE 0 END AS documents_due,
-            CASE WHEN p.stage IN {_in(HEADING_ABROAD)}
+            CASE WHEN p.stage IN {sql_list(HEADING_ABROAD)}
                 THEN coalesce(
                     (coalesce(c.return_due_on, p.planned_return_on)
                         + make_interval(months => g.passport_months_beyond_return::int))::date
@@ -121,7 +118,7 @@ WATCHED = {
 # The placements a table's change can reach, narrower than all that point at its rows: a programme's
 # months count only for its placements heading abroad (the others' passport_due is false whatever
 # the months), which spares recomputing a whole programme when an administrator edits it.
-REACHES = {PROGRAMME: f"p.stage IN {_in(HEADING_ABROAD)}"}
+REACHES = {PROGRAMME: f"p.stage IN {sql_list(HEADING_ABROAD)}"}
 
 
 def _touched_keys(table: str, op: str) -> str:

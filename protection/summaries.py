@@ -13,7 +13,7 @@ kecamatan), contacts (the last contact) and cases (the risk flag).
 """
 
 from core import summaries as core_summaries
-from core.summaries import Summary
+from core.summaries import Summary, sql_list
 
 from .models import Case, WorkerCount
 from .selectors import ABROAD, DEPARTED_EVER, RISK_CASE_TYPES
@@ -27,15 +27,11 @@ CASE = "protection_case"
 RESOLVED = [Case.Status.RESOLVED.value, Case.Status.CLOSED.value]
 
 
-def _in(values) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
-
-
 def contributions(
     placements: str, sign: int, *, candidates: str = CANDIDATE, contacts: str = CONTACT, cases: str = CASE
 ):
     """One row per placement of `placements` that left the country, times `sign`."""
-    abroad = f"p.stage IN {_in(ABROAD)}"
+    abroad = f"p.stage IN {sql_list(ABROAD)}"
     return f"""
         SELECT p.programme_id, p.municipality_id, p.cohort_id, c.kecamatan_code, p.stage,
                CASE WHEN {abroad} THEN coalesce(
@@ -45,11 +41,11 @@ def contributions(
                ) END AS contact_clock_from,
                ({abroad} AND EXISTS (
                    SELECT 1 FROM {cases} s WHERE s.placement_id = p.id
-                   AND s.status NOT IN {_in(RESOLVED)} AND s.case_type IN {_in(RISK_CASE_TYPES)}
+                   AND s.status NOT IN {sql_list(RESOLVED)} AND s.case_type IN {sql_list(RISK_CASE_TYPES)}
                )) AS risk_case,
                {sign} AS n
         FROM {placements} p JOIN {candidates} c ON c.id = p.candidate_id
-        WHERE p.stage IN {_in(DEPARTED_EVER)}"""
+        WHERE p.stage IN {sql_list(DEPARTED_EVER)}"""
 
 
 WORKERS = Summary(
